@@ -1,0 +1,46 @@
+"""argmap: read Argdown argument maps, weigh their claims, explain, render and edit them.
+
+    >>> import argmap
+    >>> model = argmap.load("maps/natural_manifold.argdown")
+    >>> model.statements["Natural Manifold"].text[:22]
+    "The model's own geomet"
+"""
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from pathlib import Path
+
+from argmap.files import read_source
+from argmap.model import ArgumentMap
+
+__all__ = ["ArgumentMap", "load", "loads", "read_source"]
+__version__ = "0.1.0"
+
+
+@contextmanager
+def _no_gc():
+    """Parsing allocates many small objects and no cycles: the collector only costs time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def loads(text: str, path: str | None = None) -> ArgumentMap:
+    """The model of Argdown text. Never raises on bad input: problems are in ``.diagnostics``."""
+    from argmap.build import build
+    from argmap.parse import parse
+
+    with _no_gc():
+        model = build(parse(text))
+    model.path = path
+    return model
+
+
+def load(path: str | Path) -> ArgumentMap:
+    """The model of an Argdown file (see :func:`loads`)."""
+    return loads(read_source(path), path=str(path))

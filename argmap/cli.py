@@ -1,0 +1,85 @@
+"""The `argmap` command: a thin layer over the Python API.
+
+Each command is a few lines: load, call the stage, print. Heavy modules are imported inside
+the commands, so ``argmap --help`` starts fast.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
+
+FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
+
+
+def _load(path: Path):
+    """The model of a file, or exit 2 with one clear line when the file cannot be read."""
+    import argmap
+
+    try:
+        return argmap.load(path)
+    except OSError as error:
+        typer.echo(f"{path}: cannot read: {error.strerror or error}", err=True)
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def check(files: List[Path] = typer.Argument(..., help="Argdown files")) -> None:
+    """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
+    from argmap.check import check_map, format_diagnostic
+
+    failed = False
+    for path in files:
+        model = _load(path)
+        lines = model_source_lines(path)
+        for diagnostic in check_map(model):
+            typer.echo(format_diagnostic(diagnostic, str(path), lines))
+        errors = len(model.errors)
+        warnings = len(model.diagnostics) - errors
+        typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
+                   f"{len(model.relations)} relations, {len(model.sections)} sections; "
+                   f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+        failed = failed or errors > 0
+    raise typer.Exit(1 if failed else 0)
+
+
+def model_source_lines(path: Path) -> list[str]:
+    import argmap
+
+    return argmap.read_source(path).lstrip("\ufeff").splitlines()
+
+
+@app.command()
+def export(file: Path = FileArg,
+           format: str = typer.Option("argdown-json", "--format", "-f", help="argdown-json"),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
+           indent: Optional[int] = typer.Option(None, help="indent the JSON by this many spaces")) -> None:
+    """Export the model, in the shape of the reference implementation's JSON export."""
+    from argmap.check import format_diagnostic
+    from argmap.export import dumps
+
+    if format != "argdown-json":
+        typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
+        raise typer.Exit(2)
+    model = _load(file)
+    if model.diagnostics:
+        lines = model_source_lines(file)
+        for diagnostic in model.diagnostics:
+            typer.echo(format_diagnostic(diagnostic, str(file), lines), err=True)
+    text = dumps(model, indent)
+    if output is None:
+        sys.stdout.write(text + "\n")
+    else:
+        from argmap.files import write_atomically
+
+        write_atomically(output, (text + "\n").encode("utf-8"))
+    raise typer.Exit(1 if model.errors else 0)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,143 @@
+"""Argdown-JSON: the model in the shape of the reference implementation's JSON export.
+
+Field names, nesting and values follow ``argdown json`` (@argdown/cli 1.7): top-level
+``statements`` and ``arguments`` keyed by title, ``relations`` with ``from``, ``to`` and
+``relationType``, nested ``sections`` and the ``tags`` registry. Positions are 1-based lines
+and columns with inclusive ends, as there. Colours and map nodes, which the reference adds for
+its own renderer, are left out.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Inference, Range, Relation, Role, Span,
+                          StatementOccurrence)
+
+__all__ = ["to_argdown_json", "dumps"]
+
+
+def _position(fields: dict, span: Span | None) -> dict:
+    if span is not None:
+        fields["startLine"], fields["startColumn"] = span.line, span.column
+        fields["endLine"], fields["endColumn"] = span.end_line, span.end_column
+    return fields
+
+
+def _range(rng: Range) -> dict:
+    out: dict[str, Any] = {"type": rng.type.value, "start": rng.start, "stop": rng.stop}
+    for key in ("url", "tag", "title"):
+        value = getattr(rng, key)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _relation(relation: Relation) -> dict:
+    out = {"type": "relation", "relationType": relation.type.value, "from": relation.source,
+           "fromType": "equivalence-class" if relation.source_kind == "statement" else relation.source_kind,
+           "to": relation.target,
+           "toType": "equivalence-class" if relation.target_kind == "statement" else relation.target_kind}
+    if relation.conclusion_index is not None:
+        out["conclusionIndex"] = relation.conclusion_index
+    return out
+
+
+def _inference(inference: Inference, argument: str, index: int) -> dict:
+    out: dict[str, Any] = {"type": "inference", "inferenceRules": inference.rules,
+                           "conclusionIndex": index, "argumentTitle": argument}
+    if inference.data:
+        out["data"] = inference.data
+    return _position(out, inference.span)
+
+
+def _member(member: StatementOccurrence | ArgumentDescription, index: int | None = None) -> dict:
+    out: dict[str, Any] = {"type": "statement", "title": member.title}
+    if isinstance(member, ArgumentDescription):
+        out["role"] = "argument-description"
+    elif member.role is not None:
+        out["role"] = member.role.value
+    if member.text is not None:
+        out["text"] = member.text
+    if member.is_reference:
+        out["isReference"] = True
+    if isinstance(member, StatementOccurrence):
+        if member.role is Role.TOP_LEVEL:
+            out["isTopLevel"] = True
+        if member.argument is not None:
+            out["argumentTitle"] = member.argument
+        if member.inference is not None and index is not None:
+            out["inference"] = _inference(member.inference, member.argument or "", index)
+    if member.tags:
+        out["tags"] = member.tags
+    if member.data:
+        out["data"] = member.data
+    if member.ranges:
+        out["ranges"] = [_range(r) for r in member.ranges]
+    if member.section is not None:
+        out["section"] = member.section
+    return _position(out, member.span)
+
+
+def _argument(argument: Argument, relations: list[dict]) -> dict:
+    out: dict[str, Any] = {"type": "argument", "title": argument.title, "relations": relations,
+                           "members": [_member(m) for m in argument.members],
+                           "pcs": [_member(m, i) for i, m in enumerate(argument.pcs)]}
+    if argument.tags:
+        out["tags"] = argument.tags
+    if argument.data:
+        out["data"] = argument.data
+    if argument.section is not None:
+        out["section"] = argument.section
+    return _position(out, argument.span)
+
+
+def to_argdown_json(model: ArgumentMap) -> dict:
+    """The model as a JSON-ready dict in the reference implementation's shape."""
+    relations = [_relation(r) for r in model.relations]
+    embedded: dict[tuple[str, str], list[dict]] = {}
+    for relation, out in zip(model.relations, relations):
+        for kind, title in ((relation.source_kind, relation.source), (relation.target_kind, relation.target)):
+            embedded.setdefault(("argument" if kind == "inference" else kind, title), []).append(out)
+    statements = {}
+    for title, statement in model.statements.items():
+        out: dict[str, Any] = {"type": "equivalence-class", "title": title,
+                               "relations": embedded.get(("statement", title), []),
+                               "members": [_member(m) for m in statement.members]}
+        if statement.tags:
+            out["tags"] = statement.tags
+        if statement.data:
+            out["data"] = statement.data
+        if statement.is_used_as_top_level:
+            out["isUsedAsTopLevelStatement"] = True
+        if statement.section is not None:
+            out["section"] = statement.section
+        statements[title] = out
+    sections: list[dict] = []
+    by_id: dict[str, dict] = {}
+    for section in model.sections:
+        node: dict[str, Any] = {"type": "section", "id": section.id, "level": section.level,
+                                "title": section.title, "children": []}
+        if section.tags:
+            node["tags"] = section.tags
+        if section.data:
+            node["data"] = section.data
+        if section.parent is not None:
+            node["parent"] = section.parent
+        _position(node, section.span)
+        by_id[section.id] = node
+        (by_id[section.parent]["children"] if section.parent in by_id else sections).append(node)
+    return {
+        "arguments": {title: _argument(a, embedded.get(("argument", title), []))
+                      for title, a in model.arguments.items()},
+        "statements": statements,
+        "relations": relations,
+        "sections": sections,
+        "tags": {tag: {"tag": tag, "occurrenceIndex": i} for i, tag in enumerate(model.tags)},
+    }
+
+
+def dumps(model: ArgumentMap, indent: int | None = None) -> str:
+    """Argdown-JSON text; compact unless an indent is given (compact is much faster)."""
+    separators = (",", ":") if indent is None else (",", ": ")
+    return json.dumps(to_argdown_json(model), ensure_ascii=False, indent=indent, separators=separators)

@@ -1,0 +1,227 @@
+"""The claim graph as typed data: what an Argdown file says, with where it says it.
+
+Pydantic models and nothing else. Every element keeps its source location (:class:`Span`),
+so later stages (check, render, edit) never re-read the text. The builder (``argmap.build``)
+creates these with ``model_construct``: its input is already checked, and validation would
+cost more than the parse. Loading JSON back (``ArgumentMap.model_validate_json``) validates.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = [
+    "Argument", "ArgumentDescription", "ArgumentMap", "Diagnostic", "Inference", "Range", "RangeType",
+    "Relation", "RelationType", "Role", "Section", "Severity", "Span", "Statement", "StatementOccurrence",
+]
+
+
+class Span(NamedTuple):
+    """Where an element is: 1-based lines and columns (end inclusive, as in the reference
+    implementation) and ``start``/``end`` offsets into the parsed text (end exclusive).
+
+    Offsets count characters of the decoded file (without a byte-order mark); argmap's editor
+    re-encodes everything outside an edit exactly, so they address the file's bytes safely.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    start: int
+    end: int
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Diagnostic(BaseModel):
+    """A problem found in a file, at ``line``:``column`` (1-based)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    message: str
+    line: int
+    column: int
+    subject: str | None = None  # the statement or argument title it concerns, if any
+
+
+class RelationType(str, Enum):
+    SUPPORT = "support"
+    ATTACK = "attack"
+    UNDERCUT = "undercut"
+    ENTAILS = "entails"
+    CONTRARY = "contrary"
+    CONTRADICTORY = "contradictory"
+
+
+class Role(str, Enum):
+    TOP_LEVEL = "top-level-statement"
+    RELATION = "relation-statement"
+    PREMISE = "premise"
+    INTERMEDIARY_CONCLUSION = "intermediary-conclusion"
+    MAIN_CONCLUSION = "main-conclusion"
+
+
+class RangeType(str, Enum):
+    BOLD = "bold"
+    ITALIC = "italic"
+    LINK = "link"
+    TAG = "tag"
+    STATEMENT_MENTION = "statement-mention"
+    ARGUMENT_MENTION = "argument-mention"
+
+
+class Range(BaseModel):
+    """Formatting within a text: characters ``start`` to ``stop`` (inclusive) of it."""
+
+    type: RangeType
+    start: int
+    stop: int
+    url: str | None = None
+    tag: str | None = None
+    title: str | None = None
+    span: Span | None = None  # in the source, for links and mentions
+
+
+class _Element(BaseModel):
+    """Shared by statement occurrences and argument descriptions."""
+
+    title: str
+    text: str | None = None
+    is_reference: bool = False
+    tags: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    ranges: list[Range] = Field(default_factory=list)
+    span: Span
+    title_span: Span | None = None  # the title between the brackets, for renaming
+    data_span: Span | None = None  # the whole `{...}` block
+    section: str | None = None  # id of the enclosing section
+
+
+class Inference(BaseModel):
+    """The `----` or `-- rules {data} --` line above a conclusion."""
+
+    rules: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    span: Span | None = None  # None when the line is missing and argmap assumed it
+    data_span: Span | None = None
+
+
+class StatementOccurrence(_Element):
+    """One place where a statement is written: top level, in a relation, or in a PCS."""
+
+    role: Role | None = None
+    argument: str | None = None  # for PCS members: the argument's title
+    number: int | None = None  # for PCS members: n in `(n)`
+    inference: Inference | None = None  # for conclusions
+
+
+class ArgumentDescription(_Element):
+    """One place where an argument is written: `<Title>: text` or a reference `<Title>`."""
+
+
+class Statement(BaseModel):
+    """An equivalence class: every occurrence of statements sharing one title."""
+
+    title: str
+    members: list[StatementOccurrence] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    section: str | None = None
+    is_used_as_top_level: bool = False
+
+    @property
+    def text(self) -> str | None:
+        """The canonical text: marked ``isCanonical``, else the last one written out."""
+        written = [m for m in self.members if not m.is_reference and m.text]
+        canonical = [m for m in written if m.data.get("isCanonical")]
+        chosen = (canonical or written)[-1:] if written else []
+        return chosen[0].text if chosen else None
+
+    def has_role(self, role: Role) -> bool:
+        return any(member.role is role for member in self.members)
+
+
+class Argument(BaseModel):
+    title: str
+    members: list[ArgumentDescription] = Field(default_factory=list)
+    pcs: list[StatementOccurrence] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    section: str | None = None
+    span: Span | None = None  # of the premise-conclusion structure
+
+    @property
+    def text(self) -> str | None:
+        written = [m for m in self.members if not m.is_reference and m.text]
+        return written[-1].text if written else None
+
+    @property
+    def conclusion(self) -> StatementOccurrence | None:
+        return self.pcs[-1] if self.pcs else None
+
+    @property
+    def premises(self) -> list[StatementOccurrence]:
+        return [m for m in self.pcs if m.role is Role.PREMISE]
+
+
+class Relation(BaseModel):
+    """A dialectical relation between statements and arguments.
+
+    ``source``/``target`` are titles; ``source_kind``/``target_kind`` say whether each is a
+    statement or an argument (an undercut targets the inference of argument ``target``,
+    kind "inference", the conclusion at ``conclusion_index`` of its PCS).
+    """
+
+    type: RelationType
+    source: str
+    source_kind: str
+    target: str
+    target_kind: str
+    conclusion_index: int | None = None
+    spans: list[Span] = Field(default_factory=list)  # every place the relation is written
+
+
+class Section(BaseModel):
+    id: str
+    title: str
+    level: int
+    parent: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    data: dict[str, Any] = Field(default_factory=dict)
+    span: Span
+
+
+class ArgumentMap(BaseModel):
+    """Everything argmap knows about one Argdown file."""
+
+    statements: dict[str, Statement] = Field(default_factory=dict)
+    arguments: dict[str, Argument] = Field(default_factory=dict)
+    relations: list[Relation] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)  # document order; nesting by parent
+    tags: list[str] = Field(default_factory=list)  # in order of first use
+    front_matter: dict[str, Any] = Field(default_factory=dict)
+    strict: bool = False  # `model: mode: strict` in the front matter
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    path: str | None = None  # where it was read from, for messages
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    def graph(self) -> "nx.MultiDiGraph":
+        """The claim graph as networkx sees it (see :mod:`argmap.graph`)."""
+        from argmap.graph import claim_graph
+
+        return claim_graph(self)

@@ -1,0 +1,650 @@
+"""Stage 1: Argdown text to a syntax tree.
+
+The grammar (``grammar/argdown.lark``) holds Argdown's terminals and rules. Which terminal may
+match at a position depends on what came before (the reference implementation decides it in
+its lexer, not its parser), so :func:`tokenize` applies those context rules: relation symbols,
+statement numbers, headings and list items only where a line starts, inference rules inside
+``-- ... --``, emphasis ends only for the emphasis that is open, INDENT and DEDENT from the
+indentation of relations. Lark's LALR parser then builds the syntax tree with an inline
+transformer, so no intermediate parse tree is ever materialised.
+
+A file with errors still yields a tree: the parser re-parses the blank-line separated blocks
+one by one and drops only the ones it cannot make sense of, each with a diagnostic.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+import lark
+from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.lexer import Token
+
+from argmap.model import Diagnostic, Severity
+
+__all__ = ["SyntaxTree", "parse", "tokenize"]
+
+# --- context rules over the grammar's terminals --------------------------------------------
+
+_START, _AFTER_NEWLINE, _AFTER_EMPTYLINE, _MID_LINE = range(4)
+_LINE_START_STATES = (_START, _AFTER_NEWLINE, _AFTER_EMPTYLINE)
+
+_RELATIONS = ("INCOMING_SUPPORT", "INCOMING_ATTACK", "OUTGOING_SUPPORT", "OUTGOING_ATTACK",
+              "CONTRADICTION", "INCOMING_UNDERCUT", "OUTGOING_UNDERCUT")
+_LIST_ITEMS = ("ORDERED_LIST_ITEM", "UNORDERED_LIST_ITEM")
+_AT_LINE_START = frozenset(_RELATIONS + _LIST_ITEMS + ("HEADING_START", "STATEMENT_NUMBER"))
+_EMPHASIS = ("ASTERISK_BOLD", "UNDERSCORE_BOLD", "ASTERISK_ITALIC", "UNDERSCORE_ITALIC")
+# Text pieces that the tokenizer merges into one FREESTYLE token. Shortcodes (SPECIAL_CHAR) stay
+# separate: which ones exist depends on the front matter, which the model builder reads.
+_TEXT_PIECES = frozenset(("FREESTYLE", "FREESTYLE_RUN", "UNUSED_CONTROL_CHAR", "ESCAPED_CHAR"))
+_SKIPPED = frozenset(("COMMENT", "SPACES"))
+_RESETS_INDENTATION = frozenset(("INFERENCE_START", "STATEMENT_NUMBER"))
+
+_INFERENCE_MODE = frozenset(("COMMENT", "NEWLINE", "ESCAPED_CHAR", "SPECIAL_CHAR", "INFERENCE_END",
+                             "DATA", "LIST_DELIMITER", "SPACES", "FREESTYLE", "UNUSED_CONTROL_CHAR"))
+_INFERENCE_ONLY = frozenset(("INFERENCE_END", "LIST_DELIMITER"))
+
+# A comment right after a line break also swallows the line break that ends it, unless a blank
+# line follows; after a blank line it swallows every line break that follows.
+_COMMENT_TAIL = {
+    _AFTER_NEWLINE: r"(?:[ \t]*(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))?",
+    _AFTER_EMPTYLINE: r"(?:[ \t]*\r\n|\n|\r)*",
+}
+
+# Mid-line, a run of text that the reference would lex as FREESTYLE and UNUSED_CONTROL_CHAR
+# tokens with nothing skipped between them, where no other terminal can start, is matched in
+# one step. It goes first: wherever it matches, no earlier terminal could.
+_TEXT_RUN = (
+    r"(?:(?![ \t]|===)[^\\@#*_\[\],.:;<\/>\-\r\n(){}]+"      # FREESTYLE, not where SPACES or FRONT_MATTER win
+    r"|[,;\])}>\-(](?:[ \t](?![ \t])|(?![ \t]))"            # control characters that start nothing mid-line
+    r"|[.:](?:[ \t](?![ \t])|(?=[\r\n]|\Z))"                # `.` and `:` that cannot start a shortcode
+    r")+")
+
+
+class _Terminals:
+    """The grammar's terminal patterns, combined into one regex per lexing context."""
+
+    def __init__(self, terminals: list) -> None:
+        ordered = sorted(terminals, key=lambda t: -t.priority)
+        self.patterns = [(t.name, t.pattern.to_regexp()) for t in ordered]
+        self._cache: dict[tuple, re.Pattern] = {}
+
+    def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool) -> re.Pattern:
+        key = (inference_mode, line_state, emphasis, skipped)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
+                            for name, pattern in self.patterns
+                            if self._applies(name, inference_mode, line_state, emphasis, skipped)]
+            if line_state == _MID_LINE and not inference_mode:
+                alternatives.insert(0, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
+            compiled = self._cache[key] = re.compile("|".join(alternatives))
+        return compiled
+
+    @staticmethod
+    def _variant(name: str, pattern: str, line_state: int) -> str:
+        if name == "COMMENT" and line_state in _COMMENT_TAIL:
+            return f"(?:{pattern}){_COMMENT_TAIL[line_state]}"
+        return pattern
+
+    @staticmethod
+    def _applies(name: str, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool) -> bool:
+        if inference_mode:
+            return name in _INFERENCE_MODE
+        if name in _INFERENCE_ONLY:
+            return False
+        if name == "EMPTYLINE":
+            return line_state != _AFTER_EMPTYLINE
+        if name == "INFERENCE_START":
+            return line_state in (_START, _AFTER_NEWLINE)
+        if name in _AT_LINE_START:
+            return line_state in _LINE_START_STATES
+        if name.endswith("_END"):
+            return name[:-4] == emphasis and line_state != _START and not skipped
+        return True
+
+
+# --- tokenizer -----------------------------------------------------------------------------
+
+# Tokens after which a line break can only be the one that the grammar makes optional.
+_DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERENCE"))
+# Tokens after which a line break inside statement content may be folded into following text.
+_INLINE = frozenset(("LINK", "TAG", "STATEMENT_MENTION", "ARGUMENT_MENTION", "STATEMENT_DEFINITION",
+                     "ARGUMENT_DEFINITION", "HEADING_START", "SPECIAL_CHAR")
+                    + tuple(e + suffix for e in _EMPHASIS for suffix in ("_START", "_END")))
+
+
+def _piece_text(kind: str, image: str) -> str:
+    return image[1:] if kind == "ESCAPED_CHAR" else image
+
+
+class _Lines:
+    """Line and column (1-based) of offsets, cheap when asked in increasing order."""
+
+    def __init__(self, text: str) -> None:
+        self.text, self.line, self.line_start = text, 1, 0
+
+    def __call__(self, offset: int) -> tuple[int, int]:
+        if offset < self.line_start:
+            self.line, self.line_start = 1, 0
+        breaks = self.text.count("\n", self.line_start, offset)
+        if breaks:
+            self.line += breaks
+            self.line_start = self.text.rfind("\n", self.line_start, offset) + 1
+        return self.line, offset - self.line_start + 1
+
+
+def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
+    """Split Argdown text into the reference implementation's tokens.
+
+    Two changes make the parser's work lighter without changing what it builds: consecutive
+    text pieces become one FREESTYLE token whose value is the text as displayed (escapes
+    resolved, shortcodes replaced), with a line break inside statement content kept in it as
+    ``\n``; and a line break that the grammar makes optional (after data or a reference) is
+    not emitted.
+    """
+    terminals = _terminals()
+    position = _Lines(text)
+    tokens: list[Token] = []
+    diagnostics: list[Diagnostic] = []
+    indents = [0]
+    emphasis: list[str] = []
+    run: list = []  # pending text: start, end, then the text of each piece
+    held_newline: list = []  # a line break that may still fold into the text that follows
+
+    def emit(kind: str, value: str, start: int, end: int) -> None:
+        line, column = position(start)
+        if "\n" in text[start:end]:
+            end_line, end_column = position(end)
+        else:
+            end_line, end_column = line, column + end - start
+        tokens.append(Token(kind, value, start, line, column, end_line, end_column, end))
+
+    def flush() -> None:
+        if held_newline:
+            emit("NEWLINE", *held_newline)
+            held_newline.clear()
+        if run:
+            emit("FREESTYLE", "".join(run[2:]), run[0], run[1])
+            run.clear()
+
+    def layout(kind: str, at: int) -> None:
+        flush()
+        emit(kind, "", at, at)
+
+    def dedent_all(at: int) -> None:
+        while len(indents) > 1:
+            indents.pop()
+            layout("_DEDENT", at)
+
+    inference_mode = False
+    line_state = _START
+    skipped = False
+    pos, size = 0, len(text)
+    while pos < size:
+        match = terminals.regex(inference_mode, line_state, emphasis[-1] if emphasis else None,
+                                skipped).match(text, pos)
+        if match is None:
+            # Only a backslash before a line break or the end of the file gets here.
+            line, column = position(pos)
+            diagnostics.append(Diagnostic(
+                severity=Severity.WARNING, line=line, column=column, code="stray-backslash",
+                message="a backslash must escape a character, but a line break follows it; kept as text"))
+            kind, end = "UNUSED_CONTROL_CHAR", pos + 1
+        else:
+            kind, end = match.lastgroup, match.end()
+        if kind in _SKIPPED:
+            skipped = True
+            pos = end
+            continue
+        skipped = False
+        image = text[pos:end]
+        if kind in _TEXT_PIECES:
+            if not run:
+                run += (held_newline[1], end, "\n") if held_newline else (pos, end)
+                held_newline.clear()
+            run[1] = end
+            run.append(_piece_text(kind, image))
+            line_state = _MID_LINE
+            pos = end
+            continue
+        if kind == "NEWLINE" and not inference_mode:
+            previous = tokens[-1].type if tokens else None
+            if run:
+                run[1] = end
+                run.append("\n")
+            elif previous in _INLINE and not held_newline:
+                held_newline[:] = (image, pos, end)
+            elif previous not in _DROPS_NEXT_NEWLINE or held_newline:
+                flush()
+                emit(kind, image, pos, end)
+            line_state = _AFTER_NEWLINE
+            pos = end
+            continue
+        if kind == "EMPTYLINE":
+            if end < size:
+                dedent_all(pos)
+        elif kind in _RESETS_INDENTATION:
+            dedent_all(pos)
+            inference_mode = inference_mode or kind == "INFERENCE_START"
+        elif kind in _AT_LINE_START and kind != "HEADING_START":
+            width = len(image) - len(image.lstrip(" \t")) + (kind in _LIST_ITEMS)
+            if width > indents[-1]:
+                indents.append(width)
+                layout("_INDENT", pos)
+            while len(indents) > 1 and width < indents[-1]:
+                indents.pop()
+                layout("_DEDENT", pos)
+        elif kind == "INFERENCE_END":
+            inference_mode = False
+        elif kind.endswith("_START") and kind[:-6] in _EMPHASIS:
+            emphasis.append(kind[:-6])
+        elif kind.endswith("_END") and kind[:-4] in _EMPHASIS:
+            emphasis.pop()
+        flush()
+        emit(kind, image, pos, end)
+        line_state = _AFTER_NEWLINE if kind == "NEWLINE" else _AFTER_EMPTYLINE if kind == "EMPTYLINE" else _MID_LINE
+        pos = end
+    flush()
+    if tokens and tokens[-1].type == "EMPTYLINE":
+        tokens.pop()
+    dedent_all(size)
+    return tokens, diagnostics
+
+
+@cache
+def _terminals() -> _Terminals:
+    return _Terminals(_lark().terminals)
+
+
+# --- syntax tree -------------------------------------------------------------------------------
+# Plain slotted classes: the model builder walks them once, and they cost little to create.
+
+@dataclass(slots=True)
+class Emphasis:
+    """Bold or italic text; ``content`` is None when nothing stands between the markers."""
+
+    kind: str
+    content: "Inline | None"
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class Inline:
+    """Inline content: FREESTYLE, LINK, TAG, mention and NEWLINE tokens, Emphasis nodes, and
+    lists of FREESTYLE and SPECIAL_CHAR tokens (text with shortcodes)."""
+
+    parts: list
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class RelationNode:
+    kind: str  # the grammar's rule name, e.g. "outgoing_support"
+    symbol: Token
+    member: "StatementNode | ArgumentNode"
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class StatementNode:
+    title: Token | None  # STATEMENT_DEFINITION or STATEMENT_REFERENCE
+    content: Inline | None
+    tags: list  # TAG tokens after a reference
+    data: Token | None
+    relations: list
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class ArgumentNode:
+    title: Token  # ARGUMENT_DEFINITION or ARGUMENT_REFERENCE
+    content: Inline | None
+    tags: list
+    data: Token | None
+    relations: list
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class InferenceNode:
+    rules: list  # FREESTYLE tokens, one per rule name
+    data: Token | None
+    relations: list
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class PcsMemberNode:
+    number: Token
+    statement: StatementNode
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class PcsNode:
+    """A premise-conclusion structure: PcsMemberNode and InferenceNode in document order."""
+
+    steps: list
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class HeadingNode:
+    content: Inline
+    data: Token | None
+    first: Token
+    last: Token
+
+    @property
+    def level(self) -> int:
+        return len(self.first) - 1
+
+
+@dataclass(slots=True)
+class ListNode:
+    ordered: bool
+    items: list  # (marker token, StatementNode | ArgumentNode)
+    first: Token
+    last: Token
+
+
+@dataclass(slots=True)
+class SyntaxTree:
+    """What the parser made of a file: front matter, top-level blocks, diagnostics."""
+
+    text: str
+    front_matter: Token | None
+    blocks: list
+    diagnostics: list
+
+
+def _last(node):
+    return node if isinstance(node, Token) else node[-1] if isinstance(node, list) else node.last
+
+
+def _first(node):
+    return node if isinstance(node, Token) else node[0] if isinstance(node, list) else node.first
+
+
+class _Builder(lark.Transformer):
+    """Inline transformer: each method runs when the parser reduces the rule of its name."""
+
+    def statement_content(self, children):
+        return Inline(children, _first(children[0]), _last(children[-1]))
+
+    def freestyle_text(self, children):
+        """One FREESTYLE token, or a list of FREESTYLE and SPECIAL_CHAR tokens."""
+        return children[0] if len(children) == 1 else children
+
+    def _emphasis(self, kind, children):
+        content = children[1] if len(children) == 3 else None
+        return Emphasis(kind, content, children[0], children[-1])
+
+    def bold(self, children):
+        return self._emphasis("bold", children)
+
+    def italic(self, children):
+        return self._emphasis("italic", children)
+
+    @staticmethod
+    def _element(children, node_class):
+        head = children[0]
+        title, content, tags, data, relations = None, None, [], None, []
+        for child in children:
+            if isinstance(child, Token):
+                kind = child.type
+                if kind == "TAG":
+                    tags.append(child)
+                elif kind == "DATA":
+                    data = child
+                elif kind != "NEWLINE":
+                    title = child
+            elif isinstance(child, Inline):
+                content = child
+            else:
+                relations = child
+        last = _last(relations[-1]) if relations else _last(children[-1])
+        return node_class(title, content, tags, data, relations, _first(head), last)
+
+    def statement(self, children):
+        return self._element(children, StatementNode)
+
+    def argument(self, children):
+        return self._element(children, ArgumentNode)
+
+    def relations(self, children):
+        return children
+
+    inference_relations = relations
+
+    def _relation(kind):  # noqa: N805 - a factory used while the class body runs
+        def make(self, children):
+            symbol, member = children
+            return RelationNode(kind, symbol, member, symbol, member.last)
+        make.__name__ = kind
+        return make
+
+    incoming_support = _relation("incoming_support")
+    incoming_attack = _relation("incoming_attack")
+    outgoing_support = _relation("outgoing_support")
+    outgoing_attack = _relation("outgoing_attack")
+    contradiction = _relation("contradiction")
+    incoming_undercut = _relation("incoming_undercut")
+    outgoing_undercut = _relation("outgoing_undercut")
+    del _relation
+
+    def pcs(self, children):
+        return PcsNode(children, children[0].first, children[-1].last)
+
+    def pcs_statement(self, children):
+        number, statement = children
+        return PcsMemberNode(number, statement, number, statement.last)
+
+    def inference(self, children):
+        rules, data, relations = [], None, []
+        for child in children[1:]:
+            if isinstance(child, Token):
+                if child.type == "DATA":
+                    data = child
+            elif child and isinstance(child[0], RelationNode):
+                relations = child
+            else:
+                rules = child
+        return InferenceNode(rules, data, relations, children[0], _last(relations[-1]) if relations else children[-1])
+
+    def inference_rules(self, children):
+        return [child for child in children if isinstance(child, list) or child.type != "LIST_DELIMITER"]
+
+    def heading(self, children):
+        data = next((c for c in children[2:] if isinstance(c, Token) and c.type == "DATA"), None)
+        return HeadingNode(children[1], data, children[0], _last(children[-1]))
+
+    def _list(ordered):  # noqa: N805
+        def make(self, children):
+            return ListNode(ordered, children, children[0][0], children[-1][1].last)
+        return make
+
+    ordered_list = _list(True)
+    unordered_list = _list(False)
+    del _list
+
+    def ordered_list_item(self, children):
+        return tuple(children)
+
+    unordered_list_item = ordered_list_item
+
+    def front_matter(self, children):
+        return children[0]
+
+    def start(self, children):
+        front_matter = None
+        blocks = []
+        for child in children:
+            if isinstance(child, Token):
+                if child.type == "FRONT_MATTER":
+                    front_matter = child
+            else:
+                blocks.append(child)
+        return front_matter, blocks
+
+
+# --- parser and recovery -------------------------------------------------------------------------
+
+class _PassThrough(lark.lexer.Lexer):
+    """The parser's lexer: :func:`tokenize` has already produced the tokens."""
+
+    def __init__(self, lexer_conf) -> None:
+        pass
+
+    def lex(self, tokens):
+        return iter(tokens)
+
+
+def _grammar_text() -> str:
+    return (files("argmap.grammar") / "argdown.lark").read_text(encoding="utf-8")
+
+
+@cache
+def _lark() -> lark.Lark:
+    return lark.Lark(_grammar_text(), parser="lalr", lexer=_PassThrough, transformer=_Builder(),
+                     maybe_placeholders=False, cache=True)
+
+
+_DESCRIPTIONS = {
+    "NEWLINE": "a line break", "EMPTYLINE": "a blank line", "$END": "the end of the file",
+    "_INDENT": "an indented line", "_DEDENT": "a line indented less",
+    "FRONT_MATTER": "front matter (=== ... ===)", "DATA": "a data block {...}",
+    "INFERENCE_START": "an inference line (--)", "INFERENCE_END": "the end of an inference line (--)",
+    "STATEMENT_NUMBER": "a numbered statement like (1)", "HEADING_START": "a heading (#)",
+    "STATEMENT_DEFINITION": "a statement title [Title]:", "STATEMENT_REFERENCE": "a statement reference [Title]",
+    "ARGUMENT_DEFINITION": "an argument title <Title>:", "ARGUMENT_REFERENCE": "an argument reference <Title>",
+    "STATEMENT_MENTION": "a mention @[Title]", "ARGUMENT_MENTION": "a mention @<Title>",
+    "LINK": "a link [text](url)", "TAG": "a tag #tag", "FREESTYLE": "text",
+    "UNUSED_CONTROL_CHAR": "text", "ESCAPED_CHAR": "text", "SPECIAL_CHAR": "text",
+    "LIST_DELIMITER": "a comma", "ORDERED_LIST_ITEM": "a list item (1.)", "UNORDERED_LIST_ITEM": "a list item (*)",
+    "INCOMING_SUPPORT": "a relation +>", "INCOMING_ATTACK": "a relation ->", "OUTGOING_SUPPORT": "a relation +",
+    "OUTGOING_ATTACK": "a relation -", "CONTRADICTION": "a relation ><", "INCOMING_UNDERCUT": "a relation _>",
+    "OUTGOING_UNDERCUT": "a relation _",
+}
+for _kind in _EMPHASIS:
+    _marker = ("**" if "BOLD" in _kind else "*") if _kind.startswith("ASTERISK") else ("__" if "BOLD" in _kind else "_")
+    _style = "bold" if "BOLD" in _kind else "italic"
+    _DESCRIPTIONS[_kind + "_START"] = f"the start of {_style} text ({_marker})"
+    _DESCRIPTIONS[_kind + "_END"] = f"the end of {_style} text ({_marker})"
+
+# Tokens that close something open; recovery inserts one when it lets the parse go on.
+_CLOSERS = ("_DEDENT", "ASTERISK_BOLD_END", "UNDERSCORE_BOLD_END", "ASTERISK_ITALIC_END",
+            "UNDERSCORE_ITALIC_END", "INFERENCE_END", "NEWLINE")
+_MAX_ERRORS_PER_BLOCK = 10
+
+
+def _describe(token: Token) -> str:
+    name = _DESCRIPTIONS.get(token.type, token.type.lower())
+    shown = token.value.strip()
+    if shown and token.type not in ("NEWLINE", "EMPTYLINE") and len(shown) <= 40:
+        return f"{name} '{shown}'"
+    return name
+
+
+def _hint(token: Token, expected: set[str]) -> str:
+    """What the author probably meant, for the common mistakes."""
+    if token.type == "STATEMENT_NUMBER" and "INFERENCE_START" not in expected:
+        return "; a premise-conclusion structure starts after a blank line"
+    if token.type in _RELATIONS and token.line and expected <= {"$END", "EMPTYLINE"}:
+        return "; a relation belongs under the statement or argument it is indented below"
+    if token.type.endswith("_START") and token.type[:-6] in _EMPHASIS:
+        return "; escape the marker with a backslash if it is not emphasis"
+    return ""
+
+
+def _syntax_error(error: UnexpectedInput) -> Diagnostic:
+    token = getattr(error, "token", None)
+    expected = set(getattr(error, "expected", ()) or ())
+    if token is None or token.type == "$END":
+        what, line, column = "the file ended", getattr(error, "line", 1), getattr(error, "column", 1)
+    else:
+        what, line, column = f"unexpected {_describe(token)}", token.line, token.column
+    wanted = sorted({_DESCRIPTIONS.get(k, k.lower()) for k in expected if k.isupper() and k != "$END"})
+    detail = f"; expected {', '.join(wanted[:4])}" + (" or more" if len(wanted) > 4 else "") if wanted else ""
+    return Diagnostic(severity=Severity.ERROR, line=line or 1, column=column or 1, code="syntax",
+                      message=what + (_hint(token, expected) if token is not None else "") + detail)
+
+
+def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
+    """Parse one blank-line separated block, repairing what it can; None if it cannot."""
+    parser = _lark().parse_interactive(iter(()))
+    errors = 0
+    queue = list(tokens)
+    queue.reverse()
+    end = Token("$END", "", tokens[-1].end_pos, tokens[-1].end_line, tokens[-1].end_column, 0, 0, tokens[-1].end_pos)
+    while True:
+        token = queue.pop() if queue else end
+        try:
+            if token is end:
+                return parser.feed_eof(token)
+            parser.feed_token(token)
+        except UnexpectedToken as error:
+            errors += 1
+            if errors == 1:
+                diagnostics.append(_syntax_error(error))
+            if errors > _MAX_ERRORS_PER_BLOCK:
+                return None
+            closer = _closer_for(parser, token)
+            if closer is not None:
+                queue.append(token)
+                queue.append(Token(closer, "", token.start_pos, token.line, token.column,
+                                   token.line, token.column, token.start_pos))
+            elif token is end:
+                return None
+
+
+def _closer_for(parser, token: Token) -> str | None:
+    accepted = parser.accepts()
+    for closer in _CLOSERS:
+        if closer in accepted:
+            trial = parser.copy()
+            try:
+                trial.feed_token(Token(closer, ""))
+                if token.type == "$END" or token.type in trial.accepts():
+                    return closer
+            except UnexpectedToken:
+                continue
+    return None
+
+
+def parse(text: str) -> SyntaxTree:
+    """Parse Argdown text; never raises on bad input, reporting diagnostics instead."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    tokens, diagnostics = tokenize(text)
+    if not tokens:
+        return SyntaxTree(text, None, [], diagnostics)
+    try:
+        front_matter, blocks = _lark().parse(tokens)
+        return SyntaxTree(text, front_matter, blocks, diagnostics)
+    except UnexpectedInput:
+        pass
+    front_matter, blocks = None, []
+    segment: list[Token] = []
+    for token in tokens + [None]:
+        if token is not None and token.type != "EMPTYLINE":
+            segment.append(token)
+            continue
+        if segment:
+            parsed = _parse_block(segment, diagnostics)
+            if parsed is not None:
+                front_matter = front_matter or parsed[0]
+                blocks += parsed[1]
+        segment = []
+    return SyntaxTree(text, front_matter, blocks, diagnostics)

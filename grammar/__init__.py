@@ -1,0 +1,1 @@
+"""The Argdown grammar, installed as the package ``argmap.grammar`` so the wheel carries it."""
