@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Any
+from typing import Any, Generator
 
 import yaml
 from lark.lexer import Token
@@ -249,7 +249,17 @@ class _Text:
 
     @property
     def text(self) -> str:
-        return "".join(self.parts)
+        """The text without the surrounding whitespace that the reference keeps."""
+        return "".join(self.parts).strip()
+
+    def finish(self) -> None:
+        """Shift and clamp the ranges to match :attr:`text`."""
+        raw = "".join(self.parts)
+        lead = len(raw) - len(raw.lstrip())
+        size = len(raw.strip())
+        for rng in self.ranges:
+            rng.start = max(rng.start - lead, 0)
+            rng.stop = min(max(rng.stop - lead, 0), max(size - 1, 0))
 
 
 # --- the walk --------------------------------------------------------------------------------------
@@ -267,6 +277,18 @@ class _Entity:
         self.inference: Inference | None = None
         self.argument_title: str | None = None
         self.conclusion_index: int | None = None
+
+
+def _detach(entity: _Entity, relation: "_Relation") -> None:
+    """Remove a relation from an entity's list as the reference does (``splice(indexOf(r), 1)``):
+    when the relation is not there, the list loses its last entry instead."""
+    relations = entity.relations
+    for index, existing in enumerate(relations):
+        if existing is relation:
+            del relations[index]
+            return
+    if relations:
+        relations.pop()
 
 
 class _Relation:
@@ -289,6 +311,24 @@ _RELATION_KINDS = {
     "incoming_undercut": (RelationType.UNDERCUT, True),
     "outgoing_undercut": (RelationType.UNDERCUT, False),
 }
+
+
+_Steps = Generator[Any, Any, Any]
+
+
+def _run(steps: _Steps) -> Any:
+    """Run a walk step and the steps it yields, with a stack of our own instead of Python's:
+    relations nest as deep as a file indents them, far deeper than Python's recursion limit."""
+    stack, value = [steps], None
+    while stack:
+        try:
+            value = stack[-1].send(value)
+            stack.append(value)
+            value = None
+        except StopIteration as stop:
+            stack.pop()
+            value = stop.value
+    return value
 
 
 class _Walk:
@@ -366,6 +406,7 @@ class _Walk:
             text.inline(node.content)
         for tag in node.tags:
             text.tag(tag)
+        text.finish()
         return text
 
     def new_text(self) -> _Text:
@@ -418,7 +459,7 @@ class _Walk:
     def _section(self, section_id: str | None) -> Section | None:
         return self.section_by_id.get(section_id) if section_id else None
 
-    def statement(self, node: StatementNode, role: Role | None) -> StatementOccurrence:
+    def statement(self, node: StatementNode, role: Role | None) -> _Steps:
         title = None
         is_reference = False
         title_span = None
@@ -441,7 +482,7 @@ class _Walk:
         if node.relations:
             if occurrence.title is None:
                 occurrence.title = self.unique_title()
-            self.relation_block(node.relations, self.statement_entity(occurrence.title))
+            yield self.relation_block(node.relations, self.statement_entity(occurrence.title))
         if occurrence.title is None:
             occurrence.title = self.unique_title()
         statement = self.statement_entity(occurrence.title).model
@@ -458,7 +499,7 @@ class _Walk:
             statement.is_used_as_top_level = True
         return occurrence
 
-    def argument(self, node: ArgumentNode) -> _Entity:
+    def argument(self, node: ArgumentNode) -> _Steps:
         token = node.title
         is_reference = token.type == "ARGUMENT_REFERENCE"
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
@@ -472,7 +513,7 @@ class _Walk:
             data_span=data_span, section=self.section.id if self.section else None)
         self.record_tags(text.tags)
         if node.relations:
-            self.relation_block(node.relations, self.argument_entity(inner))
+            yield self.relation_block(node.relations, self.argument_entity(inner))
         entity = self.argument_entity(inner)
         argument = entity.model
         for tag in description.tags:
@@ -486,12 +527,12 @@ class _Walk:
             argument.section = description.section
         return entity
 
-    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Entity:
+    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
         if isinstance(node, ArgumentNode):
-            return self.argument(node)
-        return self.statement_entity(self.statement(node, role).title)
+            return (yield self.argument(node))
+        return self.statement_entity((yield self.statement(node, role)).title)
 
-    def relation_block(self, relations: list[RelationNode], parent: _Entity) -> None:
+    def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
         for node in relations:
             relation_type, parent_is_source = _RELATION_KINDS[node.kind]
             span = _span(node.first, node.last)
@@ -502,7 +543,7 @@ class _Walk:
                 if node.kind == "outgoing_undercut" and parent.kind == "statement" and self.inference is not None:
                     target = self.inference  # the reference's choice: the last inference written
                 relation = _Relation(relation_type, None, target, span)
-            other = self.member(node.member, Role.RELATION)
+            other = yield self.member(node.member, Role.RELATION)
             if relation.source is None:
                 relation.source = other
             else:
@@ -522,7 +563,7 @@ class _Walk:
         source.relations.append(relation)
         relation.target.relations.append(relation)
 
-    def pcs(self, node: PcsNode, preceding) -> None:
+    def pcs(self, node: PcsNode, preceding) -> _Steps:
         entity = preceding if isinstance(preceding, _Entity) else None
         if entity is not None and entity.model.pcs:
             self.warn(node.first, "multiple-pcs",
@@ -540,9 +581,9 @@ class _Walk:
                 previous_inference = step
                 self.inference = self.inference_entity(self.inference_model(step), entity.title)
                 if step.relations:
-                    self.relation_block(step.relations, self.inference)
+                    yield self.relation_block(step.relations, self.inference)
                 continue
-            occurrence = self.statement(step.statement, None)
+            occurrence = yield self.statement(step.statement, None)
             occurrence.argument = entity.title
             occurrence.number = int(step.number.value.strip()[1:-1])
             if previous_inference is not None:
@@ -598,16 +639,16 @@ class _Walk:
                 self.heading(block)
                 preceding = None
             elif isinstance(block, StatementNode):
-                self.statement(block, Role.TOP_LEVEL)
+                _run(self.statement(block, Role.TOP_LEVEL))
                 preceding = None
             elif isinstance(block, ArgumentNode):
-                preceding = self.argument(block)
+                preceding = _run(self.argument(block))
             elif isinstance(block, PcsNode):
-                self.pcs(block, preceding)
+                _run(self.pcs(block, preceding))
                 preceding = None
             elif isinstance(block, ListNode):
                 for _, item in block.items:
-                    self.member(item, None)
+                    _run(self.member(item, None))
                 preceding = None
 
     # -- the reference's transformations, after the walk
@@ -618,7 +659,7 @@ class _Walk:
             keep = True
             source, target = relation.source, relation.target
             if source.kind == "argument" and source.model.pcs:
-                source.relations.remove(relation)
+                _detach(source, relation)
                 conclusion = self.statements[source.model.pcs[-1].title]
                 relation.source = conclusion
                 duplicate = next((r for r in conclusion.relations
@@ -627,19 +668,21 @@ class _Walk:
                     conclusion.relations.append(relation)
                 else:
                     duplicate.spans += relation.spans
-                    relation.target.relations.remove(relation)
+                    _detach(relation.target, relation)
                     keep = False
             if keep and target.kind == "argument" and target.model.pcs and relation.type is RelationType.UNDERCUT:
                 inference = self.inference_of(target)
-                target.relations.remove(relation)
                 relation.target = inference
+                # The reference removes the relation from the inference's list here, where it is
+                # not yet, which drops that list's last entry and leaves it in the argument's.
+                _detach(inference, relation)
                 duplicate = next((r for r in inference.relations
                                   if r.source is relation.source and r.type is relation.type), None)
                 if duplicate is None:
                     inference.relations.append(relation)
                 else:
                     duplicate.spans += relation.spans
-                    relation.source.relations.remove(relation)
+                    _detach(relation.source, relation)
                     keep = False
             if keep:
                 kept.append(relation)
@@ -658,8 +701,8 @@ class _Walk:
                 elif relation.type is RelationType.ATTACK:
                     if any(r.type is RelationType.CONTRARY and {r.source, r.target} == {relation.source, relation.target}
                            for r in relation.source.relations):
-                        relation.source.relations.remove(relation)
-                        relation.target.relations.remove(relation)
+                        _detach(relation.source, relation)
+                        _detach(relation.target, relation)
                         continue
                     relation.type = RelationType.CONTRARY
             kept.append(relation)
@@ -680,8 +723,8 @@ class _Walk:
                                   or r.type in (RelationType.CONTRADICTORY, RelationType.CONTRARY))
                              and self._other(r, source).title in premises), None)
                 if twin is not None:
-                    source.relations.remove(relation)
-                    target.relations.remove(relation)
+                    _detach(source, relation)
+                    _detach(target, relation)
                     twin.spans += relation.spans
                     continue
             kept.append(relation)
@@ -727,7 +770,7 @@ class _Walk:
                     for relation in entity.relations:
                         if relation.source is entity:
                             relation.source = copy
-                        if relation.target is entity:
+                        else:  # as in the reference: an undercut of the inference lands here too
                             relation.target = copy
                 exploded[step_title] = copy
                 for original, member in zip(chosen_originals[number - 1], copy.model.pcs):

@@ -12,6 +12,7 @@ from typing import List, Optional
 import typer
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
                   help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
@@ -82,4 +83,16 @@ def export(file: Path = FileArg,
 
 
 def main() -> None:
-    app()
+    """Run the command; a bug in argmap is reported in one line, not as a traceback
+    (set ARGMAP_DEBUG=1 to see it)."""
+    import os
+
+    try:
+        app()
+    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("ARGMAP_DEBUG"):
+            raise
+        where = " ".join(arg for arg in sys.argv[1:] if not arg.startswith("-"))
+        typer.echo(f"argmap: internal error ({type(error).__name__}: {error}) while running '{where}'; "
+                   "please report it with the input file (ARGMAP_DEBUG=1 shows the details)", err=True)
+        sys.exit(3)

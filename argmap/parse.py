@@ -522,26 +522,26 @@ def _lark() -> lark.Lark:
 
 
 _DESCRIPTIONS = {
-    "NEWLINE": "a line break", "EMPTYLINE": "a blank line", "$END": "the end of the file",
-    "_INDENT": "an indented line", "_DEDENT": "a line indented less",
-    "FRONT_MATTER": "front matter (=== ... ===)", "DATA": "a data block {...}",
-    "INFERENCE_START": "an inference line (--)", "INFERENCE_END": "the end of an inference line (--)",
-    "STATEMENT_NUMBER": "a numbered statement like (1)", "HEADING_START": "a heading (#)",
-    "STATEMENT_DEFINITION": "a statement title [Title]:", "STATEMENT_REFERENCE": "a statement reference [Title]",
-    "ARGUMENT_DEFINITION": "an argument title <Title>:", "ARGUMENT_REFERENCE": "an argument reference <Title>",
-    "STATEMENT_MENTION": "a mention @[Title]", "ARGUMENT_MENTION": "a mention @<Title>",
-    "LINK": "a link [text](url)", "TAG": "a tag #tag", "FREESTYLE": "text",
-    "UNUSED_CONTROL_CHAR": "text", "ESCAPED_CHAR": "text", "SPECIAL_CHAR": "text",
-    "LIST_DELIMITER": "a comma", "ORDERED_LIST_ITEM": "a list item (1.)", "UNORDERED_LIST_ITEM": "a list item (*)",
-    "INCOMING_SUPPORT": "a relation +>", "INCOMING_ATTACK": "a relation ->", "OUTGOING_SUPPORT": "a relation +",
-    "OUTGOING_ATTACK": "a relation -", "CONTRADICTION": "a relation ><", "INCOMING_UNDERCUT": "a relation _>",
-    "OUTGOING_UNDERCUT": "a relation _",
+    "NEWLINE": "line break", "EMPTYLINE": "blank line", "$END": "end of file",
+    "_INDENT": "deeper indentation", "_DEDENT": "shallower indentation",
+    "FRONT_MATTER": "front matter === ... ===", "DATA": "data block {...}",
+    "INFERENCE_START": "inference line --", "INFERENCE_END": "end of the inference line --",
+    "STATEMENT_NUMBER": "statement number (n)", "HEADING_START": "heading #",
+    "STATEMENT_DEFINITION": "statement title [Title]:", "STATEMENT_REFERENCE": "statement reference [Title]",
+    "ARGUMENT_DEFINITION": "argument title <Title>:", "ARGUMENT_REFERENCE": "argument reference <Title>",
+    "STATEMENT_MENTION": "mention @[Title]", "ARGUMENT_MENTION": "mention @<Title>",
+    "LINK": "link [text](url)", "TAG": "tag #tag", "FREESTYLE": "text", "SPECIAL_CHAR": "text",
+    "UNUSED_CONTROL_CHAR": "text", "ESCAPED_CHAR": "text", "LIST_DELIMITER": "comma",
+    "ORDERED_LIST_ITEM": "list item 1.", "UNORDERED_LIST_ITEM": "list item *",
+    "INCOMING_SUPPORT": "relation +>", "INCOMING_ATTACK": "relation ->", "OUTGOING_SUPPORT": "relation +",
+    "OUTGOING_ATTACK": "relation -", "CONTRADICTION": "relation ><", "INCOMING_UNDERCUT": "relation _>",
+    "OUTGOING_UNDERCUT": "relation _",
 }
 for _kind in _EMPHASIS:
     _marker = ("**" if "BOLD" in _kind else "*") if _kind.startswith("ASTERISK") else ("__" if "BOLD" in _kind else "_")
     _style = "bold" if "BOLD" in _kind else "italic"
-    _DESCRIPTIONS[_kind + "_START"] = f"the start of {_style} text ({_marker})"
-    _DESCRIPTIONS[_kind + "_END"] = f"the end of {_style} text ({_marker})"
+    _DESCRIPTIONS[_kind + "_START"] = f"start of {_style} text {_marker}"
+    _DESCRIPTIONS[_kind + "_END"] = f"end of {_style} text {_marker}"
 
 # Tokens that close something open; recovery inserts one when it lets the parse go on.
 _CLOSERS = ("_DEDENT", "ASTERISK_BOLD_END", "UNDERSCORE_BOLD_END", "ASTERISK_ITALIC_END",
@@ -551,20 +551,29 @@ _MAX_ERRORS_PER_BLOCK = 10
 
 def _describe(token: Token) -> str:
     name = _DESCRIPTIONS.get(token.type, token.type.lower())
-    shown = token.value.strip()
-    if shown and token.type not in ("NEWLINE", "EMPTYLINE") and len(shown) <= 40:
-        return f"{name} '{shown}'"
-    return name
+    if token.type in ("NEWLINE", "EMPTYLINE", "_INDENT", "_DEDENT", "$END"):
+        return name
+    shown = " ".join(token.value.split())
+    shown = shown if len(shown) <= 40 else shown[:37] + "..."
+    return f"{name.split(' ')[0] if name == 'text' else name.rsplit(' ', 1)[0]} '{shown}'" if shown else name
+
+
+# Terminals that start inline text; an error message lists them as "text".
+_TEXT_LIKE = frozenset(("FREESTYLE", "UNUSED_CONTROL_CHAR", "ESCAPED_CHAR", "SPECIAL_CHAR", "LINK", "TAG",
+                        "STATEMENT_MENTION", "ARGUMENT_MENTION") + tuple(e + "_START" for e in _EMPHASIS))
 
 
 def _hint(token: Token, expected: set[str]) -> str:
     """What the author probably meant, for the common mistakes."""
     if token.type == "STATEMENT_NUMBER" and "INFERENCE_START" not in expected:
         return "; a premise-conclusion structure starts after a blank line"
-    if token.type in _RELATIONS and token.line and expected <= {"$END", "EMPTYLINE"}:
-        return "; a relation belongs under the statement or argument it is indented below"
+    if token.type in _RELATIONS and not expected & set(_RELATIONS):
+        return ("; a relation goes on the lines right below the statement or argument it belongs to, "
+                "indented, with no blank line between")
+    if "STATEMENT_REFERENCE" in expected and "ARGUMENT_REFERENCE" in expected:
+        return "; a relation symbol needs a statement or an argument after it"
     if token.type.endswith("_START") and token.type[:-6] in _EMPHASIS:
-        return "; escape the marker with a backslash if it is not emphasis"
+        return "; put a backslash before the marker if it is not meant as emphasis"
     return ""
 
 
@@ -572,54 +581,95 @@ def _syntax_error(error: UnexpectedInput) -> Diagnostic:
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
     if token is None or token.type == "$END":
-        what, line, column = "the file ended", getattr(error, "line", 1), getattr(error, "column", 1)
+        what = "the block ends too early"
+        line, column = (token.line, token.column) if token is not None else (1, 1)
     else:
         what, line, column = f"unexpected {_describe(token)}", token.line, token.column
-    wanted = sorted({_DESCRIPTIONS.get(k, k.lower()) for k in expected if k.isupper() and k != "$END"})
-    detail = f"; expected {', '.join(wanted[:4])}" + (" or more" if len(wanted) > 4 else "") if wanted else ""
+    wanted = sorted({"text" if k in _TEXT_LIKE else _DESCRIPTIONS.get(k, k.lower())
+                     for k in expected if k.isupper() and k != "$END"})
+    detail = ("; expected " + ", ".join(wanted[:5]) + (" or more" if len(wanted) > 5 else "")) if wanted else ""
+    hint = _hint(token, expected) if token is not None else ""
     return Diagnostic(severity=Severity.ERROR, line=line or 1, column=column or 1, code="syntax",
-                      message=what + (_hint(token, expected) if token is not None else "") + detail)
+                      message=what + hint + detail)
 
 
 def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
-    """Parse one blank-line separated block, repairing what it can; None if it cannot."""
+    """Parse one blank-line separated block, repairing what it can; None if it cannot.
+
+    A token the grammar does not allow is dropped, unless inserting a closing token (the end
+    of an emphasis or of an indentation) lets it through. Each token is fed to a copy of the
+    parser state, because LALR may reduce before it notices that a token does not fit.
+    """
     parser = _lark().parse_interactive(iter(()))
     errors = 0
-    queue = list(tokens)
-    queue.reverse()
-    end = Token("$END", "", tokens[-1].end_pos, tokens[-1].end_line, tokens[-1].end_column, 0, 0, tokens[-1].end_pos)
+    queue = list(reversed(tokens))
+    last = tokens[-1]
+    end = Token("$END", "", last.end_pos, last.end_line, last.end_column, last.end_line, last.end_column, last.end_pos)
     while True:
         token = queue.pop() if queue else end
+        saved = parser.parser_state.copy(deepcopy_values=False)
         try:
             if token is end:
                 return parser.feed_eof(token)
             parser.feed_token(token)
+            continue
         except UnexpectedToken as error:
+            parser.parser_state = saved
             errors += 1
             if errors == 1:
                 diagnostics.append(_syntax_error(error))
-            if errors > _MAX_ERRORS_PER_BLOCK:
-                return None
-            closer = _closer_for(parser, token)
-            if closer is not None:
-                queue.append(token)
-                queue.append(Token(closer, "", token.start_pos, token.line, token.column,
-                                   token.line, token.column, token.start_pos))
-            elif token is end:
-                return None
+        if errors > _MAX_ERRORS_PER_BLOCK:
+            return None
+        closer = _closer_for(parser, token)
+        if closer is not None:
+            queue.append(token)
+            queue.append(Token(closer, "", token.start_pos, token.line, token.column,
+                               token.line, token.column, token.start_pos))
+        elif token is end:
+            return None
 
 
 def _closer_for(parser, token: Token) -> str | None:
-    accepted = parser.accepts()
+    """A closing token after which the parser accepts ``token``, if there is one."""
     for closer in _CLOSERS:
-        if closer in accepted:
-            trial = parser.copy()
-            try:
-                trial.feed_token(Token(closer, ""))
-                if token.type == "$END" or token.type in trial.accepts():
-                    return closer
-            except UnexpectedToken:
-                continue
+        trial = parser.parser_state.copy(deepcopy_values=False)
+        try:
+            trial.feed_token(Token(closer, ""))
+            trial.copy(deepcopy_values=False).feed_token(token, token.type == "$END")
+            return closer
+        except UnexpectedToken:
+            continue
+    return None
+
+
+_LAYOUT = frozenset(("_INDENT", "_DEDENT"))
+
+
+def _left_out(first: int, last: int) -> Diagnostic:
+    where = f"line {first} was" if first == last else f"lines {first}-{last} were"
+    return Diagnostic(severity=Severity.WARNING, line=first, column=1, code="skipped",
+                      message=f"{where} left out of the model")
+
+
+def _salvage(tokens: list[Token], diagnostics: list[Diagnostic]):
+    """Parse a block; when it cannot be repaired, keep its longest prefix of whole lines that
+    parses, and say which lines were left out."""
+    parsed = _parse_block(tokens, diagnostics)
+    if parsed is not None:
+        return parsed
+    lines = sorted({t.line for t in tokens if t.type not in _LAYOUT})
+    first, last = lines[0], lines[-1]
+    for cut in reversed(lines[1:]):
+        prefix = [t for t in tokens if t.line < cut]
+        depth = sum(1 if t.type == "_INDENT" else -1 for t in prefix if t.type in _LAYOUT)
+        end = prefix[-1]
+        prefix += [Token("_DEDENT", "", end.end_pos, end.end_line, end.end_column, end.end_line, end.end_column,
+                         end.end_pos)] * depth
+        parsed = _parse_block(prefix, [])
+        if parsed is not None:
+            diagnostics.append(_left_out(cut, last))
+            return parsed
+    diagnostics.append(_left_out(first, last))
     return None
 
 
@@ -642,7 +692,7 @@ def parse(text: str) -> SyntaxTree:
             segment.append(token)
             continue
         if segment:
-            parsed = _parse_block(segment, diagnostics)
+            parsed = _salvage(segment, diagnostics)
             if parsed is not None:
                 front_matter = front_matter or parsed[0]
                 blocks += parsed[1]

@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""Set up argmap and run its main job or its tests, on a machine that has only Python.
+
+    python3 tasks.py thesis   # the Natural Manifold thesis: its credence and its diagram
+    python3 tasks.py test     # the test suite
+
+Creates a virtual environment in .venv, installs argmap and what it needs into it, and
+installs the system Graphviz (`dot`) with apt-get when run as root; otherwise it says what to
+install. Only the standard library is used here, since nothing else is installed yet.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+THESIS = ROOT / "maps" / "natural_manifold.argdown"
+OUT = ROOT / "out"
+
+
+def say(message: str) -> None:
+    print(f"[tasks] {message}", flush=True)
+
+
+def run(*command: str | Path, check: bool = True) -> int:
+    return subprocess.run([str(part) for part in command], check=check).returncode
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def apt_install(*packages: str) -> bool:
+    """Install Debian packages when we may; False when we may not."""
+    if not (is_root() and shutil.which("apt-get")):
+        return False
+    say(f"installing {' '.join(packages)} with apt-get")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run(["apt-get", "update", "-qq"], check=False, env=env, stdout=subprocess.DEVNULL)
+    return subprocess.run(["apt-get", "install", "-y", "-qq", *packages], env=env,
+                          stdout=subprocess.DEVNULL).returncode == 0
+
+
+def ensure_venv() -> None:
+    if (BIN / "python").exists():
+        return
+    say("creating the virtual environment .venv")
+    try:
+        venv.create(VENV, with_pip=True)
+    except (subprocess.CalledProcessError, OSError):
+        shutil.rmtree(VENV, ignore_errors=True)
+        version = f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+        if not apt_install(version) and not apt_install("python3-venv"):
+            sys.exit(f"[tasks] Python cannot create virtual environments here: install {version} "
+                     "(sudo apt-get install python3-venv) and run this again.")
+        venv.create(VENV, with_pip=True)
+
+
+def ensure_installed(extras: str) -> None:
+    """pip install argmap (editable) with the given extras, again only when pyproject changes."""
+    stamp = VENV / f".installed-{extras or 'base'}"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say(f"installing argmap{f'[{extras}]' if extras else ''} into .venv")
+    target = f"{ROOT}[{extras}]" if extras else str(ROOT)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    stamp.write_text(digest)
+
+
+def ensure_graphviz() -> bool:
+    if shutil.which("dot"):
+        return True
+    if apt_install("graphviz") and shutil.which("dot"):
+        return True
+    say("Graphviz is not installed, so diagrams come out as .dot only; install it with "
+        "'sudo apt-get install graphviz' (Debian/Ubuntu) or from https://graphviz.org/download/")
+    return False
+
+
+def thesis() -> int:
+    ensure_venv()
+    ensure_installed("")
+    has_dot = ensure_graphviz()
+    OUT.mkdir(exist_ok=True)
+    argmap = BIN / "argmap"
+    run(argmap, "check", THESIS, check=False)
+    status = run(argmap, "credence", THESIS, check=False)
+    diagram = OUT / ("thesis.svg" if has_dot else "thesis.dot")
+    status = run(argmap, "render", THESIS, "-o", diagram, check=False) or status
+    if diagram.exists():
+        say(f"diagram written to {diagram.relative_to(ROOT)}")
+    return status
+
+
+def test() -> int:
+    ensure_venv()
+    ensure_installed("test")
+    ensure_graphviz()
+    return run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:], check=False)
+
+
+def main() -> int:
+    tasks = {"thesis": thesis, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in tasks:
+        print(__doc__.strip())
+        return 2
+    os.chdir(ROOT)
+    return tasks[sys.argv[1]]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

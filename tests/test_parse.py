@@ -1,0 +1,124 @@
+"""The tokenizer's context rules and the grammar, on small inputs checked by hand against the
+Argdown syntax guide and the reference implementation's lexer."""
+from __future__ import annotations
+
+import pytest
+
+from argmap.parse import (ArgumentNode, HeadingNode, ListNode, PcsMemberNode, PcsNode, StatementNode, parse,
+                          tokenize)
+
+
+def kinds(text: str) -> list[str]:
+    tokens, _ = tokenize(text)
+    return [t.type for t in tokens]
+
+
+def values(text: str) -> list[tuple[str, str]]:
+    tokens, _ = tokenize(text)
+    return [(t.type, t.value) for t in tokens]
+
+
+def test_relation_symbols_only_count_at_the_start_of_a_line():
+    assert kinds("[A]: a + b - c\n") == ["STATEMENT_DEFINITION", "FREESTYLE"]
+    assert kinds("[A]: a\n  + [B]\n") == [
+        "STATEMENT_DEFINITION", "FREESTYLE", "_INDENT", "OUTGOING_SUPPORT", "STATEMENT_REFERENCE", "_DEDENT"]
+
+
+@pytest.mark.parametrize("symbol, kind", [
+    ("+", "OUTGOING_SUPPORT"), ("<+", "OUTGOING_SUPPORT"), ("-", "OUTGOING_ATTACK"), ("<-", "OUTGOING_ATTACK"),
+    ("+>", "INCOMING_SUPPORT"), ("->", "INCOMING_ATTACK"), ("><", "CONTRADICTION"),
+    ("_", "OUTGOING_UNDERCUT"), ("<_", "OUTGOING_UNDERCUT"), ("_>", "INCOMING_UNDERCUT"),
+])
+def test_every_relation_symbol(symbol, kind):
+    assert kinds(f"[A]\n  {symbol} [B]\n")[1:3] == ["_INDENT", kind]
+
+
+def test_indentation_nests_and_unwinds():
+    text = "[A]\n  + [B]\n    - [C]\n  + [D]\n"
+    assert kinds(text) == [
+        "STATEMENT_REFERENCE", "_INDENT", "OUTGOING_SUPPORT", "STATEMENT_REFERENCE",
+        "_INDENT", "OUTGOING_ATTACK", "STATEMENT_REFERENCE", "_DEDENT",
+        "OUTGOING_SUPPORT", "STATEMENT_REFERENCE", "_DEDENT"]
+
+
+def test_a_blank_line_closes_every_indentation():
+    assert kinds("[A]\n  + [B]\n\n[C]\n") == [
+        "STATEMENT_REFERENCE", "_INDENT", "OUTGOING_SUPPORT", "STATEMENT_REFERENCE", "_DEDENT",
+        "EMPTYLINE", "STATEMENT_REFERENCE"]
+
+
+def test_premise_conclusion_structure_and_inference_line():
+    text = "(1) A\n(2) B\n-- modus ponens, reductio {uses: [1, 2]} --\n(3) C\n"
+    assert values(text) == [
+        ("STATEMENT_NUMBER", "(1)"), ("FREESTYLE", "A\n"), ("STATEMENT_NUMBER", "(2)"), ("FREESTYLE", "B\n"),
+        ("INFERENCE_START", "--"), ("FREESTYLE", "modus ponens"), ("LIST_DELIMITER", ","),
+        ("FREESTYLE", "reductio "), ("DATA", "{uses: [1, 2]}"), ("INFERENCE_END", "--"), ("NEWLINE", "\n"),
+        ("STATEMENT_NUMBER", "(3)"), ("FREESTYLE", "C\n")]
+
+
+def test_emphasis_ends_only_the_emphasis_that_is_open():
+    assert kinds("**bold** and _it_ *x __y__*") == [
+        "ASTERISK_BOLD_START", "FREESTYLE", "ASTERISK_BOLD_END", "FREESTYLE",
+        "UNDERSCORE_ITALIC_START", "FREESTYLE", "UNDERSCORE_ITALIC_END",
+        "ASTERISK_ITALIC_START", "FREESTYLE", "UNDERSCORE_BOLD_START", "FREESTYLE", "UNDERSCORE_BOLD_END",
+        "ASTERISK_ITALIC_END"]
+    assert kinds("5 * 3 = 15") == ["FREESTYLE"]  # a star before a space starts nothing
+
+
+def test_comments_are_skipped_and_keep_lines_together():
+    assert values("[A]: one /* gone */ two\n// a whole line\nthree <!-- also\ngone -->\n") == [
+        ("STATEMENT_DEFINITION", "[A]:"), ("FREESTYLE", "one two\nthree \n")]
+
+
+def test_tags_links_mentions_and_escapes():
+    assert values(r"a #tag #(two words) [x](http://y) @[S] @<A> \#not") == [
+        ("FREESTYLE", "a "), ("TAG", "#tag "), ("TAG", "#(two words) "), ("LINK", "[x](http://y) "),
+        ("STATEMENT_MENTION", "@[S] "), ("ARGUMENT_MENTION", "@<A> "), ("FREESTYLE", "#not")]
+
+
+def test_windows_line_endings_lex_like_unix_ones():
+    unix = "===\nmodel:\n  mode: strict\n===\n\n[A]: a\n  + [B]: b\n\n(1) x\n----\n(2) y\n"
+    assert kinds(unix.replace("\n", "\r\n")) == kinds(unix)
+
+
+def test_headings_lists_and_front_matter_parse_into_nodes():
+    tree = parse("===\ntitle: T\n===\n\n# One\n\n* [A]: a\n* <B>: b\n\n<C>: c\n\n(1) p\n----\n(2) q\n")
+    assert tree.front_matter.startswith("===")
+    assert [type(b) for b in tree.blocks] == [HeadingNode, ListNode, ArgumentNode, PcsNode]
+    assert tree.blocks[0].level == 1
+    assert [type(item) for _, item in tree.blocks[1].items] == [StatementNode, ArgumentNode]
+    assert [type(s) for s in tree.blocks[3].steps][0] is PcsMemberNode
+    assert tree.diagnostics == []
+
+
+def test_a_byte_order_mark_is_not_content():
+    tree = parse("\ufeff[A]: a\n")
+    assert tree.blocks[0].title.value == "[A]:" and tree.diagnostics == []
+
+
+def test_an_error_costs_at_most_its_block():
+    tree = parse("[A]: fine\n\n[B]: broken\n(3) stray\n\n[C]: fine too\n")
+    assert [b.title.value for b in tree.blocks] == ["[A]:", "[B]:", "[C]:"]
+    [text] = tree.blocks[1].content.parts
+    assert [piece.value for piece in text] == ["broken\n", "stray"]  # (3) dropped
+    tree = parse("[A]: fine\n\n<B>\n{broken: data\n\n[C]: fine too\n")
+    assert [b.title.value for b in tree.blocks] == ["[A]:", "<B>", "[C]:"]
+    tree = parse("[A]: fine\n\n[B]: b\n  + [X]\n    ><\n\n[C]: fine too\n")
+    assert [b.title.value for b in tree.blocks] == ["[A]:", "[B]:", "[C]:"]
+    tree = parse("[A]: fine\n\n[B]: broken\n(3) stray\n\n[C]: fine too\n")
+    [error] = tree.diagnostics
+    assert (error.line, error.column, error.severity.value) == (4, 1, "error")
+    assert "statement number '(3)'" in error.message and "blank line" in error.message
+
+
+def test_unclosed_emphasis_is_closed_for_the_author():
+    tree = parse("[A]: some **bold text\n\n[B]: b\n")
+    assert len(tree.blocks) == 2
+    [error] = tree.diagnostics
+    assert "bold" in error.message and error.line == 1
+
+
+def test_a_backslash_at_the_end_of_a_line_is_kept_with_a_warning():
+    tree = parse("[A]: a \\\n")
+    assert [d.code for d in tree.diagnostics] == ["stray-backslash"]
+    assert tree.blocks[0].content.parts[0].value.startswith("a \\")
