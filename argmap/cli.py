@@ -85,8 +85,10 @@ def export(file: Path = FileArg,
 def main() -> None:
     """Run the command; a bug in argmap is reported in one line, not as a traceback
     (set ARGMAP_DEBUG=1 to see it)."""
+    import gc
     import os
 
+    gc.disable()  # a short-lived process that makes no reference cycles worth collecting
     try:
         app()
     except Exception as error:  # noqa: BLE001 - the last line of defence for users

@@ -80,8 +80,19 @@ class _Terminals:
                             if self._applies(name, inference_mode, line_state, emphasis, skipped)]
             if line_state == _MID_LINE and not inference_mode:
                 alternatives.insert(0, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
+            if not inference_mode:
+                newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
+                alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
             compiled = self._cache[key] = re.compile("|".join(alternatives))
         return compiled
+
+    def _newline_indented(self) -> str:
+        """A line break and the indentation after it, where nothing but SPACES could match that
+        indentation (no relation, number, list item, inference line or blank line follows):
+        one step instead of NEWLINE and then SPACES."""
+        patterns = dict(self.patterns)
+        starts = [patterns[name] for name in (*_AT_LINE_START, "INFERENCE_START", "NEWLINE")]
+        return f"{patterns['NEWLINE']}(?!{'|'.join(starts)})[ \t]+"
 
     @staticmethod
     def _variant(name: str, pattern: str, line_state: int) -> str:
@@ -210,6 +221,8 @@ def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
             line_state = _MID_LINE
             pos = end
             continue
+        if kind == "NEWLINE_INDENTED":  # a NEWLINE, then SPACES, which are skipped
+            kind, skipped, image = "NEWLINE", True, image.rstrip(" \t")
         if kind == "NEWLINE" and not inference_mode:
             previous = tokens[-1].type if tokens else None
             if run:
