@@ -116,11 +116,17 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
             return
         document.save()
     except EditError as error:
-        typer.echo(str(error), err=True)
-        raise typer.Exit(1) from None
+        _refused(path, error)
     typer.echo(f"{path}: written")
     if show_credence:
         _print_credence_move(before, document.model)
+
+
+def _refused(path: Path, error: Exception) -> None:
+    """One line naming the file, then exit 1."""
+    message = str(error)
+    typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
+    raise typer.Exit(1)
 
 
 def _print_credence_move(before, after) -> None:
@@ -207,8 +213,7 @@ def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
         try:
             document.save()
         except EditError as error:
-            typer.echo(str(error), err=True)
-            raise typer.Exit(1) from None
+            _refused(path, error)
         typer.echo(f"{path}: formatted")
     if check and unformatted:
         raise typer.Exit(1)
