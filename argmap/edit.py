@@ -261,6 +261,7 @@ class Document:
         self._digest = digest
         self._loads = argmap.loads
         self.model = self._parse(text)
+        self._tokenized: tuple[str | None, list[int]] = (None, [])
         crlf = text.count("\r\n")
         self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
@@ -433,20 +434,21 @@ class Document:
             taken = entities[new].members[0].span if entities[new].members else None
             where = f"{self._where(taken)}: " if taken else f"{self.name}: "
             raise EditError(f"{where}{_written(kind, new)} already exists; choose another name or merge them by hand")
-        starts = set()
-        for element in entities[name].members:
-            if element.title_span is not None:
-                starts.add(element.title_span.start)
+        places = {element.title_span.start: element.title_span
+                  for element in entities[name].members if element.title_span is not None}
         mention = "statement-mention" if kind == "statement" else "argument-mention"
         for element in self._all_elements():
             for rng in element.ranges:
                 if rng.type.value == mention and rng.title == name and rng.span is not None:
-                    starts.add(rng.span.start + 2)  # past `@[` or `@<`
-        if not starts:
+                    places[rng.span.start + 2] = rng.span  # past `@[` or `@<`
+        if not places:
             raise EditError(f"{self.name}: {_written(kind, name)} has no title written in the text to rename")
-        for start in starts:
-            if self.text[start:start + len(name)] != name:  # the model and the text disagree: never guess
-                raise EditError(f"{self.name}: the text at offset {start} is not {name!r}; nothing renamed")
+        for start, span in places.items():
+            written = self.text[start:start + len(name)]
+            if written != name:  # made by explodeArguments, say: never guess what to rename
+                raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
+                                "nothing renamed")
+        starts = places
         expected = _shape(self.model, (kind, name, new))
         self._apply([(s, s + len(name), new) for s in sorted(starts)],
                     lambda model: None if _shape(model) == expected else "the map would change beyond the name",
@@ -496,13 +498,11 @@ class Document:
         if not found:
             raise EditError(f"{self.name}: no {kind} relation from {_written(source_kind, source_title)} "
                             f"to {_written(target_kind, target_title)}")
-        all_spans = [s for r in self.model.relations for s in r.spans]
         cuts = []
         for span in (s for r in found for s in r.spans):
-            nested = [s for s in all_spans if span.start < s.start < span.end]
-            if nested:
-                raise EditError(f"{self._where(nested[0])}: this relation is written under the one to remove "
-                                f"({self._where(span)}); remove or move it first")
+            if any(span.start < at < span.end for at in self._relation_starts()):
+                raise EditError(f"{self._where(span)}: other relations are written under this one; "
+                                "remove or move them first")
             line_start = self.text.rfind("\n", 0, span.start) + 1
             if self.text[line_start:span.start].strip():
                 raise EditError(f"{self._where(span)}: the relation does not start its line; remove it by hand")
@@ -532,22 +532,22 @@ class Document:
         if not members:
             raise EditError(f"{self.name}: {_written(kind, title)} is not written anywhere to relate it")
         return max(members, key=lambda m: (getattr(m, "role", None) is Role.TOP_LEVEL, not m.is_reference,
-                                           any(m.span.start < s.start < m.span.end for s in self._relation_spans())))
+                                           any(m.span.start < at < m.span.end for at in self._relation_starts())))
 
     def _child_indent(self, element: Element) -> str:
         """The indentation of the relations written under an element, or what the file uses."""
-        children = [self._indent_at(s.start) for s in self._relation_spans() if element.span.start < s.start < element.span.end]
+        children = [self._indent_at(at) for at in self._relation_starts() if element.span.start < at < element.span.end]
         if children:
             return min(children, key=len)
-        widths = Counter(len(self._indent_at(s.start)) - len(self._indent_at(self._parent_start(s)))
-                         for s in self._relation_spans())
+        widths = Counter(len(self._indent_at(at)) - len(self._indent_at(self._parent_start(at)))
+                         for at in self._relation_starts())
         unit = max((w for w in widths if w > 0), key=lambda w: (widths[w], -w), default=2)
         return self._indent_at(element.span.start) + " " * unit
 
-    def _parent_start(self, span: Span) -> int:
+    def _parent_start(self, relation_start: int) -> int:
         """The start of the line above a relation that is less indented: where its parent is."""
-        depth = len(self._indent_at(span.start))
-        at = self.text.rfind("\n", 0, span.start)
+        depth = len(self._indent_at(relation_start))
+        at = self.text.rfind("\n", 0, relation_start)
         while at > 0:
             line_start = self.text.rfind("\n", 0, at) + 1
             line = self.text[line_start:at]
@@ -556,8 +556,16 @@ class Document:
             at = line_start - 1
         return 0
 
-    def _relation_spans(self) -> list[Span]:
-        return [s for r in self.model.relations for s in r.spans]
+    def _relation_starts(self) -> list[int]:
+        """Where each relation symbol is written, from the tokens: the model drops some
+        relations (an argument supporting its own conclusion), but their lines are still there."""
+        from argmap.parse import tokenize
+
+        if self._tokenized[0] != self.text:
+            starts = [t.start_pos for t in tokenize(self.text)[0]
+                      if t.type.startswith(("INCOMING_", "OUTGOING_")) or t.type == "CONTRADICTION"]
+            self._tokenized = (self.text, starts)
+        return self._tokenized[1]
 
     # -- formatting
 
@@ -597,9 +605,9 @@ class Document:
         if new == self.text:
             return
         model = self._parse(new)
-        errors = Counter((d.code, d.message) for d in model.errors) - Counter((d.code, d.message) for d in self.model.errors)
+        errors = Counter(d.code for d in model.errors) - Counter(d.code for d in self.model.errors)
         if errors:
-            first = next(d for d in model.errors if (d.code, d.message) in errors)
+            first = next(d for d in model.errors if d.code in errors)
             raise EditError(f"{what} would break the file ({self.name}:{first.line}:{first.column}: {first.message}); "
                             "nothing changed")
         problem = "the map would change beyond the edit" if same_shape and _shape(model) != _shape(self.model) else check(model)
@@ -644,7 +652,7 @@ class Document:
 
     def _content_end(self, element: Element) -> int:
         """Where an element's text ends: before its data block and the relations under it."""
-        limit = min([s.start for s in self._relation_spans() if element.span.start < s.start < element.span.end]
+        limit = min([at for at in self._relation_starts() if element.span.start < at < element.span.end]
                     + [element.span.end])
         if element.data_span is not None:
             limit = min(limit, element.data_span.start)

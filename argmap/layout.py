@@ -130,7 +130,7 @@ class _Layout:
             breaks = sorted(self.break_points(content))
             for text_start, line_indent in lines:
                 line_end = text.find("\n", text_start)
-                line_end = len(text) if line_end < 0 else line_end
+                line_end = len(text) if line_end < 0 else line_end - (text[line_end - 1] == "\r")
                 self.wrap(text_start, line_end, line_indent, continuation, breaks)
 
     def wrap(self, text_start: int, line_end: int, indent: str, continuation: str, breaks: list[int]) -> None:
