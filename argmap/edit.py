@@ -601,7 +601,12 @@ class Document:
     def _apply(self, replacements: list[tuple[int, int, str]], check: Callable[[ArgumentMap], str | None],
                what: str, same_shape: bool = False) -> None:
         """Splice, re-parse, verify; keep the result only if it is what was asked for."""
-        new = _splice(self.text, replacements)
+        from argmap.layout import splice
+
+        try:
+            new = splice(self.text, replacements)
+        except ValueError:
+            raise EditError(f"{what}: two changes would overlap; nothing changed") from None
         if new == self.text:
             return
         model = self._parse(new)
@@ -699,14 +704,3 @@ def _same_value(current, wanted, present: bool) -> bool:
     if isinstance(wanted, float):
         return isinstance(current, (int, float)) and not isinstance(current, bool) and math.isclose(current, wanted, abs_tol=1e-12)
     return current == wanted
-
-
-def _splice(text: str, replacements: list[tuple[int, int, str]]) -> str:
-    """``text`` with each (start, end, new) applied; the ranges must not overlap."""
-    out, at = [], 0
-    for start, end, new in sorted(replacements, key=lambda r: (r[0], r[1])):
-        if start < at:
-            raise EditError("two edits overlap; nothing changed")
-        out += [text[at:start], new]
-        at = end
-    return "".join(out) + text[at:]

@@ -25,7 +25,7 @@ from lark.lexer import Token
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, Inline, InferenceNode, ListNode, PcsNode,
                           StatementNode, parse, tokenize)
 
-__all__ = ["PASSES", "layout"]
+__all__ = ["PASSES", "layout", "splice"]
 
 PASSES = ("indent", "data", "wrap", "spacing")
 _DATA_ORDER = ("reason", "credence", "inference")
@@ -43,7 +43,7 @@ def layout(text: str, newline: str = "\n", width: int = 100, passes: tuple[str, 
     formatter = _Layout(text, newline, width, passes)
     for block in tree.blocks:
         formatter.block(block)
-    result = _splice(text, formatter.edits)
+    result = splice(text, formatter.edits)
     if "spacing" in passes:
         result = _spacing(result, newline)
     return result
@@ -237,11 +237,13 @@ def _spacing(text: str, newline: str) -> str:
     return result
 
 
-def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
+def splice(text: str, replacements: list[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, new) applied; ranges must not overlap (ValueError), and
+    the same replacement twice (a statement copied by explodeArguments) counts once."""
     out, at = [], 0
-    for start, end, new in sorted(set(edits)):
+    for start, end, new in sorted(set(replacements)):
         if start < at:
-            continue
+            raise ValueError(f"replacements overlap at offset {start}")
         out += [text[at:start], new]
         at = end
     return "".join(out) + text[at:]
