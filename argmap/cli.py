@@ -226,6 +226,9 @@ def watch(file: Path = FileArg,
     """On each save: re-read, recompute and print the bottom line and how far it moved."""
     from argmap.watch import Session, changes
 
+    if not file.is_file():
+        typer.echo(f"{file}: cannot read: no such file", err=True)
+        raise typer.Exit(2)
     session = Session(file, output)
     typer.echo(f"watching {file} (Ctrl-C stops)")
     try:

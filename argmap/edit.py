@@ -366,7 +366,7 @@ class Document:
         keys exist, missing keys added in vargdown order (reason, then the number), or a new
         block on the line after the element's text."""
         if element.data_span is None:
-            at = self._content_end(element)
+            at = self._line_end(self._content_end(element))
             entries = ", ".join(f"{k}: {v}" for k, v in fields.items())
             return [(at, at, f"{self.newline}{self._continuation_indent(element, at)}{{{entries}}}")]
         span = element.data_span
@@ -410,7 +410,9 @@ class Document:
         end = self._content_end(element)
         lines = _text_value("text", text).strip().splitlines()
         new = (self.newline + self._continuation_indent(element, end)).join(line.strip() for line in lines)
-        expected = " ".join(self._loads(f"[{name}]: {new}").statements[name].text.split())
+        alone = self._loads(f"{_written(kind, name)}: {new}")  # how the model reads the new text
+        reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
+        expected = " ".join((reading.text or "").split()) if reading is not None else None
 
         def check(model: ArgumentMap) -> str | None:
             entities = model.statements if kind == "statement" else model.arguments
@@ -467,15 +469,18 @@ class Document:
             raise EditError(f"{kind} holds between two statements in strict mode (front matter `model: mode: strict`); "
                             f"use support or attack here")
         home = self._relation_home(target_kind, target_title)
-        at = self._span_end(home.span)
+        at = self._line_end(self._span_end(home.span))
         indent = self._child_indent(home)
         line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
         before = _relation_triples(self.model)
 
         def check(model: ArgumentMap) -> str | None:
-            added = _relation_triples(model) - before
+            after = _relation_triples(model)
+            added = after - before
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
+            if before - after:
+                return "the map already has a relation between them that this one would merge into"
             if not any(triple[4] in types for triple in added):
                 return "the map already has this relation" if not added else f"it would read as {next(iter(added))[4]}"
             return None
@@ -664,6 +669,13 @@ class Document:
         while limit > element.span.start and self.text[limit - 1] in " \t\r\n":
             limit -= 1
         return limit
+
+    def _line_end(self, at: int) -> int:
+        """Where the line holding ``at`` ends, before its line break: a new line goes there, so
+        that spaces at the end of the line stay with the token they belong to."""
+        end = self.text.find("\n", at)
+        end = len(self.text) if end < 0 else end
+        return end - 1 if end > at and self.text[end - 1] == "\r" else end
 
     def _span_end(self, span: Span) -> int:
         end = span.end
