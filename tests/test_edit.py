@@ -6,8 +6,8 @@ import os
 import stat
 import subprocess
 import sys
-import threading
 import queue
+import threading
 import time
 
 import pytest
@@ -16,7 +16,7 @@ import argmap
 import argmap.edit
 from argmap.edit import Document, EditError, data_entries, model_fingerprint
 
-from conftest import SHARED, THESIS, shared
+from conftest import THESIS, shared
 
 # Line 51 of the thesis, checked by hand against maps/natural_manifold.argdown.
 SVD_INIT_LINE = ('    {reason: "NeurIPS 2024, 11 models up to 70B, controlled comparisons with identical '
@@ -72,8 +72,10 @@ def test_set_cli_writes_one_line_and_dry_run_prints_a_diff(thesis_copy):
 
 
 def test_set_prints_the_thesis_credence_moving(thesis_copy):
+    from argmap.watch import bottom_line
+
     try:
-        argmap.edit.open(THESIS).model and __import__("argmap.watch").watch.bottom_line(argmap.load(THESIS))
+        bottom_line(argmap.load(THESIS))
     except NotImplementedError:
         pytest.skip("the credence engine (issue 3) is not merged yet")
     result = argmap_cli("set", thesis_copy, "SVD Init Wins", "--credence", "0.1")
