@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from typing import Any, Generator
 
-from lark.lexer import Token
 
 from argmap.data import DataError, merge, read_block, read_front_matter
-from argmap.model import ArgumentMap, Diagnostic, RangeType, RelationType, Role, Severity, Span
-from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, ListNode,
+from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Inference, RangeType, RelationType, Role,
+                          Severity, Span, StatementOccurrence)
+from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
 __all__ = ["build"]
@@ -54,8 +54,10 @@ _LINK = re.compile(r"\[([^\n\r\u2028\u2029]+)\]\(([^\n\r\u2028\u2029]+)\)")
 _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 
 
-def _span(first: Token, last: Token) -> Span:
-    return Span(first.line, first.column, last.end_line, max(last.end_column - 1, 1), first.start_pos, last.end_pos)
+def _span(first: Lexeme, last: Lexeme) -> Span:
+    line, column = first.position()
+    end_line, end_column = last.end_position()
+    return Span(line, column, end_line, max(end_column - 1, 1), first.start_pos, last.end_pos)
 
 
 class _Text:
@@ -83,7 +85,7 @@ class _Text:
         if not is_last and not self.ends_with_space():
             self.add(" ")
 
-    def tag(self, token: Token) -> None:
+    def tag(self, token: Lexeme) -> None:
         match = _TAG.match(token.value)
         name = match.group(1) or match.group(2)
         if self.keep_tags:
@@ -129,7 +131,7 @@ class _Text:
             else:  # a mention
                 self._mention(part)
 
-    def text_piece(self, token: Token, is_last: bool) -> None:
+    def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
         if token.type == "SPECIAL_CHAR":
             symbol = self.shortcodes.get(token.value.strip())
@@ -141,7 +143,7 @@ class _Text:
                 self.line_break(is_last and number == len(pieces) - 1 and not piece)
             self.add(piece)
 
-    def _link(self, token: Token) -> None:
+    def _link(self, token: Lexeme) -> None:
         match = _LINK.match(token.value)
         if match is None:
             self.add(token.value)
@@ -153,7 +155,7 @@ class _Text:
         if token.value.endswith(" "):
             self.add(" ")
 
-    def _mention(self, token: Token) -> None:
+    def _mention(self, token: Lexeme) -> None:
         image = token.value
         title = image.rstrip(" \t")[2:-1]
         kind = RangeType.STATEMENT_MENTION if token.type == "STATEMENT_MENTION" else RangeType.ARGUMENT_MENTION
@@ -178,8 +180,9 @@ class _Text:
 
 
 # --- the walk --------------------------------------------------------------------------------------
-# The walk builds plain dicts with the model's field names; pydantic turns the whole map into
-# models in one validation at the end, which costs less than creating the models one by one.
+# Statements, arguments, relations and sections are plain dicts with the model's field names
+# until the end, when pydantic validates the whole map at once; occurrences and descriptions
+# are models from the start, because an argument's PCS shares them with the statements.
 
 class _Entity:
     """A statement (equivalence class), argument or inference while the map is being built."""
@@ -191,7 +194,7 @@ class _Entity:
         self.title = title
         self.relations: list[_Relation] = []
         self.fields = fields  # the model's fields, for statements and arguments
-        self.inference: dict | None = None  # Inference fields, for inferences
+        self.inference: Inference | None = None  # for inferences
         self.argument_title: str | None = None
         self.conclusion_index: int | None = None
 
@@ -248,10 +251,10 @@ def _run(steps: _Steps) -> Any:
     return value
 
 
-def _title_span(token: Token, inner: str) -> Span:
+def _title_span(token: Lexeme, inner: str) -> Span:
     """Where the title between a title token's brackets is."""
-    return Span(token.line, token.column + 1, token.line, token.column + len(inner),
-                token.start_pos + 1, token.start_pos + 1 + len(inner))
+    line, column = token.position()
+    return Span(line, column + 1, line, column + len(inner), token.start_pos + 1, token.start_pos + 1 + len(inner))
 
 
 def _add_tags(target: list[str], tags: list[str]) -> None:
@@ -276,7 +279,7 @@ class _Walk:
         self.section: dict | None = None
         self.tags: list[str] = []
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
-        self.inferences: dict[int, _Entity] = {}  # id of an inference's fields -> its entity
+        self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
 
     # -- helpers
 
@@ -306,7 +309,7 @@ class _Walk:
                 "title": title, "members": [], "pcs": [], "tags": [], "data": {}, "section": None, "span": None})
         return entity
 
-    def data(self, token: Token | None) -> tuple[dict, Span | None]:
+    def data(self, token: Lexeme | None) -> tuple[dict, Span | None]:
         if token is None:
             return {}, None
         try:
@@ -336,7 +339,7 @@ class _Walk:
 
     # -- elements
 
-    def front(self, token: Token | None) -> None:
+    def front(self, token: Lexeme | None) -> None:
         if token is None:
             return
         try:
@@ -377,26 +380,27 @@ class _Walk:
                 title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
         text = self.text(node)
         data, data_span = self.data(node.data)
-        occurrence = {
-            "title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
-            "tags": text.tags, "data": data, "ranges": text.ranges, "span": _span(node.first, node.last),
-            "title_span": title_span, "data_span": data_span,
-            "section": self.section["id"] if self.section else None, "role": role}
+        section = self.section["id"] if self.section else None
+        span = _span(node.first, node.last)
         _add_tags(self.tags, text.tags)
         if node.relations:
-            if occurrence["title"] is None:
-                occurrence["title"] = self.unique_title()
-            yield self.relation_block(node.relations, self.statement_entity(occurrence["title"]))
-        if occurrence["title"] is None:
-            occurrence["title"] = self.unique_title()
-        statement = self.statement_entity(occurrence["title"]).fields
+            if title is None:
+                title = self.unique_title()
+            yield self.relation_block(node.relations, self.statement_entity(title))
+        if title is None:
+            title = self.unique_title()
+        occurrence = StatementOccurrence(
+            title=title, text=text.text if text.parts else None, is_reference=is_reference, tags=text.tags,
+            data=data, ranges=text.ranges, span=span, title_span=title_span, data_span=data_span,
+            section=section, role=role)
+        statement = self.statement_entity(title).fields
         _add_tags(statement["tags"], text.tags)
         if data:
             merge(statement["data"], data)
         statement["members"].append(occurrence)
         in_group = data.get("isInGroup")
         if in_group is True or (not is_reference and in_group is None and statement["section"] is None):
-            statement["section"] = occurrence["section"]
+            statement["section"] = section
         if role is Role.TOP_LEVEL:
             statement["is_used_as_top_level"] = True
         return occurrence
@@ -407,10 +411,10 @@ class _Walk:
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
         text = self.text(node)
         data, data_span = self.data(node.data)
-        description = {
-            "title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
-            "ranges": text.ranges, "span": _span(node.first, node.last), "title_span": _title_span(token, inner),
-            "data_span": data_span, "section": self.section["id"] if self.section else None}
+        description = ArgumentDescription(
+            title=inner, text=text.text, is_reference=is_reference, tags=text.tags, data=data,
+            ranges=text.ranges, span=_span(node.first, node.last), title_span=_title_span(token, inner),
+            data_span=data_span, section=self.section["id"] if self.section else None)
         _add_tags(self.tags, text.tags)
         if node.relations:
             yield self.relation_block(node.relations, self.argument_entity(inner))
@@ -422,13 +426,13 @@ class _Walk:
         argument["members"].append(description)
         in_group = data.get("isInGroup")
         if in_group is True or (not is_reference and in_group is None and argument["section"] is None):
-            argument["section"] = description["section"]
+            argument["section"] = description.section
         return entity
 
     def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
         if isinstance(node, ArgumentNode):
             return (yield self.argument(node))
-        return self.statement_entity((yield self.statement(node, role))["title"])
+        return self.statement_entity((yield self.statement(node, role)).title)
 
     def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
         for node in relations:
@@ -477,35 +481,35 @@ class _Walk:
         for step in node.steps:
             if isinstance(step, InferenceNode):
                 after_inference = True
-                self.inference = self.inference_entity(self.inference_fields(step), entity.title)
+                self.inference = self.inference_entity(self.inference_model(step), entity.title)
                 if step.relations:
                     yield self.relation_block(step.relations, self.inference)
                 continue
             occurrence = yield self.statement(step.statement, None)
-            occurrence["argument"] = entity.title
-            occurrence["number"] = int(step.number.value.strip()[1:-1])
+            occurrence.argument = entity.title
+            occurrence.number = int(step.number.value.strip()[1:-1])
             if after_inference:
-                occurrence["role"] = Role.INTERMEDIARY_CONCLUSION
-                occurrence["inference"] = self.inference.inference
+                occurrence.role = Role.INTERMEDIARY_CONCLUSION
+                occurrence.inference = self.inference.inference
                 self.inference.conclusion_index = len(pcs)
             else:
-                occurrence["role"] = Role.PREMISE
+                occurrence.role = Role.PREMISE
             after_inference = False
             pcs.append(occurrence)
         last = pcs[-1]
-        if last["role"] is Role.PREMISE:
+        if last.role is Role.PREMISE:
             self.assume_conclusion(entity, node, last)
-        last["role"] = Role.MAIN_CONCLUSION
+        last.role = Role.MAIN_CONCLUSION
         entity.fields["span"] = _span(node.first, node.last)
 
-    def inference_entity(self, inference: dict, argument_title: str) -> _Entity:
+    def inference_entity(self, inference: Inference, argument_title: str) -> _Entity:
         entity = _Entity("inference", None)
         entity.inference = inference
         entity.argument_title = argument_title
         self.inferences[id(inference)] = entity
         return entity
 
-    def inference_fields(self, node: InferenceNode) -> dict:
+    def inference_model(self, node: InferenceNode) -> Inference:
         data, data_span = self.data(node.data)
         rules = []
         for rule in node.rules:
@@ -513,20 +517,20 @@ class _Walk:
             for token in rule if isinstance(rule, list) else [rule]:
                 text.text_piece(token, False)
             rules.append(text.text)
-        return {"rules": rules, "data": data, "span": _span(node.first, node.last), "data_span": data_span}
+        return Inference(rules=rules, data=data, span=_span(node.first, node.last), data_span=data_span)
 
-    def assume_conclusion(self, entity: _Entity, node: PcsNode, last: dict) -> None:
+    def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
         """The reference rejects a structure whose last statement has no inference line above it."""
         member = next(step for step in reversed(node.steps) if isinstance(step, PcsMemberNode))
         if len(entity.fields["pcs"]) == 1:
             message = (f"<{entity.title}>: a premise-conclusion structure needs premises, an inference "
-                       f"line (----) and a conclusion; ({last['number']}) was taken as a conclusion without premises")
+                       f"line (----) and a conclusion; ({last.number}) was taken as a conclusion without premises")
         else:
-            message = (f"<{entity.title}>: no inference line (----) before ({last['number']}) "
-                       f"[{last['title']}]; assumed it is the conclusion of the premises above it")
+            message = (f"<{entity.title}>: no inference line (----) before ({last.number}) "
+                       f"[{last.title}]; assumed it is the conclusion of the premises above it")
         self.warn(member.number, "missing-inference", message, subject=entity.title)
-        last["inference"] = {"rules": [], "data": {}, "span": None, "data_span": None}
-        self.inference_entity(last["inference"], entity.title).conclusion_index = len(entity.fields["pcs"]) - 1
+        last.inference = Inference()
+        self.inference_entity(last.inference, entity.title).conclusion_index = len(entity.fields["pcs"]) - 1
 
     def walk(self) -> None:
         self.front(self.tree.front_matter)
@@ -557,7 +561,7 @@ class _Walk:
             source, target = relation.source, relation.target
             if source.kind == "argument" and source.fields["pcs"]:
                 _detach(source, relation)
-                conclusion = self.statements[source.fields["pcs"][-1]["title"]]
+                conclusion = self.statements[source.fields["pcs"][-1].title]
                 relation.source = conclusion
                 duplicate = next((r for r in conclusion.relations
                                   if r.target is relation.target and r.type is relation.type), None)
@@ -569,7 +573,7 @@ class _Walk:
                     keep = False
             if (keep and target.kind == "argument" and target.fields["pcs"]
                     and relation.type is RelationType.UNDERCUT):
-                inference = self.inferences[id(target.fields["pcs"][-1]["inference"])]
+                inference = self.inferences[id(target.fields["pcs"][-1].inference)]
                 relation.target = inference
                 # The reference removes the relation from the inference's list here, where it is
                 # not yet, which drops that list's last entry and leaves it in the argument's.
@@ -610,7 +614,7 @@ class _Walk:
             source, target = relation.source, relation.target
             if (source.kind == "statement" and relation.type is RelationType.ATTACK
                     and target.kind == "argument" and target.fields["pcs"]):
-                premises = {m["title"] for m in target.fields["pcs"] if m["role"] is Role.PREMISE}
+                premises = {m.title for m in target.fields["pcs"] if m.role is Role.PREMISE}
                 twin = next((r for r in source.relations
                              if self._other(r, source).kind == "statement"
                              and ((r.type is RelationType.ATTACK and r.source is source)
@@ -634,7 +638,7 @@ class _Walk:
         for title, entity in self.arguments.items():
             pcs = entity.fields["pcs"]
             conclusions = [i for i, m in enumerate(pcs)
-                           if m["role"] in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+                           if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
             if len(conclusions) <= 1:
                 exploded[title] = entity
                 continue
@@ -647,17 +651,17 @@ class _Walk:
                     chosen = []
                     for i in range(index - 1, -1, -1):
                         chosen.insert(0, pcs[i])
-                        if pcs[i]["role"] is Role.INTERMEDIARY_CONCLUSION:
+                        if pcs[i].role is Role.INTERMEDIARY_CONCLUSION:
                             break
                 steps.append([(m, Role.PREMISE) for m in chosen] + [(pcs[index], Role.MAIN_CONCLUSION)])
             for number, step in enumerate(steps, 1):
                 step_title = f"{title} - {number}"
                 if step_title in self.arguments or step_title in exploded:
-                    self.warn(pcs[0]["span"], "explode", f"cannot split <{title}>: <{step_title}> already exists")
+                    self.warn(pcs[0].span, "explode", f"cannot split <{title}>: <{step_title}> already exists")
                     exploded[title] = entity
                     break
                 copy = _Entity("argument", step_title, {**entity.fields, "title": step_title, "pcs": [
-                    {**member, "role": role, "argument": step_title} for member, role in step]})
+                    member.model_copy(update={"role": role, "argument": step_title}) for member, role in step]})
                 if number == len(steps):
                     copy.relations = entity.relations
                     for relation in entity.relations:
@@ -667,17 +671,17 @@ class _Walk:
                             relation.target = copy
                 exploded[step_title] = copy
                 for (original, _), member in zip(step, copy.fields["pcs"]):
-                    members = self.statements[member["title"]].fields["members"]
+                    members = self.statements[member.title].fields["members"]
                     members[:] = [m for m in members if m is not original]
                     members.append(member)
         self.arguments = exploded
 
     @staticmethod
-    def _uses(conclusion: dict) -> list | None:
+    def _uses(conclusion: StatementOccurrence) -> list | None:
         """Which statements an inferential step uses, looked up where the reference looks."""
-        inference = (conclusion.get("inference") or {}).get("data", {})
-        for source, key in ((inference, "uses"), (conclusion["data"], "uses"), (inference, "from"),
-                            (conclusion["data"], "from")):
+        inference = conclusion.inference.data if conclusion.inference else {}
+        for source, key in ((inference, "uses"), (conclusion.data, "uses"), (inference, "from"),
+                            (conclusion.data, "from")):
             if isinstance(source.get(key), list):
                 return source[key]
         return None
@@ -707,7 +711,7 @@ class _Walk:
     def result(self) -> ArgumentMap:
         for entity in (*self.statements.values(), *self.arguments.values()):
             if entity.fields["section"] is None and entity.fields["members"]:
-                entity.fields["section"] = entity.fields["members"][0]["section"]
+                entity.fields["section"] = entity.fields["members"][0].section
         if self.settings.get("transformArgumentRelations", True) is not False:
             self.transform_argument_relations()
         strict = self.settings.get("mode") == "strict"

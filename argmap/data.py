@@ -131,17 +131,19 @@ def _read_flat(source: str) -> dict | None:
 
 def read_data(source: str) -> Any:
     """The value of a data block or front matter; raises :class:`DataError` if it is not YAML."""
-    flat = _read_flat(source)
-    if flat is not None:
-        return flat
     try:
-        return _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506 - a safe loader
+        flat = _read_flat(source)
+        return flat if flat is not None else _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise DataError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
+    except UnicodeError:
+        raise DataError("it holds bytes that are not UTF-8") from None
     except RecursionError:
-        raise DataError("nested too deeply") from None
+        raise DataError("it is nested too deeply") from None
+    except ValueError as error:  # a number too long to convert, for one
+        raise DataError(str(error)) from None
 
 
 _BLOCK_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")

@@ -20,9 +20,8 @@ from __future__ import annotations
 import bisect
 import re
 
-from lark.lexer import Token
 
-from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, Inline, InferenceNode, ListNode, PcsNode,
+from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, Inline, InferenceNode, Lexeme, ListNode, PcsNode,
                           StatementNode, parse, tokenize)
 
 __all__ = ["PASSES", "layout", "splice"]
@@ -74,7 +73,7 @@ class _Layout:
             for _, item in block.items:
                 self.data(item.data)
 
-    def element(self, node: StatementNode | ArgumentNode, indent: str, line_token: Token | None) -> None:
+    def element(self, node: StatementNode | ArgumentNode, indent: str, line_token: Lexeme | None) -> None:
         """A statement or argument whose first line is (or will be) indented by ``indent``."""
         self.data(node.data)
         if node.content is not None:
@@ -89,7 +88,7 @@ class _Layout:
 
     # -- indentation
 
-    def reindent(self, token: Token, indent: str) -> None:
+    def reindent(self, token: Lexeme, indent: str) -> None:
         """Give a line-start token (its pattern includes the leading spaces) an indentation."""
         if "indent" not in self.passes:
             return
@@ -104,7 +103,7 @@ class _Layout:
 
     # -- statement text: continuation lines and wrapping
 
-    def content(self, content: Inline, indent: str, line_token: Token) -> None:
+    def content(self, content: Inline, indent: str, line_token: Lexeme) -> None:
         text = self.text
         start = content.first.start_pos
         end = content.last.end_pos
@@ -155,7 +154,7 @@ class _Layout:
                 stack += part.content.parts if part.content else []
                 continue
             for token in part if isinstance(part, list) else [part]:
-                if not isinstance(token, Token) or token.type != "FREESTYLE":
+                if not isinstance(token, Lexeme) or token.type != "FREESTYLE":
                     continue
                 source = text[token.start_pos:token.end_pos]
                 if "\\" in source or any(marker in source for marker in _COMMENT_START):
@@ -177,13 +176,13 @@ class _Layout:
                 stack += part.content.parts if part.content else []
             elif isinstance(part, list):
                 stack += part
-            elif isinstance(part, Token) and part.type in _PROTECTED:
+            elif isinstance(part, Lexeme) and part.type in _PROTECTED:
                 ranges.append((part.start_pos, part.end_pos))
         return ranges
 
     # -- data blocks
 
-    def data(self, token: Token | None) -> None:
+    def data(self, token: Lexeme | None) -> None:
         from argmap.edit import data_entries
 
         if token is None or "data" not in self.passes:

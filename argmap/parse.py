@@ -14,14 +14,15 @@ one by one and drops only the ones it cannot make sense of, each with a diagnost
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from importlib.resources import files
 
 import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
-from lark.lexer import Token
 
 from argmap.model import Diagnostic, Severity
 
@@ -54,9 +55,8 @@ _COMMENT_TAIL = {
     _AFTER_EMPTYLINE: r"(?:[ \t]*\r\n|\n|\r)*",
 }
 
-# Mid-line, a run of text that the reference would lex as FREESTYLE and UNUSED_CONTROL_CHAR
-# tokens with nothing skipped between them, where no other terminal can start, is matched in
-# one step. It goes first: wherever it matches, no earlier terminal could.
+# A run of text that the reference would lex as FREESTYLE and UNUSED_CONTROL_CHAR tokens with
+# nothing skipped between them, where no other terminal can start, is matched in one step.
 _TEXT_RUN = (
     r"(?:(?![ \t]|===)[^\\@#*_\[\],.:;<\/>\-\r\n(){}]+"      # FREESTYLE, not where SPACES or FRONT_MATTER win
     r"|[,;\])}>\-(](?:[ \t](?![ \t])|(?![ \t]))"            # control characters that start nothing mid-line
@@ -79,9 +79,12 @@ class _Terminals:
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
                             for name, pattern in self.patterns
                             if self._applies(name, inference_mode, line_state, emphasis, skipped)]
-            if line_state == _MID_LINE and not inference_mode:
-                alternatives.insert(0, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
             if not inference_mode:
+                # Mid-line nothing else can start where a text run does; at a line start the
+                # line-start terminals come first, so it goes just before SPACES.
+                at = 0 if line_state == _MID_LINE else next(
+                    i for i, a in enumerate(alternatives) if a.startswith("(?P<SPACES>"))
+                alternatives.insert(at, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
                 newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
                 alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
             compiled = self._cache[key] = re.compile("|".join(alternatives))
@@ -120,6 +123,9 @@ class _Terminals:
 
 # --- tokenizer -----------------------------------------------------------------------------
 
+# Spaces that do not end a line: mid-line, only SPACES can match them.
+_MID_LINE_SPACES = re.compile(r"[ \t]++(?![\r\n])")
+
 # Tokens after which a line break can only be the one that the grammar makes optional.
 _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERENCE"))
 # Tokens after which a line break inside statement content may be folded into following text.
@@ -133,46 +139,73 @@ def _piece_text(kind: str, image: str) -> str:
 
 
 class _Lines:
-    """Line and column (1-based) of offsets, cheap when asked in increasing order."""
+    """Line and column (1-based) of an offset, from an index of line starts built when first
+    asked: most tokens are never asked."""
 
     def __init__(self, text: str) -> None:
-        self.text, self.line, self.line_start = text, 1, 0
+        self.text = text
+        self.starts: list[int] | None = None
 
     def __call__(self, offset: int) -> tuple[int, int]:
-        if offset < self.line_start:
-            self.line, self.line_start = 1, 0
-        breaks = self.text.count("\n", self.line_start, offset)
-        if breaks:
-            self.line += breaks
-            self.line_start = self.text.rfind("\n", self.line_start, offset) + 1
-        return self.line, offset - self.line_start + 1
+        if self.starts is None:
+            self.starts = [0]
+            self.starts += [match.end() for match in re.finditer("\n", self.text)]
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
-def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
+class Lexeme(tuple):
+    """A token: its kind (``type``, all Lark's parser reads), its text (``value``) and where it
+    is. A tuple, because a large map has hundreds of thousands of them; lines and columns
+    (Lark's names, ``end_column`` just past the end) are computed when asked for."""
+
+    __slots__ = ()
+    type = property(itemgetter(0))
+    value = property(itemgetter(1))
+    start_pos = property(itemgetter(2))
+    end_pos = property(itemgetter(3))
+
+    def position(self) -> tuple[int, int]:
+        """Line and column where the token starts."""
+        return self[4](self[2])
+
+    def end_position(self) -> tuple[int, int]:
+        """Line and column just past the token's end."""
+        return self[4](self[3])
+
+    line = property(lambda self: self.position()[0])
+    column = property(lambda self: self.position()[1])
+    end_line = property(lambda self: self.end_position()[0])
+    end_column = property(lambda self: self.end_position()[1])
+
+    def __repr__(self) -> str:
+        return f"Lexeme({self[0]!r}, {self[1]!r})"
+
+
+def lexeme(kind: str, value: str, start: int, end: int, lines: _Lines) -> Lexeme:
+    return tuple.__new__(Lexeme, (kind, value, start, end, lines))
+
+
+def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """Split Argdown text into the reference implementation's tokens.
 
     Two changes make the parser's work lighter without changing what it builds: consecutive
     text pieces become one FREESTYLE token whose value is the text as displayed (escapes
-    resolved, shortcodes replaced), with a line break inside statement content kept in it as
-    ``\n``; and a line break that the grammar makes optional (after data or a reference) is
-    not emitted.
+    resolved), with a line break inside statement content kept in it as ``\n``; and a line
+    break that the grammar makes optional (after data or a reference) is not emitted.
     """
     terminals = _terminals()
-    position = _Lines(text)
-    tokens: list[Token] = []
+    lines = _Lines(text)
+    tokens: list[Lexeme] = []
     diagnostics: list[Diagnostic] = []
     indents = [0]
     emphasis: list[str] = []
     run: list = []  # pending text: start, end, then the text of each piece
     held_newline: list = []  # a line break that may still fold into the text that follows
+    new = tuple.__new__
 
     def emit(kind: str, value: str, start: int, end: int) -> None:
-        line, column = position(start)
-        if "\n" in text[start:end]:
-            end_line, end_column = position(end)
-        else:
-            end_line, end_column = line, column + end - start
-        tokens.append(Token(kind, value, start, line, column, end_line, end_column, end))
+        tokens.append(new(Lexeme, (kind, value, start, end, lines)))
 
     def flush() -> None:
         if held_newline:
@@ -200,7 +233,7 @@ def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
                                 skipped).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
-            line, column = position(pos)
+            line, column = lines(pos)
             diagnostics.append(Diagnostic(
                 severity=Severity.WARNING, line=line, column=column, code="stray-backslash",
                 message="a backslash must escape a character, but a line break follows it; kept as text"))
@@ -259,7 +292,15 @@ def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
             emphasis.pop()
         flush()
         emit(kind, image, pos, end)
-        line_state = _AFTER_NEWLINE if kind == "NEWLINE" else _AFTER_EMPTYLINE if kind == "EMPTYLINE" else _MID_LINE
+        if kind == "NEWLINE":
+            line_state = _AFTER_NEWLINE
+        elif kind == "EMPTYLINE":
+            line_state = _AFTER_EMPTYLINE
+        else:
+            line_state = _MID_LINE
+            gap = _MID_LINE_SPACES.match(text, end)
+            if gap is not None:  # what SPACES would match next, skipped here in one step
+                end, skipped = gap.end(), True
         pos = end
     flush()
     if tokens and tokens[-1].type == "EMPTYLINE":
@@ -282,8 +323,8 @@ class Emphasis:
 
     kind: str
     content: "Inline | None"
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
@@ -292,56 +333,56 @@ class Inline:
     lists of FREESTYLE and SPECIAL_CHAR tokens (text with shortcodes)."""
 
     parts: list
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class RelationNode:
     kind: str  # the grammar's rule name, e.g. "outgoing_support"
-    symbol: Token
+    symbol: Lexeme
     member: "StatementNode | ArgumentNode"
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class StatementNode:
-    title: Token | None  # STATEMENT_DEFINITION or STATEMENT_REFERENCE
+    title: Lexeme | None  # STATEMENT_DEFINITION or STATEMENT_REFERENCE
     content: Inline | None
     tags: list  # TAG tokens after a reference
-    data: Token | None
+    data: Lexeme | None
     relations: list
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class ArgumentNode:
-    title: Token  # ARGUMENT_DEFINITION or ARGUMENT_REFERENCE
+    title: Lexeme  # ARGUMENT_DEFINITION or ARGUMENT_REFERENCE
     content: Inline | None
     tags: list
-    data: Token | None
+    data: Lexeme | None
     relations: list
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class InferenceNode:
     rules: list  # FREESTYLE tokens, one per rule name
-    data: Token | None
+    data: Lexeme | None
     relations: list
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class PcsMemberNode:
-    number: Token
+    number: Lexeme
     statement: StatementNode
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
@@ -349,28 +390,28 @@ class PcsNode:
     """A premise-conclusion structure: PcsMemberNode and InferenceNode in document order."""
 
     steps: list
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
 class HeadingNode:
     content: Inline
-    data: Token | None
-    first: Token
-    last: Token
+    data: Lexeme | None
+    first: Lexeme
+    last: Lexeme
 
     @property
     def level(self) -> int:
-        return len(self.first) - 1
+        return len(self.first.value) - 1
 
 
 @dataclass(slots=True)
 class ListNode:
     ordered: bool
     items: list  # (marker token, StatementNode | ArgumentNode)
-    first: Token
-    last: Token
+    first: Lexeme
+    last: Lexeme
 
 
 @dataclass(slots=True)
@@ -378,17 +419,17 @@ class SyntaxTree:
     """What the parser made of a file: front matter, top-level blocks, diagnostics."""
 
     text: str
-    front_matter: Token | None
+    front_matter: Lexeme | None
     blocks: list
     diagnostics: list
 
 
 def _last(node):
-    return node if isinstance(node, Token) else node[-1] if isinstance(node, list) else node.last
+    return node if isinstance(node, Lexeme) else node[-1] if isinstance(node, list) else node.last
 
 
 def _first(node):
-    return node if isinstance(node, Token) else node[0] if isinstance(node, list) else node.first
+    return node if isinstance(node, Lexeme) else node[0] if isinstance(node, list) else node.first
 
 
 class _Builder(lark.Transformer):
@@ -416,7 +457,7 @@ class _Builder(lark.Transformer):
         head = children[0]
         title, content, tags, data, relations = None, None, [], None, []
         for child in children:
-            if isinstance(child, Token):
+            if isinstance(child, Lexeme):
                 kind = child.type
                 if kind == "TAG":
                     tags.append(child)
@@ -468,7 +509,7 @@ class _Builder(lark.Transformer):
     def inference(self, children):
         rules, data, relations = [], None, []
         for child in children[1:]:
-            if isinstance(child, Token):
+            if isinstance(child, Lexeme):
                 if child.type == "DATA":
                     data = child
             elif child and isinstance(child[0], RelationNode):
@@ -481,7 +522,7 @@ class _Builder(lark.Transformer):
         return [child for child in children if isinstance(child, list) or child.type != "LIST_DELIMITER"]
 
     def heading(self, children):
-        data = next((c for c in children[2:] if isinstance(c, Token) and c.type == "DATA"), None)
+        data = next((c for c in children[2:] if isinstance(c, Lexeme) and c.type == "DATA"), None)
         return HeadingNode(children[1], data, children[0], _last(children[-1]))
 
     def _list(ordered):  # noqa: N805
@@ -505,7 +546,7 @@ class _Builder(lark.Transformer):
         front_matter = None
         blocks = []
         for child in children:
-            if isinstance(child, Token):
+            if isinstance(child, Lexeme):
                 if child.type == "FRONT_MATTER":
                     front_matter = child
             else:
@@ -563,7 +604,7 @@ _CLOSERS = ("_DEDENT", "ASTERISK_BOLD_END", "UNDERSCORE_BOLD_END", "ASTERISK_ITA
 _MAX_ERRORS_PER_BLOCK = 10
 
 
-def _describe(token: Token) -> str:
+def _describe(token: Lexeme) -> str:
     name = _DESCRIPTIONS.get(token.type, token.type.lower())
     if token.type in ("NEWLINE", "EMPTYLINE", "_INDENT", "_DEDENT", "$END"):
         return name
@@ -577,7 +618,7 @@ _TEXT_LIKE = frozenset(("FREESTYLE", "UNUSED_CONTROL_CHAR", "ESCAPED_CHAR", "SPE
                         "STATEMENT_MENTION", "ARGUMENT_MENTION") + tuple(e + "_START" for e in _EMPHASIS))
 
 
-def _hint(token: Token, expected: set[str]) -> str:
+def _hint(token: Lexeme, expected: set[str]) -> str:
     """What the author probably meant, for the common mistakes."""
     if token.type == "STATEMENT_NUMBER" and "INFERENCE_START" not in expected:
         return "; a premise-conclusion structure starts after a blank line"
@@ -629,7 +670,7 @@ def _advance(stack: list, kind: str) -> list | None:
         stack.append(table.states[stack[-1]][rule.origin.name][1])
 
 
-def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
+def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse one blank-line separated block, repairing what it can; None if it cannot.
 
     A token the grammar does not allow is dropped, unless inserting a closing token (the end
@@ -639,7 +680,7 @@ def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
     errors = 0
     queue = list(reversed(tokens))
     last = tokens[-1]
-    end = Token("$END", "", last.end_pos, last.end_line, last.end_column, last.end_line, last.end_column, last.end_pos)
+    end = lexeme("$END", "", last.end_pos, last.end_pos, last[4])
     while True:
         token = queue.pop() if queue else end
         stack = parser.parser_state.state_stack
@@ -658,8 +699,7 @@ def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
                        and _advance(after, token.type) is not None), None)
         if closer is not None:
             queue.append(token)
-            queue.append(Token(closer, "", token.start_pos, token.line, token.column,
-                               token.line, token.column, token.start_pos))
+            queue.append(lexeme(closer, "", token.start_pos, token.start_pos, token[4]))
         elif token is end:
             return None
 
@@ -673,7 +713,7 @@ def _left_out(first: int, last: int) -> Diagnostic:
                       message=f"{where} left out of the model")
 
 
-def _salvage(tokens: list[Token], diagnostics: list[Diagnostic]):
+def _salvage(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse a block; when it cannot be repaired, keep its longest prefix of whole lines that
     parses, and say which lines were left out."""
     parsed = _parse_block(tokens, diagnostics)
@@ -685,8 +725,7 @@ def _salvage(tokens: list[Token], diagnostics: list[Diagnostic]):
         prefix = [t for t in tokens if t.line < cut]
         depth = sum(1 if t.type == "_INDENT" else -1 for t in prefix if t.type in _LAYOUT)
         end = prefix[-1]
-        prefix += [Token("_DEDENT", "", end.end_pos, end.end_line, end.end_column, end.end_line, end.end_column,
-                         end.end_pos)] * depth
+        prefix += [lexeme("_DEDENT", "", end.end_pos, end.end_pos, end[4])] * depth
         parsed = _parse_block(prefix, [])
         if parsed is not None:
             diagnostics.append(_left_out(cut, last))
@@ -708,7 +747,7 @@ def parse(text: str) -> SyntaxTree:
     except UnexpectedInput:
         pass
     front_matter, blocks = None, []
-    segment: list[Token] = []
+    segment: list[Lexeme] = []
     for token in tokens + [None]:
         if token is not None and token.type != "EMPTYLINE":
             segment.append(token)

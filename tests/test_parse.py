@@ -83,7 +83,7 @@ def test_windows_line_endings_lex_like_unix_ones():
 
 def test_headings_lists_and_front_matter_parse_into_nodes():
     tree = parse("===\ntitle: T\n===\n\n# One\n\n* [A]: a\n* <B>: b\n\n<C>: c\n\n(1) p\n----\n(2) q\n")
-    assert tree.front_matter.startswith("===")
+    assert tree.front_matter.value.startswith("===")
     assert [type(b) for b in tree.blocks] == [HeadingNode, ListNode, ArgumentNode, PcsNode]
     assert tree.blocks[0].level == 1
     assert [type(item) for _, item in tree.blocks[1].items] == [StatementNode, ArgumentNode]
