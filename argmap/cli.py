@@ -6,6 +6,7 @@ the commands, so ``argmap --help`` starts fast.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -64,6 +65,29 @@ def _usage(call, *args):
     except ValueError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
+
+
+@contextmanager
+def _progress(label: str):
+    """A ``progress(done, total)`` callback that shows a bar on stderr once the work looks long."""
+    import time
+
+    start, bar = time.monotonic(), None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and time.monotonic() - start > 1.0 and done < total:
+            bar = typer.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+            bar.update(done)
+        elif bar is not None:
+            bar.update(1)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
 
 
 def _format(format: str) -> str:
@@ -172,7 +196,8 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
 
     _format(format)
     model = _load(file)
-    reports = _usage(cruxes, model, semantics, _overrides(set))
+    with _progress("weighing the stated numbers") as progress:
+        reports = _usage(cruxes, model, semantics, _overrides(set), None, progress)
     _report(file, model.diagnostics)
     if format == "json":
         typer.echo(json.dumps([r.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in r.cruxes[:top]]}

@@ -7,9 +7,11 @@ one the propagation produced.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 from pydantic import BaseModel, Field
 
+from argmap import no_gc
 from argmap.model import ArgumentMap
 from argmap.propagate import (CredenceResult, Input, InputKey, Network, Step, credence, did_you_mean)
 from argmap.semantics import DEFAULT, fmt, get
@@ -127,29 +129,34 @@ def _step_line(result: CredenceResult, argument: str, steps: list[Step], index: 
     return line
 
 
+@no_gc()
 def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, float] | None = None,
-           theses: list[str] | None = None) -> list[CruxReport]:
-    """For each thesis, every stated number ranked by how far it moves the thesis: the change
-    when it moves down and up by 0.1 (clamped to [0, 1]) and the derivative there (for
-    vargdown, of its rule without the rounding to 4 places, which is flat between steps)."""
+           theses: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[CruxReport]:
+    """For each thesis (all of them unless named), every stated number ranked by how far it
+    moves the thesis: the change when it moves down and up by 0.1 (clamped to [0, 1]) and the
+    derivative there (for vargdown, of its rule without the rounding to 4 places, which is
+    flat between steps). ``progress(done, total)`` hears of each number weighed."""
     import networkx as nx
 
     module = get(semantics)
     network = Network(model)
     changes = network.changes(overrides)
     numbers = {**network.numbers, **changes}
+    chosen = network.theses if theses is None else theses
+    for title in chosen:
+        if title not in model.statements:
+            raise ValueError(f"no statement is titled {title!r}" + did_you_mean(title, list(model.statements)))
     gradual = not hasattr(module, "evaluate")
     baseline = network.evaluate(module, numbers).values if gradual else None
-    reports = []
-    for thesis in network.theses if theses is None else theses:
+    reports, done, total = [], 0, len(chosen) * len(network.inputs)
+    for thesis in chosen:
         target = ("statement", thesis)
         upstream = nx.ancestors(network.graph, target) | {target}
 
-        def thesis_with(key: InputKey, value: float, rounded: bool = True) -> float:
-            if not gradual:
-                return module.evaluate(network, {**changes, key: value}, rounded).statements[thesis].credence
-            affected = (nx.descendants(network.graph, key[1]) | {key[1]}) & upstream
-            return network.evaluate(module, {**numbers, key: value}, baseline, affected).values[target]
+        def thesis_with(key: InputKey, value: float, affected: set, rounded: bool = True) -> float:
+            if gradual:  # only what lies between the input and the thesis changes
+                return network.evaluate(module, {**numbers, key: value}, baseline, affected).values[target]
+            return module.evaluate(network, {**changes, key: value}, rounded).statements[thesis].credence
 
         now = baseline[target] if gradual else module.evaluate(network, changes).statements[thesis].credence
         found = []
@@ -157,15 +164,19 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
             value = numbers[key]
             shown = item.model_copy(update={"value": value})
             if key[1] not in upstream:
-                found.append(Crux(input=shown, down=0.0, up=0.0, derivative=0.0))
-                continue
-            low, high = max(value - NUDGE, 0.0), min(value + NUDGE, 1.0)
-            left, right = max(value - DERIVATIVE_STEP, 0.0), min(value + DERIVATIVE_STEP, 1.0)
-            slope = (thesis_with(key, right, False) - thesis_with(key, left, False)) / (right - left)
-            found.append(Crux(input=shown, down=thesis_with(key, low) - now, up=thesis_with(key, high) - now,
-                              derivative=slope))
+                found.append(Crux.model_construct(input=shown, down=0.0, up=0.0, derivative=0.0))
+            else:
+                affected = (nx.descendants(network.graph, key[1]) | {key[1]}) & upstream
+                low, high = max(value - NUDGE, 0.0), min(value + NUDGE, 1.0)
+                left, right = max(value - DERIVATIVE_STEP, 0.0), min(value + DERIVATIVE_STEP, 1.0)
+                slope = (thesis_with(key, right, affected, False) - thesis_with(key, left, affected, False)) / (right - left)
+                found.append(Crux.model_construct(input=shown, down=thesis_with(key, low, affected) - now,
+                                                  up=thesis_with(key, high, affected) - now, derivative=slope))
+            done += 1
+            if progress is not None:
+                progress(done, total)
         found.sort(key=lambda c: (-max(abs(c.down), abs(c.up)), -abs(c.derivative), c.input.label))
-        reports.append(CruxReport(semantics=semantics, thesis=thesis, credence=now, cruxes=found))
+        reports.append(CruxReport.model_construct(semantics=semantics, thesis=thesis, credence=now, cruxes=found))
     return reports
 
 

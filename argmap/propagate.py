@@ -19,7 +19,9 @@ How (see ``docs/semantics.md`` for the formulas):
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
-``cruxes``, the report and the diagram read one record.
+``cruxes``, the report and the diagram read one record. Results are built with
+``model_construct``, as the model is: their values are computed, and validation would cost
+more than the computation.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from typing import Any, Iterator, NamedTuple
 
 from pydantic import BaseModel, Field
 
+from argmap import no_gc
 from argmap.model import Argument, ArgumentMap, Diagnostic, RelationType, Role, Severity, Span, StatementOccurrence
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
@@ -232,9 +235,11 @@ class Network:
         self.graph = graph
         position = {key: i for i, key in enumerate(self.nodes)}
         condensed = nx.condensation(graph)
-        self.components: list[tuple[list[Node], bool]] = []
+        self.components: list[tuple[list[Node], bool]] = []  # in dependency order
+        self.component_of: dict[Node, int] = {}
         for component in nx.topological_sort(condensed):
             members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+            self.component_of.update(dict.fromkeys(members, len(self.components)))
             self.components.append((members, len(members) > 1 or graph.has_edge(members[0], members[0])))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
@@ -251,7 +256,7 @@ class Network:
         if value is None:
             return
         line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = Input(kind=kind, node=node.key, label=label or node.label, value=value,
+        self.inputs[(kind, node.key)] = Input.model_construct(kind=kind, node=node.key, label=label or node.label, value=value,
                                               line=line, column=column)
 
     def _argument(self, title: str, argument: Argument) -> None:
@@ -409,9 +414,9 @@ class Network:
         With ``values`` and ``only``, recompute just the nodes in ``only`` (a what-if)."""
         result = _Evaluation(dict(values or {}))
         values = result.values
-        for members, cyclic in self.components:
-            if only is not None and members[0] not in only:
-                continue
+        chosen = self.components if only is None else \
+            [self.components[i] for i in sorted({self.component_of[key] for key in only})]
+        for members, cyclic in chosen:
             if not cyclic:
                 values[members[0]] = self._value(members[0], semantics, numbers, values)
                 continue
@@ -462,6 +467,7 @@ class _Evaluation:
 
 # --- the result ---------------------------------------------------------------------------------
 
+@no_gc()
 def credence(model: ArgumentMap, semantics: str = DEFAULT,
              overrides: dict[str, float] | None = None) -> CredenceResult:
     """Credences of every statement and strengths of every argument under a named semantics.
@@ -500,8 +506,8 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
     diagnostics = list(network.diagnostics)
     for members, change in evaluation.unsettled:
         diagnostics.append(_unsettled(network, members, change))
-    return CredenceResult(semantics=name, theses=network.theses, statements=statements, arguments=arguments,
-                          contributions=[Contribution(source=s, target=t, kind=k, value=v)
+    return CredenceResult.model_construct(semantics=name, theses=network.theses, statements=statements, arguments=arguments,
+                          contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
                                          for (s, t, k), v in contributions.items()],
                           diagnostics=diagnostics, iterations=evaluation.iterations,
                           converged=not evaluation.unsettled)
@@ -535,7 +541,7 @@ def _statement(network: Network, node: _Node, numbers, changes, values, moved, c
     if key in moved:
         origin = Origin.COMPUTED
         start = f"base {start}; {moved[key]}"
-    return StatementCredence(title=title, credence=values[key], origin=origin, base=base, formula=start)
+    return StatementCredence.model_construct(title=title, credence=values[key], origin=origin, base=base, formula=start)
 
 
 def _argument(network: Network, title: str, argument: Argument, numbers, changes, values, moved,
@@ -546,7 +552,7 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         start = (f"stated {fmt(base)}" if ("credence", node_key) in numbers
                  else f"prior {fmt(base)} (no premise-conclusion structure, no credence)")
         formula = f"base {start}; {moved[node_key]}" if node_key in moved else start
-        return ArgumentCredence(title=title, conclusion=None, strength=values[node_key], formula=formula)
+        return ArgumentCredence.model_construct(title=title, conclusion=None, strength=values[node_key], formula=formula)
     steps, formula = [], ""
     for stage in stages(argument):
         key = node_key if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
@@ -556,14 +562,14 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         for member, share in zip(stage.premises, product_shares(factors)):
             edge = (("statement", member.title), node_key, "premise")
             contributions[edge] = contributions.get(edge, 0.0) + share
-        steps.append(Step(conclusion=stage.conclusion.title, premises=premises, inference=inference,
+        steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
                           strength=values[key]))
         note = " (set)" if ("inference", key) in changes else "" if ("inference", key) in numbers else " (assumed)"
         formula = " × ".join([fmt(v) for _, v in premises] + [f"inference {fmt(inference)}{note}"])
         formula += f" = {fmt(math.prod(factors))}"
         if key in moved:
             formula = f"base {formula}; {moved[key]}"
-    return ArgumentCredence(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key], steps=steps,
+    return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key], steps=steps,
                             formula=formula)
 
 

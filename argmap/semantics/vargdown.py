@@ -74,29 +74,29 @@ def evaluate(network: "Network", changes: dict, rounded: bool = True) -> "Creden
         steps, strength, formula = _walk(title, argument, credences, computed, contributions, diagnostics, model,
                                          round4 if rounded else float)
         main = next((m["title"] for m in argument.get("pcs", []) if m.get("role") == MAIN), None)
-        arguments[title] = ArgumentCredence(title=title, conclusion=main, strength=strength, formula=formula,
-                                            steps=[Step(**step) for step in steps])
+        arguments[title] = ArgumentCredence.model_construct(title=title, conclusion=main, strength=strength, formula=formula,
+                                            steps=[Step.model_construct(**step) for step in steps])
     implied = _bottom_lines(doc, model, credences, contributions)
     statements = {}
     for title in model.statements:
         own = credences[title]
         if title in implied:
             value, terms = implied[title]
-            statements[title] = StatementCredence(title=title, credence=value, origin=Origin.COMPUTED,
+            statements[title] = StatementCredence.model_construct(title=title, credence=value, origin=Origin.COMPUTED,
                                                   base=UNSTATED if own is None else own,
                                                   formula=f"sigmoid({terms}) = {fmt(value)}, one level deep")
         elif title in computed:
             argument, arithmetic = computed[title]
-            statements[title] = StatementCredence(title=title, credence=own, origin=Origin.COMPUTED, base=own,
+            statements[title] = StatementCredence.model_construct(title=title, credence=own, origin=Origin.COMPUTED, base=own,
                                                   formula=f"from <{argument}>: {arithmetic}")
         elif title in stated:
-            statements[title] = StatementCredence(title=title, credence=own, origin=Origin.STATED, base=own,
+            statements[title] = StatementCredence.model_construct(title=title, credence=own, origin=Origin.STATED, base=own,
                                                   formula=f"stated {fmt(own)}")
         else:
-            statements[title] = StatementCredence(title=title, credence=UNSTATED, origin=Origin.PRIOR, base=UNSTATED,
+            statements[title] = StatementCredence.model_construct(title=title, credence=UNSTATED, origin=Origin.PRIOR, base=UNSTATED,
                                                   formula="no credence: vargdown passes nothing on")
-    return CredenceResult(semantics="vargdown", theses=network.theses, statements=statements, arguments=arguments,
-                          contributions=[Contribution(source=s, target=t, kind=k, value=v)
+    return CredenceResult.model_construct(semantics="vargdown", theses=network.theses, statements=statements, arguments=arguments,
+                          contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
                                          for (s, t, k), v in contributions.items()],
                           diagnostics=diagnostics, iterations=1, converged=True)
 
