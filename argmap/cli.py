@@ -257,12 +257,8 @@ def _refused(path: Path, error: Exception) -> None:
 def _print_credence_move(before, after) -> None:
     from argmap.watch import bottom_line, moves
 
-    try:
-        _, old = bottom_line(before)
-        _, new = bottom_line(after)
-    except NotImplementedError as error:
-        typer.echo(f"thesis credence not computed: {error}")
-        return
+    _, old = bottom_line(before)
+    _, new = bottom_line(after)
     for line in moves(old, new):
         typer.echo(line)
 
