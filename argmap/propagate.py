@@ -20,8 +20,8 @@ How (see ``docs/semantics.md`` for the formulas):
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
 ``cruxes``, the report and the diagram read one record. Results are built with
-``model_construct``, as the model is: their values are computed, and validation would cost
-more than the computation.
+``model_construct``: argmap computes every value in them, and validating thousands of small
+objects would cost more than the computation.
 """
 from __future__ import annotations
 
