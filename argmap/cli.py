@@ -17,10 +17,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
-SemanticsOption = typer.Option("df-quad", "--semantics", "-s", help="df-quad (the default), quadratic-energy or vargdown")
+SemanticsOption = typer.Option("df-quad", "--semantics", "-s",
+                               help="df-quad (the default), quadratic-energy or vargdown")
 SetOption = typer.Option(None, "--set", metavar="TITLE=X",
-                         help='what-if, leaving the file as it is: replace the credence or inference stated for '
-                              'TITLE ([Statement] or <Argument> where a statement and an argument share it); repeatable')
+                         help="what-if, leaving the file as it is: replace the credence or inference stated for "
+                              "TITLE ([Statement] or <Argument> where a statement and an argument share it); "
+                              "repeatable")
 FormatOption = typer.Option("text", "--format", "-f", help="text or json")
 
 
@@ -99,8 +101,8 @@ def _format(format: str) -> str:
 
 @app.command()
 def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
-          semantics: Optional[str] = typer.Option(None, "--semantics", "-s",
-                                                  help="vargdown: also warn where its rule turns a relation around")) -> None:
+          semantics: Optional[str] = typer.Option(
+              None, "--semantics", "-s", help="vargdown: also warn where its rule turns a relation around")) -> None:
     """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
     from argmap.check import check_map, format_diagnostic
     from argmap.semantics import get
@@ -200,8 +202,9 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
         reports = _usage(cruxes, model, semantics, _overrides(set), None, progress)
     _report(file, model.diagnostics)
     if format == "json":
-        typer.echo(json.dumps([r.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in r.cruxes[:top]]}
-                               for r in reports], ensure_ascii=False, indent=1))
+        shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
+                 for report in reports]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(1 if model.errors else 0)

@@ -108,6 +108,18 @@ class CredenceResult(BaseModel):
     iterations: int = 0
     converged: bool = True
 
+    @classmethod
+    def of(cls, semantics: str, theses: list[str], statements: dict, arguments: dict,
+           shares: dict[tuple, float], diagnostics: list[Diagnostic], iterations: int = 1,
+           converged: bool = True) -> "CredenceResult":
+        """A result from what a semantics computed; ``shares`` maps (source, target, kind) to
+        a contribution's value. Built without validation: argmap computed every value."""
+        return cls.model_construct(
+            semantics=semantics, theses=theses, statements=statements, arguments=arguments,
+            contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
+                           for (s, t, k), v in shares.items()],
+            diagnostics=diagnostics, iterations=iterations, converged=converged)
+
     def into(self, target: tuple[str, str]) -> list[Contribution]:
         """The contributions into one node, the most influential first."""
         return sorted((c for c in self.contributions if c.target == target), key=lambda c: -abs(c.value))
@@ -115,8 +127,10 @@ class CredenceResult(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The shape ``argmap credence --format json`` prints."""
         return {"semantics": self.semantics, "theses": self.theses,
-                "statements": {t: {"credence": s.credence, "origin": s.origin.value} for t, s in self.statements.items()},
-                "arguments": {t: {"conclusion": a.conclusion, "strength": a.strength} for t, a in self.arguments.items()}}
+                "statements": {title: {"credence": s.credence, "origin": s.origin.value}
+                               for title, s in self.statements.items()},
+                "arguments": {title: {"conclusion": a.conclusion, "strength": a.strength}
+                              for title, a in self.arguments.items()}}
 
 
 class Input(BaseModel):
@@ -256,8 +270,8 @@ class Network:
         if value is None:
             return
         line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = Input.model_construct(kind=kind, node=node.key, label=label or node.label, value=value,
-                                              line=line, column=column)
+        self.inputs[(kind, node.key)] = Input.model_construct(kind=kind, node=node.key, label=label or node.label,
+                                                              value=value, line=line, column=column)
 
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
@@ -361,8 +375,8 @@ class Network:
                                    f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
-                key = ("argument", title) if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
-                if ("inference", key) not in self.inputs:
+                main = stage.conclusion.role is Role.MAIN_CONCLUSION
+                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in self.inputs:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
                                "argmap assumes 0.5")
@@ -448,7 +462,8 @@ class Network:
             return probabilistic_sum([values[step] for step in node.concluded_by])
         return node.prior
 
-    def _value(self, key: Node, semantics: ModuleType, numbers: dict[InputKey, float], values: dict[Node, float]) -> float:
+    def _value(self, key: Node, semantics: ModuleType, numbers: dict[InputKey, float],
+               values: dict[Node, float]) -> float:
         node = self.nodes[key]
         base = self.base(key, numbers, values)
         if not node.supports and not node.attacks:
@@ -506,11 +521,8 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
     diagnostics = list(network.diagnostics)
     for members, change in evaluation.unsettled:
         diagnostics.append(_unsettled(network, members, change))
-    return CredenceResult.model_construct(semantics=name, theses=network.theses, statements=statements, arguments=arguments,
-                          contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
-                                         for (s, t, k), v in contributions.items()],
-                          diagnostics=diagnostics, iterations=evaluation.iterations,
-                          converged=not evaluation.unsettled)
+    return CredenceResult.of(name, network.theses, statements, arguments, contributions, diagnostics,
+                             evaluation.iterations, not evaluation.unsettled)
 
 
 def _credit(contributions: dict, edges: list[tuple], share: float) -> None:
@@ -552,7 +564,8 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         start = (f"stated {fmt(base)}" if ("credence", node_key) in numbers
                  else f"prior {fmt(base)} (no premise-conclusion structure, no credence)")
         formula = f"base {start}; {moved[node_key]}" if node_key in moved else start
-        return ArgumentCredence.model_construct(title=title, conclusion=None, strength=values[node_key], formula=formula)
+        return ArgumentCredence.model_construct(title=title, conclusion=None, strength=values[node_key],
+                                                formula=formula)
     steps, formula = [], ""
     for stage in stages(argument):
         key = node_key if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
@@ -563,14 +576,14 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
             edge = (("statement", member.title), node_key, "premise")
             contributions[edge] = contributions.get(edge, 0.0) + share
         steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
-                          strength=values[key]))
+                                          strength=values[key]))
         note = " (set)" if ("inference", key) in changes else "" if ("inference", key) in numbers else " (assumed)"
         formula = " × ".join([fmt(v) for _, v in premises] + [f"inference {fmt(inference)}{note}"])
         formula += f" = {fmt(math.prod(factors))}"
         if key in moved:
             formula = f"base {formula}; {moved[key]}"
-    return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key], steps=steps,
-                            formula=formula)
+    return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
+                                            steps=steps, formula=formula)
 
 
 def _unsettled(network: Network, members: list[Node], change: float) -> Diagnostic:
