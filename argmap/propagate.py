@@ -534,9 +534,12 @@ def _credit(contributions: dict, edges: list[tuple], share: float) -> None:
 def _statement(network: Network, node: _Node, numbers, changes, values, moved, contributions) -> StatementCredence:
     key, title = node.key, node.key[1]
     base = network.base(key, numbers, values)
-    if ("credence", key) in numbers:
+    if ("credence", key) in numbers:  # it wins over any argument concluding it
         origin = Origin.STATED
         start = ("set to " if ("credence", key) in changes else "stated ") + fmt(base)
+        for step in node.concluded_by:
+            if step[0] == "argument":
+                contributions[(step, key, "conclusion")] = 0.0
     elif node.concluded_by:
         origin = Origin.COMPUTED
         strengths = [values[step] for step in node.concluded_by]
@@ -587,12 +590,16 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
 
 
 def _unsettled(network: Network, members: list[Node], change: float) -> Diagnostic:
-    """Where a cycle did not settle: at the first statement on it, naming the cycle."""
-    titles = [key[1] for key in members if key[0] == "statement"] or [members[0][1]]
-    occurrence = next((m for m in network.model.statements[titles[0]].members), None) \
-        if titles[0] in network.model.statements else None
-    span = occurrence.span if occurrence is not None else None
-    shown = ", ".join(f"[{t}]" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
+    """Where a cycle did not settle: at the first statement on it (else its first argument),
+    naming the cycle."""
+    statements = [key[1] for key in members if key[0] == "statement"]
+    if statements:
+        titles, span = statements, network.model.statements[statements[0]].members[0].span
+    else:
+        titles = list(dict.fromkeys(key[1] for key in members))
+        argument = network.model.arguments[titles[0]]
+        span = argument.span or (argument.members[0].span if argument.members else None)
+    shown = ", ".join(f"[{t}]" if statements else f"<{t}>" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
     return Diagnostic(severity=Severity.WARNING, code="not-converged", subject=titles[0],
                       line=span.line if span else 1, column=span.column if span else 1,
                       message=f"the cycle through {shown} did not settle within {MAX_ITERATIONS} iterations "
