@@ -10,9 +10,12 @@ from __future__ import annotations
 import gc
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from argmap.files import read_source
-from argmap.model import ArgumentMap
+
+if TYPE_CHECKING:
+    from argmap.model import ArgumentMap
 
 __all__ = ["ArgumentMap", "credence", "cruxes", "explain", "load", "loads", "read_source"]
 __version__ = "0.1.0"
@@ -48,8 +51,12 @@ def load(path: str | Path) -> ArgumentMap:
 
 
 def __getattr__(name: str):
-    """``credence``, ``explain`` and ``cruxes``, imported on first use so that importing argmap
-    stays quick."""
+    """``ArgumentMap``, ``credence``, ``explain`` and ``cruxes``, imported on first use so that
+    importing argmap (and starting its command line) stays quick."""
+    if name == "ArgumentMap":
+        from argmap.model import ArgumentMap
+
+        return ArgumentMap
     if name == "credence":
         from argmap.propagate import credence
 

@@ -369,6 +369,7 @@ def main() -> None:
     import os
 
     gc.disable()  # a short-lived process that makes no reference cycles worth collecting
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # skips a scan of every installed package
     try:
         app()
     except Exception as error:  # noqa: BLE001 - the last line of defence for users
