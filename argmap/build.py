@@ -551,6 +551,7 @@ class _Walk:
                 for _, item in block.items:
                     _run(self.member(item, None))
                 preceding = None
+        self.tree = None
 
     # -- the reference's transformations, after the walk
 
@@ -742,7 +743,12 @@ class _Walk:
 
 
 def build(tree: SyntaxTree) -> ArgumentMap:
-    """The model of a parsed file, with the parser's diagnostics and the builder's own."""
+    """The model of a parsed file, with the parser's diagnostics and the builder's own.
+
+    Pass the tree without keeping it (``build(parse(text))``): it is let go before the models
+    are made, which lowers the peak memory on a large map by the size of the tree.
+    """
     walk = _Walk(tree)
+    del tree
     walk.walk()
     return walk.result()

@@ -134,23 +134,26 @@ def model_source_lines(path: Path) -> list[str]:
 @app.command()
 def export(file: Path = FileArg,
            format: str = typer.Option("argdown-json", "--format", "-f", help="argdown-json"),
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
-           indent: Optional[int] = typer.Option(None, help="indent the JSON by this many spaces")) -> None:
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout")) -> None:
     """Export the model, in the shape of the reference implementation's JSON export."""
-    from argmap.export import dumps
+    import io
+
+    from argmap.export import write_argdown_json
+    from argmap.files import atomic_writer
 
     if format != "argdown-json":
         typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
         raise typer.Exit(2)
     model = _load(file)
     _report(file, model.diagnostics)
-    text = dumps(model, indent)
+    # Undecodable bytes of the map come out as JSON escapes (\udcXX) rather than as an error.
     if output is None:
-        sys.stdout.write(text + "\n")
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace")
+        write_argdown_json(model, stream)
+        stream.detach()
     else:
-        from argmap.files import write_atomically
-
-        write_atomically(output, (text + "\n").encode("utf-8"))
+        with atomic_writer(output, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            write_argdown_json(model, stream)
     raise typer.Exit(1 if model.errors else 0)
 
 

@@ -8,13 +8,14 @@ its own renderer, are left out.
 """
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from typing import Any, Iterable, Iterator, TextIO
 
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Inference, Range, Relation, Role, Span,
-                          StatementOccurrence)
+                          Statement, StatementOccurrence)
 
-__all__ = ["to_argdown_json", "dumps"]
+__all__ = ["dumps", "to_argdown_json", "write_argdown_json"]
 
 
 def _position(fields: dict, span: Span | None) -> dict:
@@ -92,28 +93,39 @@ def _argument(argument: Argument, relations: list[dict]) -> dict:
     return _position(out, argument.span)
 
 
-def to_argdown_json(model: ArgumentMap) -> dict:
-    """The model as a JSON-ready dict in the reference implementation's shape."""
+def _document(model: ArgumentMap) -> Iterator[tuple[str, type, Iterable]]:
+    """The top-level keys, each with its kind (dict or list) and its entries, made one at a time."""
     relations = [_relation(r) for r in model.relations]
     embedded: dict[tuple[str, str], list[dict]] = {}
     for relation, out in zip(model.relations, relations):
         for kind, title in ((relation.source_kind, relation.source), (relation.target_kind, relation.target)):
             embedded.setdefault(("argument" if kind == "inference" else kind, title), []).append(out)
-    statements = {}
-    for title, statement in model.statements.items():
-        out: dict[str, Any] = {"type": "equivalence-class", "title": title,
-                               "relations": embedded.get(("statement", title), []),
-                               "members": [_member(m) for m in statement.members]}
-        if statement.tags:
-            out["tags"] = statement.tags
-        if statement.data:
-            out["data"] = statement.data
-        if statement.is_used_as_top_level:
-            out["isUsedAsTopLevelStatement"] = True
-        if statement.section is not None:
-            out["section"] = statement.section
-        statements[title] = out
-    sections: list[dict] = []
+    yield "arguments", dict, ((title, _argument(a, embedded.get(("argument", title), [])))
+                              for title, a in model.arguments.items())
+    yield "statements", dict, ((title, _statement(s, embedded.get(("statement", title), [])))
+                               for title, s in model.statements.items())
+    yield "relations", list, relations
+    yield "sections", list, _sections(model)
+    yield "tags", dict, ((tag, {"tag": tag, "occurrenceIndex": i}) for i, tag in enumerate(model.tags))
+
+
+def _statement(statement: Statement, relations: list[dict]) -> dict:
+    out: dict[str, Any] = {"type": "equivalence-class", "title": statement.title, "relations": relations,
+                           "members": [_member(m) for m in statement.members]}
+    if statement.tags:
+        out["tags"] = statement.tags
+    if statement.data:
+        out["data"] = statement.data
+    if statement.is_used_as_top_level:
+        out["isUsedAsTopLevelStatement"] = True
+    if statement.section is not None:
+        out["section"] = statement.section
+    return out
+
+
+def _sections(model: ArgumentMap) -> list[dict]:
+    """Sections nested as the reference nests them: children under their parent."""
+    roots: list[dict] = []
     by_id: dict[str, dict] = {}
     for section in model.sections:
         node: dict[str, Any] = {"type": "section", "id": section.id, "level": section.level,
@@ -126,18 +138,30 @@ def to_argdown_json(model: ArgumentMap) -> dict:
             node["parent"] = section.parent
         _position(node, section.span)
         by_id[section.id] = node
-        (by_id[section.parent]["children"] if section.parent in by_id else sections).append(node)
-    return {
-        "arguments": {title: _argument(a, embedded.get(("argument", title), []))
-                      for title, a in model.arguments.items()},
-        "statements": statements,
-        "relations": relations,
-        "sections": sections,
-        "tags": {tag: {"tag": tag, "occurrenceIndex": i} for i, tag in enumerate(model.tags)},
-    }
+        (by_id[section.parent]["children"] if section.parent in by_id else roots).append(node)
+    return roots
 
 
-def dumps(model: ArgumentMap, indent: int | None = None) -> str:
-    """Argdown-JSON text; compact unless an indent is given (compact is much faster)."""
-    separators = (",", ":") if indent is None else (",", ": ")
-    return json.dumps(to_argdown_json(model), ensure_ascii=False, indent=indent, separators=separators)
+def to_argdown_json(model: ArgumentMap) -> dict:
+    """The model as a JSON-ready dict in the reference implementation's shape."""
+    return {key: kind(entries) for key, kind, entries in _document(model)}
+
+
+def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
+    """Write Argdown-JSON (compact) entry by entry, so a large map never exists as one string."""
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    stream.write("{")
+    for number, (key, kind, entries) in enumerate(_document(model)):
+        stream.write(("," if number else "") + encode(key) + (":{" if kind is dict else ":["))
+        for index, entry in enumerate(entries):
+            comma = "," if index else ""
+            stream.write(comma + encode(entry[0]) + ":" + encode(entry[1]) if kind is dict else comma + encode(entry))
+        stream.write("}" if kind is dict else "]")
+    stream.write("}\n")
+
+
+def dumps(model: ArgumentMap) -> str:
+    """Argdown-JSON text."""
+    out = io.StringIO()
+    write_argdown_json(model, out)
+    return out.getvalue()

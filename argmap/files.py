@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Iterator
 
-__all__ = ["decode_source", "read_source", "write_atomically"]
+__all__ = ["atomic_writer", "decode_source", "read_source", "write_atomically"]
 
 
 def read_source(path: str | Path) -> str:
@@ -19,18 +21,19 @@ def decode_source(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="surrogateescape")
 
 
-def write_atomically(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step: a crash leaves the old file or the new one.
+@contextmanager
+def atomic_writer(path: str | Path, mode: str = "wb", **open_args) -> Iterator[IO]:
+    """A stream whose content replaces ``path`` in one step when the block ends without an
+    error: a crash or an exception leaves the old file (or none) and no partial one.
 
     The data goes to a temporary file beside the target, is flushed to disk, takes the
     target's permissions and then replaces it with a rename.
     """
     path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+        with os.fdopen(handle, mode, **open_args) as stream:
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         try:
@@ -41,6 +44,12 @@ def write_atomically(path: str | Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` in one step (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as stream:
+        stream.write(data)
 
 
 def _umask() -> int:
