@@ -12,101 +12,17 @@ Where the reference rejects a file, argmap says what it assumed and goes on.
 """
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any, Generator
 
-import yaml
 from lark.lexer import Token
 
-from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Inference, Range,
-                          RangeType, Relation, RelationType, Role, Section, Severity, Span, Statement,
-                          StatementOccurrence)
+from argmap.data import DataError, merge, read_block, read_front_matter
+from argmap.model import ArgumentMap, Diagnostic, RangeType, RelationType, Role, Severity, Span
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
 __all__ = ["build"]
-
-
-# --- YAML as the reference reads it (YAML 1.2 core schema, dates as ISO strings) -------------
-
-class _Yaml12Loader(yaml.SafeLoader):
-    """PyYAML's safe loader with YAML 1.2 scalars: `yes`, `no`, `on`, `off` and `1:30` stay text."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _tag, _pattern, _first in (
-        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-        ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789.")):
-    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
-
-
-def _construct_int(loader, node):
-    value = loader.construct_scalar(node)
-    if value.startswith(("0o", "0x")):
-        return int(value, 8 if value[1] == "o" else 16)
-    return int(value)
-
-
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-
-def _plain(value: Any) -> Any:
-    """YAML values as JSON sees them: dates become ISO strings, keys become strings."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-            f"{value.microsecond // 1000:03d}Z" if value.tzinfo else value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%dT00:00:00.000Z")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
-def load_yaml(source: str) -> Any:
-    """Parse YAML safely (never constructs arbitrary objects); raises yaml.YAMLError."""
-    return _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506 - a SafeLoader subclass
-
-
-_BLOCK_DATA_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")
-_BLOCK_DATA_END = re.compile(r"}\s*$")
-
-
-def _merge(target: dict, source: dict) -> dict:
-    """Deep merge as lodash's merge does it: nested dicts and lists merge by key and index."""
-    for key, value in source.items():
-        current = target.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            _merge(current, value)
-        elif isinstance(value, list) and isinstance(current, list):
-            for index, item in enumerate(value):
-                if index < len(current) and isinstance(item, dict) and isinstance(current[index], dict):
-                    _merge(current[index], item)
-                elif index < len(current):
-                    current[index] = item
-                else:
-                    current.append(item)
-        elif value is not None or key not in target:
-            target[key] = _copy(value)
-    return target
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 # --- inline content ------------------------------------------------------------------------------
@@ -150,7 +66,7 @@ class _Text:
     def __init__(self, keep_tags: bool, shortcodes: dict[str, str]) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.ranges: list[Range] = []
+        self.ranges: list[dict] = []  # Range fields
         self.tags: list[str] = []
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
@@ -173,7 +89,7 @@ class _Text:
         if self.keep_tags:
             start = self.length
             self.add(token.value)
-            self.ranges.append(Range.model_construct(type=RangeType.TAG, start=start, stop=self.length - 1, tag=name))
+            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "tag": name})
         if name not in self.tags:
             self.tags.append(name)
 
@@ -185,7 +101,7 @@ class _Text:
             if index == len(parts):
                 if closing is not None:
                     emphasis, rng = closing
-                    rng.stop = self.length - 1 if self.length else 0
+                    rng["stop"] = self.length - 1 if self.length else 0
                     if emphasis.last.value.endswith(" "):
                         self.add(" ")
                 continue
@@ -193,7 +109,7 @@ class _Text:
             part = parts[index]
             is_last = index == len(parts) - 1
             if isinstance(part, Emphasis):
-                rng = Range.model_construct(type=RangeType(part.kind), start=self.length, stop=self.length)
+                rng = {"type": RangeType(part.kind), "start": self.length, "stop": self.length}
                 self.ranges.append(rng)
                 stack.append((part.content.parts if part.content else [], 0, (part, rng)))
                 continue
@@ -232,9 +148,8 @@ class _Text:
             return
         start = self.length
         self.add(match.group(1))
-        self.ranges.append(Range.model_construct(
-            type=RangeType.LINK, start=start, stop=self.length - 1, url=match.group(2),
-            span=_span(token, token)))
+        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1,
+                            "url": match.group(2), "span": _span(token, token)})
         if token.value.endswith(" "):
             self.add(" ")
 
@@ -244,8 +159,8 @@ class _Text:
         kind = RangeType.STATEMENT_MENTION if token.type == "STATEMENT_MENTION" else RangeType.ARGUMENT_MENTION
         start = self.length
         self.add(image)
-        self.ranges.append(Range.model_construct(type=kind, start=start, stop=self.length - 1, title=title,
-                                                 span=_span(token, token)))
+        self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "title": title,
+                            "span": _span(token, token)})
 
     @property
     def text(self) -> str:
@@ -258,23 +173,25 @@ class _Text:
         lead = len(raw) - len(raw.lstrip())
         size = len(raw.strip())
         for rng in self.ranges:
-            rng.start = max(rng.start - lead, 0)
-            rng.stop = min(max(rng.stop - lead, 0), max(size - 1, 0))
+            rng["start"] = max(rng["start"] - lead, 0)
+            rng["stop"] = min(max(rng["stop"] - lead, 0), max(size - 1, 0))
 
 
 # --- the walk --------------------------------------------------------------------------------------
+# The walk builds plain dicts with the model's field names; pydantic turns the whole map into
+# models in one validation at the end, which costs less than creating the models one by one.
 
 class _Entity:
     """A statement (equivalence class), argument or inference while the map is being built."""
 
-    __slots__ = ("kind", "title", "relations", "model", "inference", "argument_title", "conclusion_index")
+    __slots__ = ("kind", "title", "relations", "fields", "inference", "argument_title", "conclusion_index")
 
-    def __init__(self, kind: str, title: str | None, model: Any = None) -> None:
+    def __init__(self, kind: str, title: str | None, fields: dict | None = None) -> None:
         self.kind = kind
         self.title = title
         self.relations: list[_Relation] = []
-        self.model = model
-        self.inference: Inference | None = None
+        self.fields = fields  # the model's fields, for statements and arguments
+        self.inference: dict | None = None  # Inference fields, for inferences
         self.argument_title: str | None = None
         self.conclusion_index: int | None = None
 
@@ -331,6 +248,18 @@ def _run(steps: _Steps) -> Any:
     return value
 
 
+def _title_span(token: Token, inner: str) -> Span:
+    """Where the title between a title token's brackets is."""
+    return Span(token.line, token.column + 1, token.line, token.column + len(inner),
+                token.start_pos + 1, token.start_pos + 1 + len(inner))
+
+
+def _add_tags(target: list[str], tags: list[str]) -> None:
+    for tag in tags:
+        if tag not in target:
+            target.append(tag)
+
+
 class _Walk:
     def __init__(self, tree: SyntaxTree) -> None:
         self.tree = tree
@@ -342,21 +271,20 @@ class _Walk:
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
         self.relations: list[_Relation] = []
-        self.sections: list[Section] = []
-        self.section: Section | None = None
-        self.section_counter = 0
+        self.sections: list[dict] = []  # Section fields, in document order
+        self.section_by_id: dict[str, dict] = {}
+        self.section: dict | None = None
         self.tags: list[str] = []
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
-        self.inferences: dict[int, _Entity] = {}  # id of an Inference model -> its entity
-        self.section_by_id: dict[str, Section] = {}
+        self.inferences: dict[int, _Entity] = {}  # id of an inference's fields -> its entity
 
     # -- helpers
 
-    def warn(self, token_or_span, code: str, message: str, subject: str | None = None,
+    def warn(self, where, code: str, message: str, subject: str | None = None,
              severity: Severity = Severity.WARNING) -> None:
-        line, column = (token_or_span.line, token_or_span.column)
-        self.diagnostics.append(Diagnostic(severity=severity, code=code, message=message, line=line,
-                                           column=column, subject=subject))
+        """A diagnostic at a token's or a span's line and column."""
+        self.diagnostics.append(Diagnostic(severity=severity, code=code, message=message, line=where.line,
+                                           column=where.column, subject=subject))
 
     def unique_title(self) -> str:
         self.untitled += 1
@@ -365,35 +293,29 @@ class _Walk:
     def statement_entity(self, title: str) -> _Entity:
         entity = self.statements.get(title)
         if entity is None:
-            entity = self.statements[title] = _Entity("statement", title, Statement.model_construct(
-                title=title, members=[], tags=[], data={}, section=None, is_used_as_top_level=False))
+            entity = self.statements[title] = _Entity("statement", title, {
+                "title": title, "members": [], "tags": [], "data": {}, "section": None,
+                "is_used_as_top_level": False})
         return entity
 
     def argument_entity(self, title: str | None = None) -> _Entity:
         entity = self.arguments.get(title) if title is not None else None
         if entity is None:
             title = title if title is not None else self.unique_title()
-            entity = self.arguments[title] = _Entity("argument", title, Argument.model_construct(
-                title=title, members=[], pcs=[], tags=[], data={}, section=None, span=None))
+            entity = self.arguments[title] = _Entity("argument", title, {
+                "title": title, "members": [], "pcs": [], "tags": [], "data": {}, "section": None, "span": None})
         return entity
 
     def data(self, token: Token | None) -> tuple[dict, Span | None]:
         if token is None:
             return {}, None
-        source = token.value
-        match = _BLOCK_DATA_START.match(source)
-        if match:
-            source = _BLOCK_DATA_END.sub("", source[match.end():])
         try:
-            value = load_yaml(source)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = token.line + (mark.line if mark else 0)
-            column = (token.column if not mark or not mark.line else 1) + (mark.column if mark else 0)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            value = read_block(token.value)
+        except DataError as error:
+            column = (token.column if error.line == 0 else 1) + error.column
             self.diagnostics.append(Diagnostic(
-                severity=Severity.ERROR, code="data", line=line, column=column,
-                message=f"data block is not valid YAML ({problem}); the block was ignored"))
+                severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
+                message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
             return {}, _span(token, token)
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
@@ -412,26 +334,17 @@ class _Walk:
     def new_text(self) -> _Text:
         return _Text(keep_tags=not self.settings.get("removeTagsFromText"), shortcodes=self.shortcodes)
 
-    def record_tags(self, names: list[str]) -> None:
-        for name in names:
-            if name not in self.tags:
-                self.tags.append(name)
-
     # -- elements
 
     def front(self, token: Token | None) -> None:
         if token is None:
             return
-        source = re.sub(r"^\s*={3,}", "", token.value)
-        source = re.sub(r"={3,}\s*$", "", source)
         try:
-            value = load_yaml(source)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
+            value = read_front_matter(token.value)
+        except DataError as error:
             self.diagnostics.append(Diagnostic(
-                severity=Severity.ERROR, code="front-matter", line=token.line + (mark.line if mark else 0),
-                column=1 + (mark.column if mark else 0),
-                message=f"front matter is not valid YAML ({getattr(error, 'problem', None) or error}); ignored"))
+                severity=Severity.ERROR, code="front-matter", line=token.line + error.line, column=1 + error.column,
+                message=f"front matter is not valid YAML ({error.problem}); it was ignored"))
             return
         if isinstance(value, dict):
             self.front_matter = value
@@ -443,60 +356,49 @@ class _Walk:
         text = self.new_text()
         text.inline(node.content)
         data, _ = self.data(node.data)
-        self.record_tags(text.tags)
-        self.section_counter += 1
-        section = Section.model_construct(id=f"s{self.section_counter}", title=text.text.strip(), level=node.level,
-                                          parent=None, tags=text.tags, data=data, span=_span(node.first, node.last))
-        previous = self.section
-        while previous is not None and previous.level >= section.level:
-            previous = self._section(previous.parent)
-        if previous is not None:
-            section.parent = previous.id
+        _add_tags(self.tags, text.tags)
+        section = {"id": f"s{len(self.sections) + 1}", "title": text.text, "level": node.level, "parent": None,
+                   "tags": text.tags, "data": data, "span": _span(node.first, node.last)}
+        enclosing = self.section
+        while enclosing is not None and enclosing["level"] >= section["level"]:
+            enclosing = self.section_by_id.get(enclosing["parent"])
+        if enclosing is not None:
+            section["parent"] = enclosing["id"]
         self.sections.append(section)
-        self.section_by_id[section.id] = section
+        self.section_by_id[section["id"]] = section
         self.section = section
 
-    def _section(self, section_id: str | None) -> Section | None:
-        return self.section_by_id.get(section_id) if section_id else None
-
     def statement(self, node: StatementNode, role: Role | None) -> _Steps:
-        title = None
-        is_reference = False
-        title_span = None
+        title, is_reference, title_span = None, False, None
         if node.title is not None:
             token = node.title
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title = inner
-                is_reference = token.type == "STATEMENT_REFERENCE"
-                title_span = Span(token.line, token.column + 1, token.line, token.column + len(inner),
-                                  token.start_pos + 1, token.start_pos + 1 + len(inner))
+                title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
         text = self.text(node)
         data, data_span = self.data(node.data)
-        occurrence = StatementOccurrence.model_construct(
-            title=title, text=text.text if text.parts else None, is_reference=is_reference, tags=text.tags,
-            data=data, ranges=text.ranges, span=_span(node.first, node.last), title_span=title_span,
-            data_span=data_span, section=self.section.id if self.section else None, role=role,
-            argument=None, number=None, inference=None)
-        self.record_tags(text.tags)
+        occurrence = {
+            "title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
+            "tags": text.tags, "data": data, "ranges": text.ranges, "span": _span(node.first, node.last),
+            "title_span": title_span, "data_span": data_span,
+            "section": self.section["id"] if self.section else None, "role": role}
+        _add_tags(self.tags, text.tags)
         if node.relations:
-            if occurrence.title is None:
-                occurrence.title = self.unique_title()
-            yield self.relation_block(node.relations, self.statement_entity(occurrence.title))
-        if occurrence.title is None:
-            occurrence.title = self.unique_title()
-        statement = self.statement_entity(occurrence.title).model
-        for tag in occurrence.tags:
-            if tag not in statement.tags:
-                statement.tags.append(tag)
+            if occurrence["title"] is None:
+                occurrence["title"] = self.unique_title()
+            yield self.relation_block(node.relations, self.statement_entity(occurrence["title"]))
+        if occurrence["title"] is None:
+            occurrence["title"] = self.unique_title()
+        statement = self.statement_entity(occurrence["title"]).fields
+        _add_tags(statement["tags"], text.tags)
         if data:
-            _merge(statement.data, data)
-        statement.members.append(occurrence)
+            merge(statement["data"], data)
+        statement["members"].append(occurrence)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and statement.section is None):
-            statement.section = occurrence.section
+        if in_group is True or (not is_reference and in_group is None and statement["section"] is None):
+            statement["section"] = occurrence["section"]
         if role is Role.TOP_LEVEL:
-            statement.is_used_as_top_level = True
+            statement["is_used_as_top_level"] = True
         return occurrence
 
     def argument(self, node: ArgumentNode) -> _Steps:
@@ -505,32 +407,28 @@ class _Walk:
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
         text = self.text(node)
         data, data_span = self.data(node.data)
-        description = ArgumentDescription.model_construct(
-            title=inner, text=text.text, is_reference=is_reference, tags=text.tags, data=data,
-            ranges=text.ranges, span=_span(node.first, node.last),
-            title_span=Span(token.line, token.column + 1, token.line, token.column + len(inner),
-                            token.start_pos + 1, token.start_pos + 1 + len(inner)),
-            data_span=data_span, section=self.section.id if self.section else None)
-        self.record_tags(text.tags)
+        description = {
+            "title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
+            "ranges": text.ranges, "span": _span(node.first, node.last), "title_span": _title_span(token, inner),
+            "data_span": data_span, "section": self.section["id"] if self.section else None}
+        _add_tags(self.tags, text.tags)
         if node.relations:
             yield self.relation_block(node.relations, self.argument_entity(inner))
         entity = self.argument_entity(inner)
-        argument = entity.model
-        for tag in description.tags:
-            if tag not in argument.tags:
-                argument.tags.append(tag)
+        argument = entity.fields
+        _add_tags(argument["tags"], text.tags)
         if data:
-            _merge(argument.data, data)
-        argument.members.append(description)
+            merge(argument["data"], data)
+        argument["members"].append(description)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and argument.section is None):
-            argument.section = description.section
+        if in_group is True or (not is_reference and in_group is None and argument["section"] is None):
+            argument["section"] = description["section"]
         return entity
 
     def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
         if isinstance(node, ArgumentNode):
             return (yield self.argument(node))
-        return self.statement_entity((yield self.statement(node, role)).title)
+        return self.statement_entity((yield self.statement(node, role))["title"])
 
     def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
         for node in relations:
@@ -565,71 +463,70 @@ class _Walk:
 
     def pcs(self, node: PcsNode, preceding) -> _Steps:
         entity = preceding if isinstance(preceding, _Entity) else None
-        if entity is not None and entity.model.pcs:
+        if entity is not None and entity.fields["pcs"]:
             self.warn(node.first, "multiple-pcs",
                       f"<{entity.title}> already has a premise-conclusion structure; this one became an "
                       "untitled argument", subject=entity.title, severity=Severity.ERROR)
             entity = None
         if entity is None:
             entity = self.argument_entity()
-        argument = entity.model
+        pcs = entity.fields["pcs"]
         if self.section is not None:
-            argument.section = self.section.id
-        previous_inference: InferenceNode | None = None
+            entity.fields["section"] = self.section["id"]
+        after_inference = False
         for step in node.steps:
             if isinstance(step, InferenceNode):
-                previous_inference = step
-                self.inference = self.inference_entity(self.inference_model(step), entity.title)
+                after_inference = True
+                self.inference = self.inference_entity(self.inference_fields(step), entity.title)
                 if step.relations:
                     yield self.relation_block(step.relations, self.inference)
                 continue
             occurrence = yield self.statement(step.statement, None)
-            occurrence.argument = entity.title
-            occurrence.number = int(step.number.value.strip()[1:-1])
-            if previous_inference is not None:
-                occurrence.role = Role.INTERMEDIARY_CONCLUSION
-                occurrence.inference = self.inference.inference
-                self.inference.conclusion_index = len(argument.pcs)
+            occurrence["argument"] = entity.title
+            occurrence["number"] = int(step.number.value.strip()[1:-1])
+            if after_inference:
+                occurrence["role"] = Role.INTERMEDIARY_CONCLUSION
+                occurrence["inference"] = self.inference.inference
+                self.inference.conclusion_index = len(pcs)
             else:
-                occurrence.role = Role.PREMISE
-            previous_inference = None
-            argument.pcs.append(occurrence)
-        last = argument.pcs[-1]
-        if last.role is Role.PREMISE:
+                occurrence["role"] = Role.PREMISE
+            after_inference = False
+            pcs.append(occurrence)
+        last = pcs[-1]
+        if last["role"] is Role.PREMISE:
             self.assume_conclusion(entity, node, last)
-        last.role = Role.MAIN_CONCLUSION
-        argument.span = _span(node.first, node.last)
+        last["role"] = Role.MAIN_CONCLUSION
+        entity.fields["span"] = _span(node.first, node.last)
 
-    def inference_entity(self, inference: Inference, argument_title: str) -> _Entity:
+    def inference_entity(self, inference: dict, argument_title: str) -> _Entity:
         entity = _Entity("inference", None)
         entity.inference = inference
         entity.argument_title = argument_title
         self.inferences[id(inference)] = entity
         return entity
 
-    def inference_model(self, node: InferenceNode) -> Inference:
+    def inference_fields(self, node: InferenceNode) -> dict:
         data, data_span = self.data(node.data)
         rules = []
         for rule in node.rules:
             text = self.new_text()
             for token in rule if isinstance(rule, list) else [rule]:
                 text.text_piece(token, False)
-            rules.append(text.text.strip())
-        return Inference.model_construct(rules=rules,
-                                         data=data, span=_span(node.first, node.last), data_span=data_span)
+            rules.append(text.text)
+        return {"rules": rules, "data": data, "span": _span(node.first, node.last), "data_span": data_span}
 
-    def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
+    def assume_conclusion(self, entity: _Entity, node: PcsNode, last: dict) -> None:
         """The reference rejects a structure whose last statement has no inference line above it."""
         member = next(step for step in reversed(node.steps) if isinstance(step, PcsMemberNode))
-        if len(entity.model.pcs) == 1:
+        if len(entity.fields["pcs"]) == 1:
             message = (f"<{entity.title}>: a premise-conclusion structure needs premises, an inference "
-                       f"line (----) and a conclusion; ({last.number}) was taken as a conclusion without premises")
+                       f"line (----) and a conclusion; ({last['number']}) was taken as a conclusion without premises")
         else:
-            message = (f"<{entity.title}>: no inference line (----) before ({last.number}) "
-                       f"[{last.title}]; assumed it is the conclusion of the premises above it")
+            message = (f"<{entity.title}>: no inference line (----) before ({last['number']}) "
+                       f"[{last['title']}]; assumed it is the conclusion of the premises above it")
         self.warn(member.number, "missing-inference", message, subject=entity.title)
-        last.inference = Inference.model_construct(rules=[], data={}, span=None, data_span=None)
-        self.inference_entity(last.inference, entity.title).conclusion_index = len(entity.model.pcs) - 1
+        last["inference"] = {"rules": [], "data": {}, "span": None, "data_span": None}
+        self.inference_entity(last["inference"], entity.title).conclusion_index = len(entity.fields["pcs"]) - 1
 
     def walk(self) -> None:
         self.front(self.tree.front_matter)
@@ -658,9 +555,9 @@ class _Walk:
         for relation in self.relations:
             keep = True
             source, target = relation.source, relation.target
-            if source.kind == "argument" and source.model.pcs:
+            if source.kind == "argument" and source.fields["pcs"]:
                 _detach(source, relation)
-                conclusion = self.statements[source.model.pcs[-1].title]
+                conclusion = self.statements[source.fields["pcs"][-1]["title"]]
                 relation.source = conclusion
                 duplicate = next((r for r in conclusion.relations
                                   if r.target is relation.target and r.type is relation.type), None)
@@ -670,8 +567,9 @@ class _Walk:
                     duplicate.spans += relation.spans
                     _detach(relation.target, relation)
                     keep = False
-            if keep and target.kind == "argument" and target.model.pcs and relation.type is RelationType.UNDERCUT:
-                inference = self.inference_of(target)
+            if (keep and target.kind == "argument" and target.fields["pcs"]
+                    and relation.type is RelationType.UNDERCUT):
+                inference = self.inferences[id(target.fields["pcs"][-1]["inference"])]
                 relation.target = inference
                 # The reference removes the relation from the inference's list here, where it is
                 # not yet, which drops that list's last entry and leaves it in the argument's.
@@ -687,10 +585,6 @@ class _Walk:
             if keep:
                 kept.append(relation)
         self.relations = kept
-
-    def inference_of(self, argument: _Entity) -> _Entity:
-        """The entity for the inference of an argument's main conclusion."""
-        return self.inferences[id(argument.model.pcs[-1].inference)]
 
     def transform_statement_relations(self) -> None:
         kept = []
@@ -715,8 +609,8 @@ class _Walk:
         for relation in self.relations:
             source, target = relation.source, relation.target
             if (source.kind == "statement" and relation.type is RelationType.ATTACK
-                    and target.kind == "argument" and target.model.pcs):
-                premises = {m.title for m in target.model.pcs if m.role is Role.PREMISE}
+                    and target.kind == "argument" and target.fields["pcs"]):
+                premises = {m["title"] for m in target.fields["pcs"] if m["role"] is Role.PREMISE}
                 twin = next((r for r in source.relations
                              if self._other(r, source).kind == "statement"
                              and ((r.type is RelationType.ATTACK and r.source is source)
@@ -737,13 +631,14 @@ class _Walk:
     def explode_arguments(self) -> None:
         """`model: explodeArguments: true`: one argument per inferential step."""
         exploded: dict[str, _Entity] = {}
-        for title, entity in list(self.arguments.items()):
-            pcs = entity.model.pcs
-            conclusions = [i for i, m in enumerate(pcs) if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+        for title, entity in self.arguments.items():
+            pcs = entity.fields["pcs"]
+            conclusions = [i for i, m in enumerate(pcs)
+                           if m["role"] in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
             if len(conclusions) <= 1:
                 exploded[title] = entity
                 continue
-            steps, chosen_originals = [], []
+            steps = []
             for index in conclusions:
                 uses = self._uses(pcs[index])
                 if uses is not None:
@@ -752,19 +647,17 @@ class _Walk:
                     chosen = []
                     for i in range(index - 1, -1, -1):
                         chosen.insert(0, pcs[i])
-                        if pcs[i].role is Role.INTERMEDIARY_CONCLUSION:
+                        if pcs[i]["role"] is Role.INTERMEDIARY_CONCLUSION:
                             break
-                chosen_originals.append(chosen + [pcs[index]])
-                steps.append([m.model_copy(update={"role": Role.PREMISE}) for m in chosen]
-                             + [pcs[index].model_copy(update={"role": Role.MAIN_CONCLUSION})])
+                steps.append([(m, Role.PREMISE) for m in chosen] + [(pcs[index], Role.MAIN_CONCLUSION)])
             for number, step in enumerate(steps, 1):
                 step_title = f"{title} - {number}"
                 if step_title in self.arguments or step_title in exploded:
-                    self.warn(pcs[0].span, "explode", f"cannot split <{title}>: <{step_title}> already exists")
+                    self.warn(pcs[0]["span"], "explode", f"cannot split <{title}>: <{step_title}> already exists")
                     exploded[title] = entity
                     break
-                copy = _Entity("argument", step_title, entity.model.model_copy(update={
-                    "title": step_title, "pcs": [m.model_copy(update={"argument": step_title}) for m in step]}))
+                copy = _Entity("argument", step_title, {**entity.fields, "title": step_title, "pcs": [
+                    {**member, "role": role, "argument": step_title} for member, role in step]})
                 if number == len(steps):
                     copy.relations = entity.relations
                     for relation in entity.relations:
@@ -773,18 +666,18 @@ class _Walk:
                         else:  # as in the reference: an undercut of the inference lands here too
                             relation.target = copy
                 exploded[step_title] = copy
-                for original, member in zip(chosen_originals[number - 1], copy.model.pcs):
-                    members = self.statements[member.title].model.members
-                    if any(m is original for m in members):
-                        members[:] = [m for m in members if m is not original]
+                for (original, _), member in zip(step, copy.fields["pcs"]):
+                    members = self.statements[member["title"]].fields["members"]
+                    members[:] = [m for m in members if m is not original]
                     members.append(member)
         self.arguments = exploded
 
     @staticmethod
-    def _uses(conclusion: StatementOccurrence) -> list | None:
+    def _uses(conclusion: dict) -> list | None:
         """Which statements an inferential step uses, looked up where the reference looks."""
-        inference = conclusion.inference.data if conclusion.inference else {}
-        for source, key in ((inference, "uses"), (conclusion.data, "uses"), (inference, "from"), (conclusion.data, "from")):
+        inference = (conclusion.get("inference") or {}).get("data", {})
+        for source, key in ((inference, "uses"), (conclusion["data"], "uses"), (inference, "from"),
+                            (conclusion["data"], "from")):
             if isinstance(source.get(key), list):
                 return source[key]
         return None
@@ -793,30 +686,28 @@ class _Walk:
         """`group: regroup: [...]`: sections as configured instead of as written."""
         self.sections = []
         for entity in (*self.statements.values(), *self.arguments.values()):
-            entity.model.section = None
+            entity.fields["section"] = None
         stack = [(config, 1, index, None) for index, config in reversed(list(enumerate(groups)))]
         while stack:
             config, level, counter, parent = stack.pop()
             if not isinstance(config, dict):
                 continue
-            section = Section.model_construct(id=f"s{counter}", title=str(config.get("title", "")), level=level,
-                                              parent=parent, tags=list(config.get("tags") or []), data={},
-                                              span=Span(1, 1, 1, 1, 0, 0))
+            section = {"id": f"s{counter}", "title": str(config.get("title", "")), "level": level,
+                       "parent": parent, "tags": list(config.get("tags") or []), "data": {},
+                       "span": Span(1, 1, 1, 1, 0, 0)}
             self.sections.append(section)
             for kind, table in (("statements", self.statements), ("arguments", self.arguments)):
                 for title in config.get(kind) or []:
                     if title in table:
-                        table[title].model.section = section.id
+                        table[title].fields["section"] = section["id"]
             children = config.get("children") or []
-            stack += [(child, level + 1, counter + 1 + i, section.id) for i, child in reversed(list(enumerate(children)))]
+            stack += [(child, level + 1, counter + 1 + i, section["id"])
+                      for i, child in reversed(list(enumerate(children)))]
 
     def result(self) -> ArgumentMap:
-        for entity in self.statements.values():
-            if entity.model.section is None and entity.model.members:
-                entity.model.section = entity.model.members[0].section
-        for entity in self.arguments.values():
-            if entity.model.section is None and entity.model.members:
-                entity.model.section = entity.model.members[0].section
+        for entity in (*self.statements.values(), *self.arguments.values()):
+            if entity.fields["section"] is None and entity.fields["members"]:
+                entity.fields["section"] = entity.fields["members"][0]["section"]
         if self.settings.get("transformArgumentRelations", True) is not False:
             self.transform_argument_relations()
         strict = self.settings.get("mode") == "strict"
@@ -828,24 +719,22 @@ class _Walk:
         group = self.front_matter.get("group")
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
-        return ArgumentMap.model_construct(
-            statements={title: e.model for title, e in self.statements.items()},
-            arguments={title: e.model for title, e in self.arguments.items()},
-            relations=[self._relation_model(r) for r in self.relations],
-            sections=self.sections, tags=self.tags, front_matter=self.front_matter, strict=strict,
-            diagnostics=sorted(self.diagnostics, key=lambda d: (d.line, d.column)), path=None)
+        return ArgumentMap.model_validate({
+            "statements": {title: e.fields for title, e in self.statements.items()},
+            "arguments": {title: e.fields for title, e in self.arguments.items()},
+            "relations": [self._relation_fields(r) for r in self.relations],
+            "sections": self.sections, "tags": self.tags, "front_matter": self.front_matter, "strict": strict,
+            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column))})
 
     @staticmethod
-    def _relation_model(relation: _Relation) -> Relation:
-        target = relation.target
+    def _relation_fields(relation: _Relation) -> dict:
+        source, target = relation.source, relation.target
         if target.kind == "inference":
-            return Relation.model_construct(type=relation.type, source=relation.source.title,
-                                            source_kind=relation.source.kind, target=target.argument_title,
-                                            target_kind="inference", conclusion_index=target.conclusion_index,
-                                            spans=relation.spans)
-        return Relation.model_construct(type=relation.type, source=relation.source.title,
-                                        source_kind=relation.source.kind, target=target.title,
-                                        target_kind=target.kind, conclusion_index=None, spans=relation.spans)
+            return {"type": relation.type, "source": source.title, "source_kind": source.kind,
+                    "target": target.argument_title, "target_kind": "inference",
+                    "conclusion_index": target.conclusion_index, "spans": relation.spans}
+        return {"type": relation.type, "source": source.title, "source_kind": source.kind, "target": target.title,
+                "target_kind": target.kind, "spans": relation.spans}
 
 
 def build(tree: SyntaxTree) -> ArgumentMap:

@@ -5,13 +5,18 @@ import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["read_source", "write_atomically"]
+__all__ = ["decode_source", "read_source", "write_atomically"]
 
 
 def read_source(path: str | Path) -> str:
     """A file's text: UTF-8 with a byte-order mark dropped; undecodable bytes survive as escapes,
     so encoding the text with ``errors="surrogateescape"`` restores them exactly."""
-    return Path(path).read_bytes().decode("utf-8-sig", errors="surrogateescape")
+    return decode_source(Path(path).read_bytes())
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a file's bytes, as :func:`read_source` reads them."""
+    return data.decode("utf-8-sig", errors="surrogateescape")
 
 
 def write_atomically(path: str | Path, data: bytes) -> None:

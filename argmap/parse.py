@@ -20,6 +20,7 @@ from importlib.resources import files
 
 import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
+from lark.parsers.lalr_analysis import Shift
 from lark.lexer import Token
 
 from argmap.model import Diagnostic, Severity
@@ -80,8 +81,19 @@ class _Terminals:
                             if self._applies(name, inference_mode, line_state, emphasis, skipped)]
             if line_state == _MID_LINE and not inference_mode:
                 alternatives.insert(0, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
+            if not inference_mode:
+                newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
+                alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
             compiled = self._cache[key] = re.compile("|".join(alternatives))
         return compiled
+
+    def _newline_indented(self) -> str:
+        """A line break and the indentation after it, where nothing but SPACES could match that
+        indentation (no relation, number, list item, inference line or blank line follows):
+        one step instead of NEWLINE and then SPACES."""
+        patterns = dict(self.patterns)
+        starts = [patterns[name] for name in (*_AT_LINE_START, "INFERENCE_START", "NEWLINE")]
+        return f"{patterns['NEWLINE']}(?!{'|'.join(starts)})[ \t]+"
 
     @staticmethod
     def _variant(name: str, pattern: str, line_state: int) -> str:
@@ -210,6 +222,8 @@ def tokenize(text: str) -> tuple[list[Token], list[Diagnostic]]:
             line_state = _MID_LINE
             pos = end
             continue
+        if kind == "NEWLINE_INDENTED":  # a NEWLINE, then SPACES, which are skipped
+            kind, skipped, image = "NEWLINE", True, image.rstrip(" \t")
         if kind == "NEWLINE" and not inference_mode:
             previous = tokens[-1].type if tokens else None
             if run:
@@ -593,12 +607,33 @@ def _syntax_error(error: UnexpectedInput) -> Diagnostic:
                       message=what + hint + detail)
 
 
+def _advance(stack: list, kind: str) -> list | None:
+    """The LALR state stack after the parser takes a token of this kind, or None if it cannot.
+
+    A simulation on states alone: trying a token on the real parser would run the reductions
+    it implies, and those may change values in place.
+    """
+    table = _lark().parser.parser.parser.parse_table
+    stack = list(stack)
+    while True:
+        action = table.states[stack[-1]].get(kind)
+        if action is None:
+            return None
+        step, rule = action
+        if step is Shift:
+            return stack + [rule]
+        if len(rule.expansion):
+            del stack[-len(rule.expansion):]
+        if rule.origin.name == "start" and kind == "$END":
+            return stack
+        stack.append(table.states[stack[-1]][rule.origin.name][1])
+
+
 def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
     """Parse one blank-line separated block, repairing what it can; None if it cannot.
 
     A token the grammar does not allow is dropped, unless inserting a closing token (the end
-    of an emphasis or of an indentation) lets it through. Each token is fed to a copy of the
-    parser state, because LALR may reduce before it notices that a token does not fit.
+    of an emphasis or of an indentation) lets it through.
     """
     parser = _lark().parse_interactive(iter(()))
     errors = 0
@@ -607,39 +642,26 @@ def _parse_block(tokens: list[Token], diagnostics: list[Diagnostic]):
     end = Token("$END", "", last.end_pos, last.end_line, last.end_column, last.end_line, last.end_column, last.end_pos)
     while True:
         token = queue.pop() if queue else end
-        saved = parser.parser_state.copy(deepcopy_values=False)
-        try:
+        stack = parser.parser_state.state_stack
+        if _advance(stack, token.type) is not None:
             if token is end:
                 return parser.feed_eof(token)
             parser.feed_token(token)
             continue
-        except UnexpectedToken as error:
-            parser.parser_state = saved
-            errors += 1
-            if errors == 1:
-                diagnostics.append(_syntax_error(error))
+        errors += 1
+        if errors == 1:
+            expected = {kind for kind in _lark().parser.parser.parser.parse_table.states[stack[-1]]}
+            diagnostics.append(_syntax_error(UnexpectedToken(token, expected)))
         if errors > _MAX_ERRORS_PER_BLOCK:
             return None
-        closer = _closer_for(parser, token)
+        closer = next((c for c in _CLOSERS if (after := _advance(stack, c)) is not None
+                       and _advance(after, token.type) is not None), None)
         if closer is not None:
             queue.append(token)
             queue.append(Token(closer, "", token.start_pos, token.line, token.column,
                                token.line, token.column, token.start_pos))
         elif token is end:
             return None
-
-
-def _closer_for(parser, token: Token) -> str | None:
-    """A closing token after which the parser accepts ``token``, if there is one."""
-    for closer in _CLOSERS:
-        trial = parser.parser_state.copy(deepcopy_values=False)
-        try:
-            trial.feed_token(Token(closer, ""))
-            trial.copy(deepcopy_values=False).feed_token(token, token.type == "$END")
-            return closer
-        except UnexpectedToken:
-            continue
-    return None
 
 
 _LAYOUT = frozenset(("_INDENT", "_DEDENT"))

@@ -1,0 +1,716 @@
+"""Stage: edits to the text, the map's source of truth, that leave every other byte alone.
+
+A :class:`Document` holds a file's text as read (byte-order mark and line endings included) and
+its model. Each edit finds the spans it touches in the model, splices new text into those spans
+only, re-parses the result and checks that the model changed as intended and gained no error;
+otherwise it raises :class:`EditError` and the document stays as it was. :meth:`Document.save`
+writes atomically, and refuses when the file changed on disk since it was read.
+
+    >>> doc = argmap.edit.open("maps/natural_manifold.argdown")
+    >>> doc.set_credence("SVD Init Wins", 0.8)
+    >>> print(doc.diff())     # what would change
+    >>> doc.save()
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Union
+
+from argmap.files import decode_source, write_atomically
+from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
+
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open"]
+
+Element = Union[StatementOccurrence, ArgumentDescription]
+Number = Union[float, int, str]
+
+# --relate kinds: the symbol written under the target, and the relation types the model may
+# record for it (strict mode reads support and attack between statements as entails and contrary).
+RELATION_KINDS = {
+    "support": ("+", {"support", "entails"}),
+    "attack": ("-", {"attack", "contrary"}),
+    "undercut": ("_", {"undercut"}),
+    "entails": ("+", {"entails"}),
+    "contrary": ("-", {"contrary"}),
+    "contradictory": ("><", {"contradictory"}),
+}
+_BOM = b"\xef\xbb\xbf"
+_DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
+_BLOCK_STYLE = re.compile(r"{[ \t]*(?:\n\r|\n)")  # the builder reads such a block as block YAML
+
+
+class EditError(Exception):
+    """An edit argmap refused or could not verify; the document and the file are unchanged."""
+
+
+# --- data blocks ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DataEntry:
+    """One `key: value` of a data block; offsets into the block's text, ends exclusive."""
+
+    key: str
+    start: int
+    end: int
+    value_start: int
+    value_end: int
+
+
+def data_entries(block: str) -> list[DataEntry]:
+    """The top-level entries of a data block written as a YAML flow mapping, `{a: 1, b: "x"}`.
+
+    Scanning (rather than loading and re-dumping the YAML) gives the exact place of every
+    value, so an edit can replace one value and keep every other byte. Raises ValueError for
+    what it does not handle: block style, comments, complex keys.
+    """
+    from argmap.data import DataError, read_data
+
+    if not (block.startswith("{") and block.endswith("}")) or _BLOCK_STYLE.match(block):
+        raise ValueError("not a one-level flow mapping {key: value, ...}")
+    entries: list[DataEntry] = []
+    end = len(block) - 1
+    at = _skip_space(block, 1)
+    while at < end:
+        start = at
+        if block[at] in "\"'":
+            at = _scan_quoted(block, at)
+            key = block[start:at]  # compared with the loaded keys below
+        elif block[at] in "{[?":
+            raise ValueError("complex keys are not supported")
+        else:
+            while at < end and block[at] not in ",}" and not (block[at] == ":" and block[at + 1] in " \t\r\n,}"):
+                at += 1
+            key = block[start:at].rstrip()
+        key_end = start + len(block[start:at].rstrip())
+        at = _skip_space(block, at)
+        value_start = value_end = key_end
+        if at < end and block[at] == ":":
+            at = _skip_space(block, at + 1)
+            value_start, value_end = at, _scan_value(block, at, end)
+            at = _skip_space(block, value_end)
+        entries.append(DataEntry(key, start, value_end, value_start, value_end))
+        if at < end:
+            if block[at] != ",":
+                raise ValueError(f"unexpected {block[at]!r} at offset {at}")
+            at = _skip_space(block, at + 1)
+    try:
+        parsed = read_data(block)
+    except DataError as error:
+        raise ValueError(f"not valid YAML ({error.problem})") from None
+    keys = list(parsed) if isinstance(parsed, dict) else []
+    if len(keys) != len(entries) or any(e.key[:1] not in "\"'" and e.key != k for e, k in zip(entries, keys)):
+        raise ValueError("the block does not read as the flow mapping it seems to be")
+    return [DataEntry(k, e.start, e.end, e.value_start, e.value_end) for e, k in zip(entries, keys)]
+
+
+def _skip_space(text: str, at: int) -> int:
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    if at < len(text) and text[at] == "#":
+        raise ValueError("comments inside data blocks are not supported")
+    return at
+
+
+def _scan_quoted(text: str, at: int) -> int:
+    """The end of the quoted scalar starting at ``at``."""
+    quote, at = text[at], at + 1
+    while at < len(text):
+        char = text[at]
+        if char == "\\" and quote == '"':
+            at += 2
+            continue
+        if char == quote:
+            if quote == "'" and text[at + 1:at + 2] == "'":
+                at += 2
+                continue
+            return at + 1
+        at += 1
+    raise ValueError("a quoted string is not closed")
+
+
+def _scan_value(text: str, at: int, end: int) -> int:
+    """The end of the value starting at ``at``: quoted, nested `{...}`/`[...]`, or plain."""
+    if at < end and text[at] in "\"'":
+        return _scan_quoted(text, at)
+    depth, start = 0, at
+    while at < end or depth:
+        if at >= len(text):
+            raise ValueError("a bracket is not closed")
+        char = text[at]
+        if char in "\"'" and (depth or at == start):
+            at = _scan_quoted(text, at)
+            continue
+        if char in "{[":
+            depth += 1
+        elif char in "}]":
+            if not depth:
+                break
+            depth -= 1
+        elif char == "," and not depth:
+            break
+        elif char == "#" and text[at - 1] in " \t":
+            raise ValueError("comments inside data blocks are not supported")
+        at += 1
+    return start + len(text[start:at].rstrip())
+
+
+def _quoted(text: str) -> str:
+    """A YAML double-quoted string that is safe inside an Argdown data block."""
+    out = []
+    for index, char in enumerate(text):
+        code = ord(char)
+        if char in '\\"':
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "}" and text[index + 1:index + 2].isspace():
+            out.append("\\x7d")  # `} x` would end the data block early
+        elif code < 0x20 or code == 0x7F or char in "\u2028\u2029":
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _number(key: str, value: Number) -> tuple[str, float]:
+    """The text to write for a credence or an inference, and its value; a string is written as
+    given (`0.80` stays `0.80`), a number in its shortest form."""
+    if isinstance(value, str):
+        literal = value.strip()
+        number = float(literal) if _DECIMAL.fullmatch(literal) else math.nan
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        literal = str(int(number)) if number.is_integer() else repr(number)
+    else:
+        number, literal = math.nan, ""
+    if not 0 <= number <= 1:
+        raise EditError(f"{key} must be a number from 0 to 1, such as 0.75; got {value!r}")
+    return literal, number
+
+
+def _text_value(what: str, text: str) -> str:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise EditError(f"the {what} is not valid text (it holds undecodable bytes)") from None
+    if not text.strip():
+        raise EditError(f"the {what} is empty")
+    return text
+
+
+# --- comparing models -------------------------------------------------------------------------
+
+_POSITION_KEYS = frozenset(("startLine", "startColumn", "endLine", "endColumn"))
+
+
+def _without_positions(value):
+    if isinstance(value, dict):
+        return {k: _without_positions(v) for k, v in value.items() if k not in _POSITION_KEYS}
+    if isinstance(value, list):
+        return [_without_positions(v) for v in value]
+    return value
+
+
+def model_fingerprint(model: ArgumentMap) -> dict:
+    """What a model says, without where it says it: its Argdown-JSON minus line and column
+    numbers, and its diagnostics' kinds. Two texts with equal fingerprints mean the same map."""
+    from argmap.export import to_argdown_json
+
+    return {"model": _without_positions(to_argdown_json(model)),
+            "diagnostics": sorted(Counter((d.severity.value, d.code, d.subject) for d in model.diagnostics).items())}
+
+
+def _shape(model: ArgumentMap, renamed: tuple[str, str, str] | None = None) -> tuple:
+    """Titles and relations; ``renamed`` = (kind, old, new) maps one title first."""
+    def name(kind: str, title: str) -> str:
+        if renamed and title == renamed[1] and (kind == renamed[0] or {kind, renamed[0]} == {"inference", "argument"}):
+            return renamed[2]
+        return title
+
+    return (sorted(name("statement", t) for t in model.statements), sorted(name("argument", t) for t in model.arguments),
+            sorted((r.source_kind, name(r.source_kind, r.source), r.target_kind, name(r.target_kind, r.target),
+                    r.type.value) for r in model.relations))
+
+
+def _relation_triples(model: ArgumentMap) -> Counter:
+    return Counter((r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in model.relations)
+
+
+# --- the document -----------------------------------------------------------------------------
+
+class Document:
+    """A map's text, its model, and the edits made to it since it was read."""
+
+    def __init__(self, text: str, path: str | Path | None = None, bom: bool = False,
+                 digest: str | None = None) -> None:
+        import argmap
+
+        self.path = Path(path) if path is not None else None
+        self.original = self.text = text
+        self.bom = bom
+        self._digest = digest
+        self._loads = argmap.loads
+        self.model = self._parse(text)
+        self._tokenized: tuple[str | None, list[int]] = (None, [])
+        crlf = text.count("\r\n")
+        self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Document":
+        """Read a file; the document remembers its bytes to refuse saving over a newer version."""
+        data = Path(path).read_bytes()
+        return cls(decode_source(data), path, data.startswith(_BOM), hashlib.sha256(data).hexdigest())
+
+    # -- reading
+
+    @property
+    def name(self) -> str:
+        return str(self.path) if self.path is not None else "<text>"
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.original
+
+    def encoded(self, text: str | None = None) -> bytes:
+        """The file's bytes for the text: its byte-order mark back, undecodable bytes restored."""
+        data = (self.text if text is None else text).encode("utf-8", errors="surrogateescape")
+        return _BOM + data if self.bom else data
+
+    def diff(self) -> str:
+        """A unified diff from the text as read to the text now."""
+        name = self.name
+        return "".join(difflib.unified_diff(self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
+                                            name, name))
+
+    def save(self) -> None:
+        """Write the text atomically, unless the file changed on disk since it was read."""
+        if self.path is None:
+            raise EditError("this document was not read from a file; nothing to save to")
+        if self._digest is not None:
+            try:
+                current = hashlib.sha256(self.path.read_bytes()).hexdigest()
+            except FileNotFoundError:
+                current = None
+            if current != self._digest:
+                raise EditError(f"{self.name} changed on disk since argmap read it; nothing was written "
+                                "(run the command again on the new version)")
+        data = self.encoded()
+        write_atomically(self.path, data)
+        self.original = self.text
+        self._digest = hashlib.sha256(data).hexdigest()
+
+    # -- setting values
+
+    def set_credence(self, title: str, value: Number, reason: str | None = None) -> None:
+        """Set a statement's `credence` (trust in its source), and its `reason` if given."""
+        self._set_data(title, "credence", value, reason)
+
+    def set_inference(self, title: str, value: Number, reason: str | None = None) -> None:
+        """Set a conclusion's `inference` (how strongly its premises support it)."""
+        self._set_data(title, "inference", value, reason)
+
+    def set_reason(self, title: str, reason: str) -> None:
+        self._set_data(title, None, None, reason)
+
+    def _set_data(self, title: str, key: str | None, value: Number | None, reason: str | None) -> None:
+        fields: dict[str, str] = {}
+        expected: dict[str, object] = {}
+        if reason is not None:
+            fields["reason"], expected["reason"] = _quoted(_text_value("reason", reason)), reason
+        if key is not None:
+            fields[key], expected[key] = _number(key, value)
+        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        primary = key or "reason"
+        targets = [m for m in statement.members if primary in m.data and m.data_span is not None]
+        if not targets:
+            targets = [self._data_home(statement.title, statement.members, key)]
+        replacements = []
+        for occurrence in targets:
+            wanted = {k: v for k, v in fields.items() if not _same_value(occurrence.data.get(k), expected[k], k in occurrence.data)}
+            if wanted:
+                replacements += self._data_replacements(occurrence, wanted)
+
+        def check(model: ArgumentMap) -> str | None:
+            data = model.statements[statement.title].data if statement.title in model.statements else {}
+            for k, v in expected.items():
+                if not _same_value(data.get(k), v, k in data):
+                    return f"[{statement.title}] would have {k} {data.get(k)!r} instead of {v!r}"
+            return None
+
+        self._apply(replacements, check, f"setting {', '.join(fields)} of [{statement.title}]", same_shape=True)
+
+    def _data_home(self, title: str, members: list[StatementOccurrence], key: str | None) -> StatementOccurrence:
+        """Where a statement's missing value goes: for an inference its conclusion, otherwise the
+        occurrence that already has data, or a premise, or its definition."""
+        if key == "inference":
+            candidates = [m for m in members if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+            if not candidates:
+                raise EditError(f"{self.name}: [{title}] is not the conclusion of an argument; an inference "
+                                "belongs to a conclusion (a premise has a credence)")
+        else:
+            candidates = [m for m in members if m.title_span is not None] or members
+        return max(candidates, key=lambda m: (m.data_span is not None, m.role is Role.PREMISE, not m.is_reference))
+
+    def _data_replacements(self, element: Element, fields: dict[str, str]) -> list[tuple[int, int, str]]:
+        """Splices that put ``fields`` into an element's data block: values replaced where the
+        keys exist, missing keys added in vargdown order (reason, then the number), or a new
+        block on the line after the element's text."""
+        if element.data_span is None:
+            at = self._line_end(self._content_end(element))
+            entries = ", ".join(f"{k}: {v}" for k, v in fields.items())
+            return [(at, at, f"{self.newline}{self._continuation_indent(element, at)}{{{entries}}}")]
+        span = element.data_span
+        block = self.text[span.start:span.end]
+        try:
+            entries = data_entries(block)
+        except ValueError as error:
+            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
+                            f"on one level, and this one is not ({error}); edit it by hand") from None
+        present = {e.key: e for e in entries}
+        out = [(span.start + present[k].value_start, span.start + present[k].value_end, v)
+               for k, v in fields.items() if k in present]
+        missing = [f"{k}: {v}" for k, v in fields.items() if k not in present]
+        if not missing:
+            return out
+        separator = block[entries[0].end:entries[1].start] if len(entries) > 1 else ", "
+        if not entries:
+            return out + [(span.start + 1, span.end - 1, separator.join(missing))]
+        if "reason" in present:
+            at = span.start + present["reason"].end
+            return out + [(at, at, "".join(separator + m for m in missing))]
+        at = span.start + entries[0].start
+        return out + [(at, at, "".join(m + separator for m in missing))]
+
+    # -- text and titles
+
+    def set_text(self, title: str, text: str) -> None:
+        """Replace the text of a statement (`[Title]`) or an argument (`<Title>`), the one the
+        model shows: the canonical member, else the last one written out."""
+        kind, name = self._resolve(title, ("statement", "argument"))
+        entity = (self.model.statements if kind == "statement" else self.model.arguments)[name]
+        written = [m for m in entity.members if not m.is_reference and m.text and m.title_span is not None]
+        canonical = [m for m in written if m.data.get("isCanonical")]
+        if not written:
+            raise EditError(f"{self.name}: {_written(kind, name)} has no text to replace; write it as "
+                            f"{_written(kind, name)}: text first")
+        element = (canonical or written)[-1]
+        start = element.title_span.end + 2  # past `]:` or `>:`
+        while self.text[start:start + 1] in (" ", "\t"):
+            start += 1
+        end = self._content_end(element)
+        lines = _text_value("text", text).strip().splitlines()
+        new = (self.newline + self._continuation_indent(element, end)).join(line.strip() for line in lines)
+        alone = self._loads(f"{_written(kind, name)}: {new}")  # how the model reads the new text
+        reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
+        expected = " ".join((reading.text or "").split()) if reading is not None else None
+
+        def check(model: ArgumentMap) -> str | None:
+            entities = model.statements if kind == "statement" else model.arguments
+            shown = " ".join((entities[name].text or "").split()) if name in entities else None
+            return None if shown == expected else f"{_written(kind, name)} would read {shown!r}"
+
+        self._apply([(start, end, new)], check, f"setting the text of {_written(kind, name)}", same_shape=True)
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename a statement or an argument at its definitions, references and mentions."""
+        kind, name = self._resolve(old, ("statement", "argument"))
+        new = new.strip()
+        if new.startswith(("[", "<")) and new.endswith(("]", ">")):
+            new = new[1:-1]
+        closing = "]" if kind == "statement" else ">"
+        if not new or closing in new or any(c in new for c in "\r\n\u2028\u2029"):
+            raise EditError(f"{_written(kind, new)} cannot be a title: a title is one line without '{closing}'")
+        _text_value("title", new)
+        entities = self.model.statements if kind == "statement" else self.model.arguments
+        if new in entities and new != name:
+            taken = entities[new].members[0].span if entities[new].members else None
+            where = f"{self._where(taken)}: " if taken else f"{self.name}: "
+            raise EditError(f"{where}{_written(kind, new)} already exists; choose another name or merge them by hand")
+        places = {element.title_span.start: element.title_span
+                  for element in entities[name].members if element.title_span is not None}
+        mention = "statement-mention" if kind == "statement" else "argument-mention"
+        for element in self._all_elements():
+            for rng in element.ranges:
+                if rng.type.value == mention and rng.title == name and rng.span is not None:
+                    places[rng.span.start + 2] = rng.span  # past `@[` or `@<`
+        if not places:
+            raise EditError(f"{self.name}: {_written(kind, name)} has no title written in the text to rename")
+        for start, span in places.items():
+            written = self.text[start:start + len(name)]
+            if written != name:  # made by explodeArguments, say: never guess what to rename
+                raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
+                                "nothing renamed")
+        starts = places
+        expected = _shape(self.model, (kind, name, new))
+        self._apply([(s, s + len(name), new) for s in sorted(starts)],
+                    lambda model: None if _shape(model) == expected else "the map would change beyond the name",
+                    f"renaming {_written(kind, name)} to {_written(kind, new)}")
+
+    # -- relations
+
+    def relate(self, source: str, target: str, kind: str) -> None:
+        """Add a relation line under the target's definition, indented as the file indents."""
+        symbol, types = self._relation_kind(kind)
+        source_kind, source_title = self._resolve(source, ("statement", "argument"))
+        target_kind, target_title = self._resolve(target, ("statement", "argument"))
+        if kind == "undercut" and target_kind != "argument":
+            raise EditError(f"an undercut attacks an argument's inference; <{target_title}> is not an argument")
+        if kind in ("entails", "contrary") and not (self.model.strict and source_kind == target_kind == "statement"):
+            raise EditError(f"{kind} holds between two statements in strict mode (front matter `model: mode: strict`); "
+                            f"use support or attack here")
+        home = self._relation_home(target_kind, target_title)
+        at = self._line_end(self._span_end(home.span))
+        indent = self._child_indent(home)
+        line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
+        before = _relation_triples(self.model)
+
+        def check(model: ArgumentMap) -> str | None:
+            after = _relation_triples(model)
+            added = after - before
+            if _shape(model)[:2] != _shape(self.model)[:2]:
+                return "the titles of the map would change"
+            if before - after:
+                return "the map already has a relation between them that this one would merge into"
+            if not any(triple[4] in types for triple in added):
+                return "the map already has this relation" if not added else f"it would read as {next(iter(added))[4]}"
+            return None
+
+        self._apply([(at, at, line)], check,
+                    f"relating {_written(source_kind, source_title)} to {_written(target_kind, target_title)} ({kind})")
+
+    def unrelate(self, source: str, target: str, kind: str) -> None:
+        """Remove every line that writes the relation, so the model no longer has it."""
+        _, types = self._relation_kind(kind)
+        source_kind, source_title = self._resolve(source, ("statement", "argument"))
+        target_kind, target_title = self._resolve(target, ("statement", "argument"))
+        sources = {(source_kind, source_title)}
+        argument = self.model.arguments.get(source_title) if source_kind == "argument" else None
+        if argument is not None and argument.conclusion is not None:
+            sources.add(("statement", argument.conclusion.title))  # the model moves it to the conclusion
+        targets = {(target_kind, target_title)} | ({("inference", target_title)} if target_kind == "argument" else set())
+        found = [r for r in self.model.relations if r.type.value in types and (r.source_kind, r.source) in sources
+                 and (r.target_kind, r.target) in targets]
+        if not found:
+            raise EditError(f"{self.name}: no {kind} relation from {_written(source_kind, source_title)} "
+                            f"to {_written(target_kind, target_title)}")
+        cuts = []
+        for span in (s for r in found for s in r.spans):
+            if any(span.start < at < span.end for at in self._relation_starts()):
+                raise EditError(f"{self._where(span)}: other relations are written under this one; "
+                                "remove or move them first")
+            line_start = self.text.rfind("\n", 0, span.start) + 1
+            if self.text[line_start:span.start].strip():
+                raise EditError(f"{self._where(span)}: the relation does not start its line; remove it by hand")
+            line_end = self.text.find("\n", self._span_end(span))
+            cuts.append((line_start, len(self.text) if line_end < 0 else line_end + 1, ""))
+        gone = {(r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in found}
+        expected = _relation_triples(self.model) - Counter(gone)
+
+        def check(model: ArgumentMap) -> str | None:
+            if _shape(model)[:2] != _shape(self.model)[:2]:
+                return "the titles of the map would change"
+            return None if _relation_triples(model) == expected else "other relations would change too"
+
+        self._apply(sorted(set(cuts)), check,
+                    f"removing the {kind} relation from {_written(source_kind, source_title)} "
+                    f"to {_written(target_kind, target_title)}")
+
+    def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
+        if kind not in RELATION_KINDS:
+            raise EditError(f"unknown relation kind {kind!r}; use one of {', '.join(RELATION_KINDS)}")
+        return RELATION_KINDS[kind]
+
+    def _relation_home(self, kind: str, title: str) -> Element:
+        """The element under which a new relation to ``title`` is written: its top-level
+        definition, else another definition, else any occurrence."""
+        members = (self.model.statements if kind == "statement" else self.model.arguments)[title].members
+        if not members:
+            raise EditError(f"{self.name}: {_written(kind, title)} is not written anywhere to relate it")
+        return max(members, key=lambda m: (getattr(m, "role", None) is Role.TOP_LEVEL, not m.is_reference,
+                                           any(m.span.start < at < m.span.end for at in self._relation_starts())))
+
+    def _child_indent(self, element: Element) -> str:
+        """The indentation of the relations written under an element, or what the file uses."""
+        children = [self._indent_at(at) for at in self._relation_starts() if element.span.start < at < element.span.end]
+        if children:
+            return min(children, key=len)
+        widths = Counter(len(self._indent_at(at)) - len(self._indent_at(self._parent_start(at)))
+                         for at in self._relation_starts())
+        unit = max((w for w in widths if w > 0), key=lambda w: (widths[w], -w), default=2)
+        return self._indent_at(element.span.start) + " " * unit
+
+    def _parent_start(self, relation_start: int) -> int:
+        """The start of the line above a relation that is less indented: where its parent is."""
+        depth = len(self._indent_at(relation_start))
+        at = self.text.rfind("\n", 0, relation_start)
+        while at > 0:
+            line_start = self.text.rfind("\n", 0, at) + 1
+            line = self.text[line_start:at]
+            if line.strip() and len(line) - len(line.lstrip(" \t")) < depth:
+                return line_start
+            at = line_start - 1
+        return 0
+
+    def _relation_starts(self) -> list[int]:
+        """Where each relation symbol is written, from the tokens: the model drops some
+        relations (an argument supporting its own conclusion), but their lines are still there."""
+        from argmap.parse import tokenize
+
+        if self._tokenized[0] != self.text:
+            starts = [t.start_pos for t in tokenize(self.text)[0]
+                      if t.type.startswith(("INCOMING_", "OUTGOING_")) or t.type == "CONTRADICTION"]
+            self._tokenized = (self.text, starts)
+        return self._tokenized[1]
+
+    # -- formatting
+
+    def format(self, width: int = 100) -> list[str]:
+        """Give the text argmap's canonical layout (see :mod:`argmap.layout`) where the model
+        stays the same. Returns the layout passes it had to leave out because they would have
+        changed the model (none on every file argmap knows of)."""
+        from argmap.layout import PASSES, layout
+
+        before = model_fingerprint(self.model)
+        candidate = layout(self.text, self.newline, width)
+        if candidate == self.text:
+            return []
+        model = self._parse(candidate)
+        if model_fingerprint(model) == before:
+            self.text, self.model = candidate, model
+            return []
+        left_out = []
+        for one in PASSES:  # find the pass at fault, keep the others
+            candidate = layout(self.text, self.newline, width, (one,))
+            model = self._parse(candidate)
+            if model_fingerprint(model) == before:
+                self.text, self.model = candidate, model
+            else:
+                left_out.append(one)
+        return left_out
+
+    # -- helpers
+
+    def _parse(self, text: str) -> ArgumentMap:
+        return self._loads(text, path=self.name)
+
+    def _apply(self, replacements: list[tuple[int, int, str]], check: Callable[[ArgumentMap], str | None],
+               what: str, same_shape: bool = False) -> None:
+        """Splice, re-parse, verify; keep the result only if it is what was asked for."""
+        from argmap.layout import splice
+
+        try:
+            new = splice(self.text, replacements)
+        except ValueError:
+            raise EditError(f"{what}: two changes would overlap; nothing changed") from None
+        if new == self.text:
+            return
+        model = self._parse(new)
+        errors = Counter(d.code for d in model.errors) - Counter(d.code for d in self.model.errors)
+        if errors:
+            first = next(d for d in model.errors if d.code in errors)
+            raise EditError(f"{what} would break the file ({self.name}:{first.line}:{first.column}: {first.message}); "
+                            "nothing changed")
+        problem = "the map would change beyond the edit" if same_shape and _shape(model) != _shape(self.model) else check(model)
+        if problem:
+            raise EditError(f"{what}: {problem}; nothing changed")
+        self.text, self.model = new, model
+
+    def _resolve(self, name: str, kinds: tuple[str, ...]) -> tuple[str, str]:
+        """(kind, title) for a name written `Title`, `[Title]` (a statement) or `<Title>` (an argument)."""
+        name = name.strip()
+        if len(name) > 2 and (name[0], name[-1]) in (("[", "]"), ("<", ">")):
+            kind, title = ("statement" if name[0] == "[" else "argument"), name[1:-1]
+            if kind not in kinds:
+                raise EditError(f"{self.name}: {name} is an argument; this works on statements")
+            found = [kind] if title in self._table(kind) else []
+        else:
+            title = name
+            found = [kind for kind in kinds if title in self._table(kind)]
+        if len(found) == 1:
+            return found[0], title
+        if len(found) > 1:
+            raise EditError(f"{self.name}: both [{title}] and <{title}> exist; write [{title}] for the statement "
+                            f"or <{title}> for the argument")
+        if "argument" not in kinds and title in self.model.arguments:
+            conclusion = self.model.arguments[title].conclusion
+            hint = f"; its conclusion is [{conclusion.title}]" if conclusion is not None else ""
+            raise EditError(f"{self.name}: <{title}> is an argument, and this works on statements{hint}")
+        known = [_written(k, t) for k in kinds for t in self._table(k)]
+        close = difflib.get_close_matches(_written(kinds[0], title), known, n=3) or \
+            difflib.get_close_matches(title, [k[1:-1] for k in known], n=3)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise EditError(f"{self.name}: no {' or '.join(kinds)} is titled {title!r}{hint}")
+
+    def _table(self, kind: str) -> dict:
+        return self.model.statements if kind == "statement" else self.model.arguments
+
+    def _all_elements(self):
+        for statement in self.model.statements.values():
+            yield from statement.members
+        for argument in self.model.arguments.values():
+            yield from argument.members
+
+    def _content_end(self, element: Element) -> int:
+        """Where an element's text ends: before its data block and the relations under it."""
+        limit = min([at for at in self._relation_starts() if element.span.start < at < element.span.end]
+                    + [element.span.end])
+        if element.data_span is not None:
+            limit = min(limit, element.data_span.start)
+        while limit > element.span.start and self.text[limit - 1] in " \t\r\n":
+            limit -= 1
+        return limit
+
+    def _line_end(self, at: int) -> int:
+        """Where the line holding ``at`` ends, before its line break: a new line goes there, so
+        that spaces at the end of the line stay with the token they belong to."""
+        end = self.text.find("\n", at)
+        end = len(self.text) if end < 0 else end
+        return end - 1 if end > at and self.text[end - 1] == "\r" else end
+
+    def _span_end(self, span: Span) -> int:
+        end = span.end
+        while end > span.start and self.text[end - 1] in " \t\r\n":
+            end -= 1
+        return end
+
+    def _continuation_indent(self, element: Element, end: int) -> str:
+        """How the element's continuation lines are indented: as its last line, when it has
+        several, else four spaces past its first line."""
+        first_line = self.text.rfind("\n", 0, element.span.start) + 1
+        last_line = self.text.rfind("\n", 0, end) + 1
+        if last_line > first_line:
+            return self._indent_at(last_line)
+        return self._indent_at(first_line) + "    "
+
+    def _indent_at(self, at: int) -> str:
+        line_start = self.text.rfind("\n", 0, at) + 1
+        line = self.text[line_start:]
+        return line[:len(line) - len(line.lstrip(" \t"))]
+
+    def _where(self, span: Span) -> str:
+        return f"{self.name}:{span.line}:{span.column}"
+
+
+def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads like the builtin on purpose
+    """Read an Argdown file for editing (see :class:`Document`)."""
+    return Document.open(path)
+
+
+def _written(kind: str, title: str) -> str:
+    return f"[{title}]" if kind == "statement" else f"<{title}>"
+
+
+def _same_value(current, wanted, present: bool) -> bool:
+    if not present:
+        return False
+    if isinstance(wanted, float):
+        return isinstance(current, (int, float)) and not isinstance(current, bool) and math.isclose(current, wanted, abs_tol=1e-12)
+    return current == wanted

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Time argmap against the reference Argdown implementation, side by side, in one run.
+
+    .venv/bin/python benchmarks/run.py                 # thesis, N = 1000, 5000, 50000
+    .venv/bin/python benchmarks/run.py --sizes 1000 --runs 3
+
+Each measurement is a whole process (start-up included) timed with its peak memory (the
+child's own maximum resident set, from wait4). Commands alternate (argmap, reference,
+argmap, ...) so that both see the same machine; each figure is the median of --runs runs.
+Maps come from ../shared/bench/genmap.py and are cached in benchmarks/.cache/maps. Where
+Node.js and npm are present, @argdown/cli 1.7.5 is installed into benchmarks/.cache/node (not
+into the project) and `argdown json` is timed on the same files; the ratios compare it with
+`argmap export --format argdown-json`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+CACHE = HERE / ".cache"
+GENMAP = ROOT.parent / "shared" / "bench" / "genmap.py"
+THESIS = ROOT / "maps" / "natural_manifold.argdown"
+REFERENCE_VERSION = "1.7.5"
+
+
+def measure(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak memory in MiB and exit status of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def reference_cli() -> list[str] | None:
+    """The reference `argdown` command, installed into the cache on first use; None without Node."""
+    binary = CACHE / "node" / "node_modules" / ".bin" / "argdown"
+    if binary.exists():
+        return [str(binary)]
+    if not (shutil.which("node") and shutil.which("npm")):
+        print("Node.js or npm is not installed: timing argmap alone", file=sys.stderr)
+        return None
+    print(f"installing @argdown/cli {REFERENCE_VERSION} into {binary.parent.parent.parent}", file=sys.stderr)
+    (CACHE / "node").mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(["npm", "install", "--prefix", str(CACHE / "node"), "--no-audit", "--no-fund",
+                             f"@argdown/cli@{REFERENCE_VERSION}"], capture_output=True, text=True)
+    if result.returncode != 0 or not binary.exists():
+        print(f"could not install the reference implementation:\n{result.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return [str(binary)]
+
+
+def maps(sizes: list[int]) -> list[tuple[str, Path]]:
+    folder = CACHE / "maps"
+    folder.mkdir(parents=True, exist_ok=True)
+    chosen = [("thesis", THESIS)]
+    for size in sizes:
+        path = folder / f"genmap_{size}.argdown"
+        if not path.exists():
+            with open(path, "w", encoding="utf-8") as out:
+                subprocess.run([sys.executable, str(GENMAP), str(size)], stdout=out, check=True)
+        chosen.append((f"N={size}", path))
+    return chosen
+
+
+def commands(argmap: str, reference: list[str] | None, source: Path, scratch: Path) -> dict[str, list[str]]:
+    jobs = {
+        "argmap export": [argmap, "export", str(source), "--format", "argdown-json", "-o", str(scratch / "a.json")],
+        "argmap credence": [argmap, "credence", str(source)],
+        "argmap render .dot": [argmap, "render", str(source), "-o", str(scratch / "a.dot")],
+    }
+    if reference:
+        jobs["argdown json"] = reference + ["json", str(source), str(scratch / "reference")]
+    return jobs
+
+
+def run(sizes: list[int], runs: int) -> dict:
+    argmap = str(Path(sys.executable).parent / "argmap")
+    reference = reference_cli()
+    results: dict = {"runs": runs, "python": sys.version.split()[0], "maps": {}}
+    startup = [measure([argmap, "--help"])[0] for _ in range(runs)]
+    results["argmap --help"] = statistics.median(startup)
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, source in maps(sizes):
+            jobs = commands(argmap, reference, source, Path(scratch))
+            samples: dict[str, list] = {job: [] for job in jobs}
+            for _ in range(runs):
+                for job, command in jobs.items():  # alternate: every job once per round
+                    samples[job].append(measure(command))
+            results["maps"][name] = {
+                "bytes": source.stat().st_size,
+                **{job: {"seconds": statistics.median(s[0] for s in got), "mib": max(s[1] for s in got),
+                         "status": max(s[2] for s in got)} for job, got in samples.items()}}
+            print(f"{name}: " + ", ".join(f"{job} {v['seconds']:.2f} s" for job, v in results["maps"][name].items()
+                                          if isinstance(v, dict)), file=sys.stderr)
+    return results
+
+
+def table(results: dict) -> str:
+    lines = [f"`argmap --help`: {results['argmap --help']:.3f} s (median of {results['runs']})", "",
+             "| map | size | argmap export | argdown json | speed-up | argmap MiB | argdown MiB | memory ratio "
+             "| argmap credence | argmap render .dot |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, row in results["maps"].items():
+        ours, theirs = row["argmap export"], row.get("argdown json")
+        speedup = f"{theirs['seconds'] / ours['seconds']:.2f}x" if theirs else "-"
+        memory = f"{ours['mib'] / theirs['mib']:.2f}" if theirs else "-"
+        reference = f"{theirs['seconds']:.2f} s" if theirs else "-"
+        reference_mib = f"{theirs['mib']:.0f}" if theirs else "-"
+        lines.append(f"| {name} | {row['bytes'] / 1e6:.2f} MB | {ours['seconds']:.2f} s | {reference} | {speedup} "
+                     f"| {ours['mib']:.0f} | {reference_mib} | {memory} | {row['argmap credence']['seconds']:.2f} s "
+                     f"| {row['argmap render .dot']['seconds']:.2f} s |")
+    big = [r for n, r in results["maps"].items() if n in ("N=5000", "N=50000")]
+    if len(big) == 2:
+        lines += ["", f"Scaling, argmap export N=50000 / N=5000: "
+                      f"{big[1]['argmap export']['seconds'] / big[0]['argmap export']['seconds']:.1f}"]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,50000", help="genmap sizes, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
+    args = parser.parse_args()
+    if not GENMAP.exists():
+        print(f"{GENMAP} is absent: the benchmark maps come from ../shared/bench", file=sys.stderr)
+        return 2
+    results = run([int(s) for s in args.sizes.split(",") if s], args.runs)
+    out = CACHE / "results.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(table(results))
+    print(f"\n(raw figures in {out.relative_to(ROOT)})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
