@@ -96,11 +96,12 @@ def evidence(file: Path = FileArg,
             typer.echo(f"{file}:{observation.line}:{observation.column}: {observation.message}")
         typer.echo(f"{file}: {report.summary_text}")
     if fix_ranges:
+        from argmap.edit import EditError
         from argmap.evidence import fix_ranges as fix
 
         try:
             fixes = fix(file, report)
-        except (OSError, ValueError) as error:
+        except (OSError, EditError) as error:
             typer.echo(f"{file}: cannot fix the cited lines: {error}", err=True)
             raise typer.Exit(1) from None
         for change in fixes:

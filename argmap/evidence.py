@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, Field
 
-from argmap.files import read_source, write_atomically
+from argmap.files import read_source
 from argmap.model import ArgumentMap, Diagnostic, Severity, Span, StatementOccurrence
 
 __all__ = ["EvidenceReport", "EvidenceStatus", "Observation", "RangeFix", "check_evidence", "fix_ranges"]
@@ -158,18 +158,16 @@ def _observations(model: ArgumentMap) -> list[StatementOccurrence]:
     return sorted(found, key=lambda occurrence: occurrence.span.start)
 
 
-def _body(occurrence: StatementOccurrence, source: str) -> tuple[str, int, int | None]:
-    """The occurrence's text in the source (without its data block), where it starts, and where
-    its quote starts: the first line after the first that begins with `>`."""
-    start = occurrence.span.start
+def _quote_start(occurrence: StatementOccurrence, source: str) -> tuple[int | None, int]:
+    """Where the occurrence's quote starts in the source (the first line after its first that
+    begins with `>`), if it has one, and where its text ends (before its data block)."""
     end = occurrence.data_span.start if occurrence.data_span else occurrence.span.end
-    body = source[start:end]
-    position = body.find("\n")
+    position = source.find("\n", occurrence.span.start, end)
     while position >= 0:
-        if body[position + 1:].lstrip(" \t").startswith(">"):
-            return body, start, start + position + 1
-        position = body.find("\n", position + 1)
-    return body, start, None
+        if source[position + 1:end].lstrip(" \t").startswith(">"):
+            return position + 1, end
+        position = source.find("\n", position + 1, end)
+    return None, end
 
 
 def _quote_text(source: str, quote_start: int, end: int) -> str:
@@ -714,8 +712,7 @@ class _Pending(NamedTuple):
 def _prepare(occurrence: StatementOccurrence, source: str, root: Path) -> Observation | _Pending:
     """What the map says about an observation: its quote, claim and link, and whether its file
     may and can be read."""
-    body, start, quote_start = _body(occurrence, source)
-    end = start + len(body)
+    quote_start, end = _quote_start(occurrence, source)
     link = next((r for r in occurrence.ranges if r.type.value == "link" and r.url and r.span
                  and not _REMOTE.match(r.url) and not r.url.startswith("#")), None)
     quote = _quote_text(source, quote_start, end) if quote_start is not None else ""
@@ -740,7 +737,7 @@ def _prepare(occurrence: StatementOccurrence, source: str, root: Path) -> Observ
     else:
         parts = _quote_parts(quote)
         if parts:  # point at the quote's `>`
-            result.line = source.count("\n", 0, quote_start) + 1
+            result.line = occurrence.span.line + source.count("\n", occurrence.span.start, quote_start)
             result.column = 1 + len(source[quote_start:end]) - len(source[quote_start:end].lstrip(" \t"))
         else:
             result.status = EvidenceStatus.NO_QUOTE
@@ -863,57 +860,27 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
 def fix_ranges(path: str | Path, report: EvidenceReport) -> list[RangeFix]:
     """Point each link whose quote lies outside its cited lines at the lines where it is.
 
-    Only the `#Lx-Ly` of those links changes (or is added to a link without a fragment); every
-    other byte of the file stays. The new text is parsed again and must give the same map,
-    links apart, before it replaces the file (atomically). A link whose text no longer matches
-    the report, or whose fragment is not a line anchor, is left alone.
+    Only the `#Lx-Ly` of those links changes (or is added to a link without a fragment), through
+    :meth:`argmap.edit.Document.set_link_url`: every other byte of the file stays, the new text
+    is parsed again and checked, and the file is replaced atomically, once, at the end. A link
+    whose fragment is not a line anchor (`#results`) is left alone. Raises
+    :class:`argmap.edit.EditError`, with the file untouched, when a link is no longer as the
+    report says or the file changed on disk meanwhile.
     """
-    import argmap
+    from argmap.edit import Document
 
-    path = Path(path)
-    source = read_source(path)
-    edits: list[tuple[int, int, str]] = []
+    document = Document.open(path)
     fixes: list[RangeFix] = []
-    starts: list[int] = []  # of each fixed link in the source
     for observation in report.observations:
         url, span = observation.link_url, observation.link_span
         if observation.status is not EvidenceStatus.OUTSIDE_CITED_LINES or not (url and span):
             continue
-        link = source[span.start:span.end].rstrip()
-        if not link.endswith(f"({url})"):
-            continue
-        url_start = span.start + len(link) - 1 - len(url)
         target, _, fragment = url.partition("#")
         if fragment and not _LINE_ANCHOR.match(fragment):
             continue
         new = f"{target}#{_anchor(observation.found_lines)}"
-        edits.append((url_start + len(target), url_start + len(url), new[len(target):]))
+        document.set_link_url(span.line, url, new)
         fixes.append(RangeFix(statement=observation.statement, line=span.line, old=url, new=new))
-        starts.append(span.start)
-    if not edits:
-        return []
-    text = source
-    for start, end, replacement in sorted(edits, reverse=True):
-        text = text[:start] + replacement + text[end:]
-    renamed = {fix_span_start: fix.new for fix_span_start, fix in zip(starts, fixes)}
-    if _shape(argmap.loads(source), renamed) != _shape(argmap.loads(text), {}):
-        raise ValueError(f"{path}: rewriting the line anchors would change more than the links; file left as it was")
-    raw = path.read_bytes()
-    bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""
-    write_atomically(path, bom + text.encode("utf-8", errors="surrogateescape"))
+    if document.changed:
+        document.save()
     return fixes
-
-
-def _shape(model: ArgumentMap, renamed: dict[int, str]) -> tuple:
-    """What a link fix must leave as it is: statements with their texts and ranges (the links
-    at the offsets in ``renamed`` pointing at their new targets), arguments, relations and
-    diagnostics."""
-    def url(rng) -> str | None:
-        return renamed.get(rng.span.start, rng.url) if rng.span else rng.url
-
-    statements = [(title, [(m.text, m.data, [(r.type, r.start, r.stop, url(r)) for r in m.ranges])
-                           for m in statement.members]) for title, statement in model.statements.items()]
-    arguments = [(title, [m.title for m in argument.pcs]) for title, argument in model.arguments.items()]
-    relations = [(r.type, r.source, r.target) for r in model.relations]
-    diagnostics = [(d.code, d.line) for d in model.diagnostics]
-    return statements, arguments, relations, diagnostics

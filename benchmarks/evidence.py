@@ -1,22 +1,23 @@
 #!/usr/bin/env python3
 """Benchmark `argmap evidence` on large saved sources: time and peak memory by file size.
 
-    python benchmarks/evidence.py [SIZE_MB ...]      (default: 1 10 100)
+    .venv/bin/python benchmarks/evidence.py [SIZE_MB ...]      (default: 1 10 100)
 
 For each size it writes a synthetic paper (words, hyphenation across lines, page furniture,
 citations) into a temporary folder with a map of three observations: a quote near the end,
-one across the whole file's last page break and an invented one (which costs a second pass
-for the closest passage). Each run is a fresh process; peak memory is its maximum resident
-set. Memory should stay flat as the file grows: evidence files are read a window at a time.
+one the file has only across line breaks and an invented one (which costs a second pass for
+the closest passage). Each run is a fresh process, measured as benchmarks/run.py measures
+(wall time, the child's own peak resident set). Memory should stay flat as the file grows:
+evidence files are read a window at a time.
 """
 from __future__ import annotations
 
 import random
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from run import measure  # benchmarks/run.py: wall time and the child's own peak memory
 
 WORDS = ("adapter rank matrix singular vector weight basis model layer update frozen residual principal "
          "orthogonal rotation scaling sparse spectral energy gradient task transfer prompt").split()
@@ -50,22 +51,9 @@ def run(megabytes: int) -> tuple[float, float]:
             "[B]: b. #observation\n    [evidence](docs/paper.md)\n    > components of the matrix.\n\n"
             "[C]: c. #observation\n    [evidence](docs/paper.md)\n    > An invented sentence that no paper holds.\n",
             encoding="utf-8")
-        start = time.perf_counter()
-        child = subprocess.run([sys.executable, "-c", MEASURED, "evidence", str(root / "map.argdown")],
-                               capture_output=True, text=True)
-        wall = time.perf_counter() - start
-        assert "1 not-found" in child.stdout, child.stdout + child.stderr
-        peak = int(child.stderr.strip().splitlines()[-1]) / 1024  # ru_maxrss is in KiB on Linux
+        wall, peak, status = measure([sys.executable, "-m", "argmap", "evidence", str(root / "map.argdown")])
+        assert status == 1, f"argmap evidence exited {status}; expected 1 for the invented quote"
     return wall, peak
-
-
-MEASURED = """
-import resource, runpy, sys
-try:
-    runpy.run_module("argmap", run_name="__main__")
-finally:
-    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from argmap import evidence
+from argmap.edit import EditError
 from argmap.evidence import EvidenceStatus, _claim_numbers, _values, check_evidence, fix_ranges
 
 from conftest import ROOT, THESIS
@@ -52,18 +53,17 @@ EXPECTED = {
 }
 
 
-def argmap_cli(*args, cwd=None):
+def argmap_cli(*args):
     return subprocess.run([sys.executable, "-m", "argmap", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+                          timeout=120)
 
 
 def one(tmp_path: Path, quote: str, doc: str = PAPER, claim: str = "A claim.", anchor: str = "#L1-L30"):
     """The result for a single observation quoting ``doc``."""
     (tmp_path / "docs").mkdir(exist_ok=True)
     (tmp_path / "docs" / "paper.md").write_text(doc, encoding="utf-8")
-    quote_line = f"    > {quote}\n" if quote is not None else ""
     (tmp_path / "map.argdown").write_text(
-        f"<A>\n\n(1) [Observed]: {claim} #observation\n    [evidence](docs/paper.md{anchor})\n{quote_line}"
+        f"<A>\n\n(1) [Observed]: {claim} #observation\n    [evidence](docs/paper.md{anchor})\n    > {quote}\n"
         "----\n(2) [Concluded]: done.\n", encoding="utf-8")
     report = check_evidence(tmp_path / "map.argdown")
     assert len(report.observations) == 1
@@ -126,6 +126,7 @@ def test_json_has_the_shape_the_issue_asks_for():
     ("E fficient fine T uning via H yp E rplane R eflections", "Efficient fine Tuning via Hyperplane Reflections"),
     ("our method 1\n\n> arXiv:2601.07473v3 [cs.LG]\n\ntransfers to", "our method transfers to"),
     ("both ControlNet [ 68 ] and LoRA [ 22 ] cannot", "both ControlNet and LoRA cannot"),
+    ("the cited work [ 12 ] shows", "the cited work [12] shows"),
     ("Weight Normalization (Salimans & Kingma, 2016), which", "Weight Normalization, which"),
     ("a figure caption\n> in a `>` line of the file", "in a `>` line of the file"),
     ("ﬁne-tuning with ligatures", "fine-tuning with ligatures"),
@@ -378,7 +379,7 @@ def test_fix_ranges_keeps_bom_crlf_and_undecodable_bytes(tmp_path):
     assert (tmp_path / "map.argdown").read_bytes() == original.replace(b"#L1-L2)", b"#L3)")
 
 
-def test_fix_ranges_leaves_other_fragments_and_stale_reports_alone(tmp_path):
+def test_fix_ranges_leaves_other_fragments_alone_and_refuses_stale_reports(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text("one\nthe quote is here\n")
     (tmp_path / "map.argdown").write_text("[S]: c. #observation\n    [evidence](docs/p.md#results)\n"
@@ -389,8 +390,24 @@ def test_fix_ranges_leaves_other_fragments_and_stale_reports_alone(tmp_path):
     (tmp_path / "map.argdown").write_text("[S]: c. #observation\n    [evidence](docs/p.md#L1)\n"
                                           "    > the quote is here\n")
     stale = check_evidence(tmp_path / "map.argdown")
-    (tmp_path / "map.argdown").write_text("[S]: changed #observation\n    [evidence](docs/p.md#L1)\n")
-    assert fix_ranges(tmp_path / "map.argdown", stale) == []
+    moved = "[S]: changed. #observation\n\n    [evidence](docs/p.md#L1)\n"
+    (tmp_path / "map.argdown").write_text(moved)
+    with pytest.raises(EditError, match="no link to 'docs/p.md#L1' on this line"):
+        fix_ranges(tmp_path / "map.argdown", stale)
+    assert (tmp_path / "map.argdown").read_text() == moved
+
+
+def test_set_link_url_changes_one_link_target_only():
+    from argmap.edit import Document
+
+    text = "<A>: see [the paper](docs/p.md#L1-L2) and [the paper](docs/p.md#L1-L2).\n\n[S]: [x](docs/p.md#L1-L2)\n"
+    document = Document(text)
+    document.set_link_url(3, "docs/p.md#L1-L2", "docs/p.md#L7")
+    assert document.text == text.replace("[x](docs/p.md#L1-L2)", "[x](docs/p.md#L7)")
+    document.set_link_url(1, "docs/p.md#L1-L2", "docs/p.md#L9")  # both links on line 1
+    assert document.text.count("docs/p.md#L9") == 2 and "L1-L2" not in document.text
+    with pytest.raises(EditError, match="no link to 'docs/q.md' on this line"):
+        document.set_link_url(3, "docs/q.md", "docs/q.md#L1")
 
 
 # --- the thesis ------------------------------------------------------------------------------
