@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -491,6 +491,7 @@ class _Text:
         self.weak: set[int] = set()
         self.marks: dict[int, str] = {}
         self.cited: set[int] = set()  # offsets whose marks include a citation
+        self.math: list[int] = []  # offsets whose marks include math, in order
         parts, position = [], 0
         for index, token in enumerate(tokens):
             self.offsets.append(position)
@@ -500,6 +501,8 @@ class _Text:
                     self.marks[position] = self.marks.get(position, "") + separator + token.text
                     if token.kind == "cite":
                         self.cited.add(position)
+                    elif token.kind == "math" and position not in self.math[-1:]:
+                        self.math.append(position)
                 continue
             text = token.text
             self.start_at[position] = index
@@ -512,6 +515,11 @@ class _Text:
             position = end
             self.end_at[position] = index
         self.core = "".join(parts)
+
+    def has_math(self, start: int, end: int) -> bool:
+        """Whether math stands anywhere from ``start`` to ``end`` (offsets in core)."""
+        at = bisect_left(self.math, start)
+        return at < len(self.math) and self.math[at] <= end
 
     def boundary(self, offset: int) -> bool:
         return offset in self.start_at or offset in self.end_at
@@ -530,9 +538,9 @@ def _exact(part: _Text, doc: _Text) -> Iterator[tuple[int, int]]:
 
     The words must be the same, in the same order. A boundary between words may be missing on
     one side only where the other has a joiner (`princi-pal`) or where it cuts off a fragment
-    (`E fficient`). Math may be missing on either side, citations and footnote marks from the
-    quote; where both sides have math, it must be the same, and a citation in the quote must
-    be in the file at the same place.
+    (`E fficient`). Math, citations and footnote marks may be missing from the quote; math may
+    be missing from the file too, where the file has none in the passage (the converter lost
+    it). Otherwise what the quote has must be in the file at the same place.
     """
     length = len(part.core)
     if not length:
@@ -545,10 +553,20 @@ def _exact(part: _Text, doc: _Text) -> Iterator[tuple[int, int]]:
                 and all(doc.boundary(position + h) or position + h in doc.soft for h in inner) \
                 and all(part.boundary(offset - position) or offset - position in part.soft or offset in doc.weak
                         for offset in (doc.offsets[i] for i in range(first + 1, last + 1) if doc.is_word(i))) \
-                and all(doc.marks.get(position + offset, None if offset in part.cited else text) == text
-                        for offset, text in part.marks.items()):
+                and _marks_agree(part, doc, position, length):
             yield first, last
         position = doc.core.find(part.core, position + 1)
+
+
+def _marks_agree(part: _Text, doc: _Text, position: int, length: int) -> bool:
+    for offset, text in part.marks.items():
+        there = doc.marks.get(position + offset)
+        if there is not None:
+            if there != text:
+                return False
+        elif offset in part.cited or (part.has_math(offset, offset) and doc.has_math(position, position + length)):
+            return False
+    return True
 
 
 class _Found(NamedTuple):
@@ -754,13 +772,13 @@ def _check_file(path: Path, pending: list[_Pending]) -> None:
     quoted = [item for item in pending if item.parts]
     parts = [part for item in quoted for part in item.parts]
     found = _locate(path, parts) if parts else []
-    unmatched: list[tuple[Observation, _Text, str | None]] = []
+    unmatched: list[tuple[Observation, _Text | None, tuple | None]] = []  # with the part to look for, or a place
     position = 0
     for item in quoted:
         result, count = item.result, len(item.parts)
-        chosen = _in_order(found[position:position + count], result.cited_lines)
         occurrences = found[position:position + count]
         position += count
+        chosen = _in_order(occurrences, result.cited_lines)
         if all(chosen):
             lines = (min(f.lines[0] for f in chosen), max(f.lines[1] for f in chosen))
             cited = result.cited_lines

@@ -164,6 +164,8 @@ def test_survives_pdf_debris(tmp_path, doc, quote):
     ("the method is unstable", "the method is stable"),
     ("when x ≤ 0.5 holds", "when x ≥ 0.5 holds"),
     ("when x < 0.5 holds", "when x > 0.5 holds"),
+    ("the mean of Pk, ∗i and Qk,i ∗ such that", "the mean of ∗i Pk, and Qk,i ∗ such that"),  # math moved
+    ("the mean of W ∈ Rm×n in all", "the mean of W in ∈ Rm×n all"),
     # words swapped, replaced, dropped or added
     ("PiSSA outperforms LoRA on GSM8K", "LoRA outperforms PiSSA on GSM8K"),
     ("updates the principal parts while freezing the residual parts",
@@ -282,9 +284,10 @@ def test_unreadable_files_give_a_reason_not_a_crash(tmp_path):
     (docs / "latin1.md").write_bytes("first line\ncaf\xe9 au lait\n".encode("latin-1"))
     (docs / "utf16.md").write_bytes("the quote is here".encode("utf-16"))
     (docs / "folder.md").mkdir()
+    (docs / "empty.md").write_bytes(b"")
     (docs / "debris.md").write_bytes(b"text before\n" + b"x " * 5000 + b"\nformula \x00 debris\nthe quote is here\n")
     body = "".join(f"(1) [{name}]: c. #observation\n    [evidence](docs/{name}.md)\n    > the quote is here\n"
-                   for name in ("image", "latin1", "utf16", "folder", "debris"))
+                   for name in ("image", "latin1", "utf16", "folder", "debris", "empty"))
     (tmp_path / "map.argdown").write_text(body.replace("(1) [latin1]", "\n(1) [latin1]"), encoding="utf-8")
     results = {o.statement: o for o in check_evidence(tmp_path / "map.argdown").observations}
     assert results["image"].status is EvidenceStatus.UNREADABLE and "binary" in results["image"].note
@@ -293,6 +296,7 @@ def test_unreadable_files_give_a_reason_not_a_crash(tmp_path):
     assert results["folder"].status is EvidenceStatus.UNREADABLE and "not a file" in results["folder"].note
     assert results["debris"].status is EvidenceStatus.OUTSIDE_CITED_LINES  # a late NUL is PDF debris, not binary
     assert results["debris"].found_lines == (4, 4)
+    assert results["empty"].status is EvidenceStatus.NOT_FOUND and results["empty"].note == "the file has no text"
 
 
 def test_symlinks_out_of_the_folder_are_refused(tmp_path):
