@@ -102,9 +102,12 @@ def _format(format: str) -> str:
 @app.command()
 def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
           semantics: Optional[str] = typer.Option(
-              None, "--semantics", "-s", help="vargdown: also warn where its rule turns a relation around")) -> None:
+              None, "--semantics", "-s", help="vargdown: also warn where its rule turns a relation around"),
+          evidence: bool = typer.Option(False, "--evidence",
+                                        help="also check each #observation's quote against its saved source")) -> None:
     """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
     from argmap.check import check_map, format_diagnostic
+    from argmap.model import Severity
     from argmap.semantics import get
 
     if semantics is not None:
@@ -113,16 +116,74 @@ def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
     for path in files:
         model = _load(path)
         lines = model_source_lines(path)
-        found = check_map(model, semantics)
-        for diagnostic in found:
+        diagnostics = check_map(model, semantics)
+        report = _check_evidence(path, None, model) if evidence else None
+        if report is not None:
+            diagnostics = sorted(diagnostics + report.diagnostics(), key=lambda d: (d.line, d.column))
+        for diagnostic in diagnostics:
             typer.echo(format_diagnostic(diagnostic, str(path), lines))
-        errors = sum(d.severity.value == "error" for d in found)
-        warnings = len(found) - errors
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        warnings = len(diagnostics) - errors
         typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
                    f"{len(model.relations)} relations, {len(model.sections)} sections; "
-                   f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+                   f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+                   + (f"; evidence: {report.summary_text}" if report else ""))
         failed = failed or errors > 0
     raise typer.Exit(1 if failed else 0)
+
+
+def _check_evidence(path: Path, root: Optional[Path], model):
+    """The evidence report, with a progress bar on a terminal."""
+    from argmap.evidence import check_evidence
+
+    if not sys.stderr.isatty():
+        return check_evidence(path, root, model=model)
+    with typer.progressbar(length=1, label="checking quotes", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        return check_evidence(path, root, model=model, progress=progress)
+
+
+@app.command()
+def evidence(file: Path = FileArg,
+             root: Optional[Path] = typer.Option(None, "--root", help="resolve evidence links here instead of the "
+                                                 "map's folder; nothing outside it is read"),
+             format: str = typer.Option("text", "--format", "-f", help="text or json"),
+             fix_ranges: bool = typer.Option(False, "--fix-ranges",
+                                             help="rewrite each #Lx-Ly that points at the wrong lines")) -> None:
+    """Check each #observation's quote against the saved copy of its source; exit 1 if a quote
+    is not found or its file cannot be read."""
+    import json
+
+    if format not in ("text", "json"):
+        typer.echo(f"unknown format {format!r}; use text or json", err=True)
+        raise typer.Exit(2)
+    if root is not None and not root.is_dir():
+        typer.echo(f"{root}: --root must be a folder", err=True)
+        raise typer.Exit(2)
+    report = _check_evidence(file, root, _load(file))
+    if format == "json":
+        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        for observation in report.observations:
+            typer.echo(f"{file}:{observation.line}:{observation.column}: {observation.message}")
+        typer.echo(f"{file}: {report.summary_text}")
+    if fix_ranges:
+        from argmap.edit import EditError
+        from argmap.evidence import fix_ranges as fix
+
+        try:
+            fixes = fix(file, report)
+        except (OSError, EditError) as error:
+            typer.echo(f"{file}: cannot fix the cited lines: {error}", err=True)
+            raise typer.Exit(1) from None
+        for change in fixes:
+            typer.echo(f"{file}:{change.line}: [{change.statement}] {change.old} -> {change.new}",
+                       err=format == "json")
+        typer.echo(f"{file}: {len(fixes)} link{'s' * (len(fixes) != 1)} fixed", err=format == "json")
+    raise typer.Exit(1 if report.failed else 0)
 
 
 def model_source_lines(path: Path) -> list[str]:

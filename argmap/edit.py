@@ -454,6 +454,32 @@ class Document:
                     lambda model: None if _shape(model) == expected else "the map would change beyond the name",
                     f"renaming {_written(kind, name)} to {_written(kind, new)}")
 
+    # -- links
+
+    def set_link_url(self, line: int, old: str, new: str) -> None:
+        """Point the link to ``old`` written on ``line`` at ``new``; only its target changes
+        (`[evidence](docs/paper.md#L1-L20)` becomes `[evidence](docs/paper.md#L32)`)."""
+        places = {}
+        for element in self._all_elements():
+            for rng in element.ranges:
+                if rng.type.value == "link" and rng.url == old and rng.span is not None and rng.span.line == line:
+                    written = self.text[rng.span.start:self._span_end(rng.span)]
+                    if not written.endswith(f"({old})"):
+                        raise EditError(f"{self._where(rng.span)}: the link is written as {written!r}; nothing changed")
+                    end = rng.span.start + len(written) - 1
+                    places[end - len(old)] = end
+        if not places:
+            raise EditError(f"{self.name}:{line}: no link to {old!r} on this line; nothing changed")
+
+        def check(model: ArgumentMap) -> str | None:
+            entities = [*model.statements.values(), *model.arguments.values()]
+            urls = [rng.url for entity in entities for member in entity.members for rng in member.ranges
+                    if rng.type.value == "link" and rng.span and rng.span.line == line]
+            return None if new in urls and old not in urls else f"the link on line {line} would not point at {new!r}"
+
+        self._apply([(start, end, new) for start, end in places.items()], check,
+                    f"pointing the link on line {line} at {new!r}", same_shape=True)
+
     # -- relations
 
     def relate(self, source: str, target: str, kind: str) -> None:
