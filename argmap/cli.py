@@ -123,7 +123,7 @@ def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
         for diagnostic in diagnostics:
             typer.echo(format_diagnostic(diagnostic, str(path), lines))
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-        warnings = len(diagnostics) - errors
+        warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
         typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
                    f"{len(model.relations)} relations, {len(model.sections)} sections; "
                    f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

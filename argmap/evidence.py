@@ -121,12 +121,14 @@ class EvidenceReport(BaseModel):
         return {"observations": [o.model_dump(mode="json") for o in self.observations], "summary": self.summary}
 
     def diagnostics(self) -> list[Diagnostic]:
-        """Problems as diagnostics: errors for quotes that are not where they should be
-        (not-found, missing, unreadable, refused), warnings for the rest."""
+        """Problems as diagnostics for `argmap check`: errors for quotes that are not where they
+        should be (not-found, missing, unreadable, refused), warnings for the rest, except a
+        missing quote, which `argmap check` reports on its own."""
         found = []
         for observation in self.observations:
             status = observation.status
-            if status is EvidenceStatus.VERIFIED and not observation.numbers_missing:
+            if status is EvidenceStatus.NO_QUOTE or (status is EvidenceStatus.VERIFIED
+                                                     and not observation.numbers_missing):
                 continue
             severity = Severity.ERROR if status in _ERRORS else Severity.WARNING
             found.append(Diagnostic(severity=severity, code=f"evidence-{status.value}", message=observation.message,

@@ -486,6 +486,9 @@ def test_check_with_evidence_adds_the_findings(tmp_path):
     assert f"{MAP}:44:5: error: [Changed Number] not-found" in result.stdout
     assert f"{MAP}:37:5: warning: [Wrong Lines] outside-cited-lines" in result.stdout
     assert f"{MAP}:77:5: warning: [Unbacked Number] verified" in result.stdout  # its number 13 is unbacked
+    # 9 errors: 6 not-found, 1 missing-file, 2 refused. 6 warnings: 2 outside-cited-lines, the
+    # unbacked number, no link (evidence's), and from check's own rules the missing quote and the
+    # fixture's [Spectral Claim] that entails itself.
     assert result.stdout.strip().splitlines()[-1].endswith(
-        "9 errors, 5 warnings; evidence: 20 observations: 7 verified, 2 outside-cited-lines, 6 not-found, "
+        "9 errors, 6 warnings; evidence: 20 observations: 7 verified, 2 outside-cited-lines, 6 not-found, "
         "1 missing-file, 2 refused, 1 no-quote, 1 no-link")
