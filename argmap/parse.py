@@ -673,8 +673,9 @@ def _advance(stack: list, kind: str) -> list | None:
 def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse one blank-line separated block, repairing what it can; None if it cannot.
 
-    A token the grammar does not allow is dropped, unless inserting a closing token (the end
-    of an emphasis or of an indentation) lets it through.
+    A token the grammar does not allow is let through by inserting a closing token (the end
+    of an emphasis or of an indentation) where that works, kept as text where text may stand
+    (a citation `[13]` inside a statement), and dropped otherwise.
     """
     parser = _lark().parse_interactive(iter(()))
     errors = 0
@@ -691,7 +692,9 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
             continue
         errors += 1
         if errors == 1:
-            expected = {kind for kind in _lark().parser.parser.parser.parse_table.states[stack[-1]]}
+            # LALR merges states, so the table offers more than fits here: ask each candidate.
+            candidates = _lark().parser.parser.parser.parse_table.states[stack[-1]]
+            expected = {kind for kind in candidates if kind.isupper() and _advance(stack, kind) is not None}
             diagnostics.append(_syntax_error(UnexpectedToken(token, expected)))
         if errors > _MAX_ERRORS_PER_BLOCK:
             return None
@@ -700,6 +703,10 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
         if closer is not None:
             queue.append(token)
             queue.append(lexeme(closer, "", token.start_pos, token.start_pos, token[4]))
+        elif token.value.strip() and token.type != "FREESTYLE" and _advance(stack, "FREESTYLE") is not None:
+            source = token[4].text
+            gap = " " if source[token.end_pos:token.end_pos + 1] in (" ", "\t") else ""
+            queue.append(lexeme("FREESTYLE", token.value + gap, token.start_pos, token.end_pos, token[4]))
         elif token is end:
             return None
 

@@ -97,10 +97,12 @@ def test_a_byte_order_mark_is_not_content():
 
 
 def test_an_error_costs_at_most_its_block():
+    tree = parse("[A]: the paper [13] shows it\n")
+    assert [piece.value for piece in tree.blocks[0].content.parts[0]] == ["the paper ", "[13] ", "shows it\n"]
     tree = parse("[A]: fine\n\n[B]: broken\n(3) stray\n\n[C]: fine too\n")
     assert [b.title.value for b in tree.blocks] == ["[A]:", "[B]:", "[C]:"]
     [text] = tree.blocks[1].content.parts
-    assert [piece.value for piece in text] == ["broken\n", "stray"]  # (3) dropped
+    assert [piece.value for piece in text] == ["broken\n", "(3) ", "stray"]  # the stray number kept as text
     tree = parse("[A]: fine\n\n<B>\n{broken: data\n\n[C]: fine too\n")
     assert [b.title.value for b in tree.blocks] == ["[A]:", "<B>", "[C]:"]
     tree = parse("[A]: fine\n\n[B]: b\n  + [X]\n    ><\n\n[C]: fine too\n")
