@@ -14,7 +14,7 @@ from pathlib import Path
 from argmap.files import read_source
 from argmap.model import ArgumentMap
 
-__all__ = ["ArgumentMap", "load", "loads", "read_source"]
+__all__ = ["ArgumentMap", "credence", "cruxes", "explain", "load", "loads", "read_source"]
 __version__ = "0.1.0"
 
 
@@ -44,3 +44,17 @@ def loads(text: str, path: str | None = None) -> ArgumentMap:
 def load(path: str | Path) -> ArgumentMap:
     """The model of an Argdown file (see :func:`loads`)."""
     return loads(read_source(path), path=str(path))
+
+
+def __getattr__(name: str):
+    """``credence``, ``explain`` and ``cruxes``, imported on first use so that importing argmap
+    stays quick."""
+    if name == "credence":
+        from argmap.propagate import credence
+
+        return credence
+    if name in ("explain", "cruxes"):
+        from argmap import explain
+
+        return getattr(explain, name)
+    raise AttributeError(f"module 'argmap' has no attribute {name!r}")

@@ -16,6 +16,11 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
+SemanticsOption = typer.Option("df-quad", "--semantics", "-s", help="df-quad (the default), quadratic-energy or vargdown")
+SetOption = typer.Option(None, "--set", metavar="TITLE=X",
+                         help='what-if, leaving the file as it is: replace the credence or inference stated for '
+                              'TITLE ([Statement] or <Argument> where a statement and an argument share it); repeatable')
+FormatOption = typer.Option("text", "--format", "-f", help="text or json")
 
 
 def _load(path: Path):
@@ -29,19 +34,64 @@ def _load(path: Path):
         raise typer.Exit(2) from None
 
 
+def _report(path: Path, diagnostics: list) -> None:
+    """Diagnostics on stderr, each with file:line:col and the source line."""
+    from argmap.check import format_diagnostic
+
+    if diagnostics:
+        lines = model_source_lines(path)
+        for diagnostic in sorted(diagnostics, key=lambda d: (d.line, d.column)):
+            typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
+
+
+def _overrides(items: Optional[List[str]]) -> dict[str, float]:
+    """``--set "Title=0.7"`` options as a dict, or exit 2 saying how to write one."""
+    result = {}
+    for item in items or []:
+        title, _, value = item.rpartition("=")
+        try:
+            result[title.strip()] = float(value)
+        except ValueError:
+            typer.echo(f"--set {item!r}: write TITLE=NUMBER, e.g. --set \"Risk Real=0.7\"", err=True)
+            raise typer.Exit(2) from None
+    return result
+
+
+def _usage(call, *args):
+    """Run an API call whose ValueError means the command line asked for something wrong."""
+    try:
+        return call(*args)
+    except ValueError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+
+
+def _format(format: str) -> str:
+    if format not in ("text", "json"):
+        typer.echo(f"unknown format {format!r}; choose text or json", err=True)
+        raise typer.Exit(2)
+    return format
+
+
 @app.command()
-def check(files: List[Path] = typer.Argument(..., help="Argdown files")) -> None:
+def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
+          semantics: Optional[str] = typer.Option(None, "--semantics", "-s",
+                                                  help="vargdown: also warn where its rule turns a relation around")) -> None:
     """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
     from argmap.check import check_map, format_diagnostic
+    from argmap.semantics import get
 
+    if semantics is not None:
+        _usage(get, semantics)
     failed = False
     for path in files:
         model = _load(path)
         lines = model_source_lines(path)
-        for diagnostic in check_map(model):
+        found = check_map(model, semantics)
+        for diagnostic in found:
             typer.echo(format_diagnostic(diagnostic, str(path), lines))
-        errors = len(model.errors)
-        warnings = len(model.diagnostics) - errors
+        errors = sum(d.severity.value == "error" for d in found)
+        warnings = len(found) - errors
         typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
                    f"{len(model.relations)} relations, {len(model.sections)} sections; "
                    f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
@@ -61,17 +111,13 @@ def export(file: Path = FileArg,
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout"),
            indent: Optional[int] = typer.Option(None, help="indent the JSON by this many spaces")) -> None:
     """Export the model, in the shape of the reference implementation's JSON export."""
-    from argmap.check import format_diagnostic
     from argmap.export import dumps
 
     if format != "argdown-json":
         typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
         raise typer.Exit(2)
     model = _load(file)
-    if model.diagnostics:
-        lines = model_source_lines(file)
-        for diagnostic in model.diagnostics:
-            typer.echo(format_diagnostic(diagnostic, str(file), lines), err=True)
+    _report(file, model.diagnostics)
     text = dumps(model, indent)
     if output is None:
         sys.stdout.write(text + "\n")
@@ -236,6 +282,59 @@ def watch(file: Path = FileArg,
             typer.echo(session.update(data))
     except KeyboardInterrupt:
         pass
+
+@app.command("credence")
+def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+                     format: str = FormatOption) -> None:
+    """The bottom line of each thesis and, beneath it, what bears on it: strength and
+    contribution, the most influential first."""
+    import json
+
+    from argmap.explain import bottom_line
+    from argmap.propagate import credence
+
+    _format(format)
+    model = _load(file)
+    result = _usage(credence, model, semantics, _overrides(set))
+    _report(file, model.diagnostics + result.diagnostics)
+    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command()
+def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statement], <Argument> or a bare title"),
+            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
+    """How one statement's credence (or argument's strength) comes about, as a tree down to
+    the stated numbers, with the arithmetic at each step."""
+    from argmap.explain import explain
+
+    model = _load(file)
+    derivation = _usage(explain, model, title, semantics, _overrides(set))
+    _report(file, model.diagnostics)
+    typer.echo(derivation.text())
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command()
+def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="show the first N"),
+           semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+           format: str = FormatOption) -> None:
+    """Every stated credence and inference, ranked by how far it moves each thesis when it
+    moves by 0.1 either way, with the derivative: the numbers to check first."""
+    import json
+
+    from argmap.explain import cruxes, cruxes_text
+
+    _format(format)
+    model = _load(file)
+    reports = _usage(cruxes, model, semantics, _overrides(set))
+    _report(file, model.diagnostics)
+    if format == "json":
+        typer.echo(json.dumps([r.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in r.cruxes[:top]]}
+                               for r in reports], ensure_ascii=False, indent=1))
+    else:
+        typer.echo(cruxes_text(reports, str(file), top))
+    raise typer.Exit(1 if model.errors else 0)
 
 
 def main() -> None:

@@ -1,17 +1,48 @@
 """Stage 3: how much to believe each claim, given the map's stated numbers.
 
 The result types below are the contract that the renderer, the report, ``explain``,
-``cruxes`` and ``watch`` read. :func:`credence` computes them.
+``cruxes`` and ``watch`` read (:mod:`argmap.explain` holds the last two). :func:`credence`
+computes them.
+
+How (see ``docs/semantics.md`` for the formulas):
+
+- An argument's strength follows vargdown's PCS rule, step by step: the product of the
+  credences of a step's premises times the step's ``{inference}``; an intermediary conclusion
+  is a premise of the next step. A premise's credence is whatever its statement has in the
+  map: stated, computed by its own arguments, or its prior.
+- A statement's base score is its stated ``{credence}``, else what the arguments concluding it
+  give it, else its ``{prior}``, else 0.5. A named gradual semantics then moves the base score
+  by the strengths of its supporters and attackers (support and entails raise; attack,
+  contrary and contradictory lower; an undercut lowers the inference step it targets).
+- The shared driver evaluates the nodes in dependency order over a networkx view of the claim
+  graph, and iterates each cycle to a fixed point, within a tolerance and an iteration cap.
+- ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
+
+Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
+``cruxes``, the report and the diagram read one record.
 """
 from __future__ import annotations
 
+import difflib
+import math
 from enum import Enum
+from types import ModuleType
+from typing import Any, Iterator, NamedTuple
 
 from pydantic import BaseModel, Field
 
-from argmap.model import ArgumentMap, Diagnostic
+from argmap.model import Argument, ArgumentMap, Diagnostic, RelationType, Role, Severity, Span, StatementOccurrence
+from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
-__all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Origin", "StatementCredence", "credence"]
+__all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Network", "Origin", "StatementCredence",
+           "Step", "credence", "data_blocks", "number", "stages"]
+
+UNKNOWN = 0.5  # the base score of a statement, and the inference of a step, that nobody stated
+TOLERANCE = 1e-12  # a cycle has settled when no value moves by more than this in an iteration
+MAX_ITERATIONS = 1000  # per cycle
+
+Node = tuple  # ("statement", title) | ("argument", title) | ("step", argument title, conclusion index)
+InputKey = tuple  # ("credence", node) | ("inference", node)
 
 
 class Origin(str, Enum):
@@ -24,12 +55,25 @@ class StatementCredence(BaseModel):
     title: str
     credence: float
     origin: Origin
+    base: float = UNKNOWN  # before supporters and attackers move it (vargdown: what it passes on)
+    formula: str = ""  # the arithmetic, in words
+
+
+class Step(BaseModel):
+    """One inferential step of a premise-conclusion structure, as the semantics used it."""
+
+    conclusion: str
+    premises: list[tuple[str, float | None]]  # title and the credence used (None: left out, as vargdown does)
+    inference: float | None
+    strength: float | None  # None: not computed (vargdown)
 
 
 class ArgumentCredence(BaseModel):
     title: str
     conclusion: str | None  # title of the main conclusion, if the argument is reconstructed
     strength: float
+    steps: list[Step] = Field(default_factory=list)
+    formula: str = ""
 
 
 class Contribution(BaseModel):
@@ -38,7 +82,11 @@ class Contribution(BaseModel):
     ``source``/``target`` are claim-graph nodes, ``("statement", title)`` or
     ``("argument", title)``; ``kind`` is the edge's kind (a relation type, "premise" or
     "conclusion"); ``value`` is the signed change of the target's credence (or strength)
-    that this source accounts for.
+    that this source accounts for. A node's contributions add up to how far it moved: the
+    conclusion edges into a statement to its base score, its relations to the rest; the
+    premises of an argument (with its inferences) to how far its strength falls short of 1,
+    so they are negative or zero. A contradictory relation acts both ways and is listed both
+    ways.
     """
 
     source: tuple[str, str]
@@ -57,8 +105,477 @@ class CredenceResult(BaseModel):
     iterations: int = 0
     converged: bool = True
 
+    def into(self, target: tuple[str, str]) -> list[Contribution]:
+        """The contributions into one node, the most influential first."""
+        return sorted((c for c in self.contributions if c.target == target), key=lambda c: -abs(c.value))
 
-def credence(model: ArgumentMap, semantics: str = "df-quad",
+    def to_json(self) -> dict[str, Any]:
+        """The shape ``argmap credence --format json`` prints."""
+        return {"semantics": self.semantics, "theses": self.theses,
+                "statements": {t: {"credence": s.credence, "origin": s.origin.value} for t, s in self.statements.items()},
+                "arguments": {t: {"conclusion": a.conclusion, "strength": a.strength} for t, a in self.arguments.items()}}
+
+
+class Input(BaseModel):
+    """A number the author stated: a statement's (or an argument's) credence, or a step's inference."""
+
+    kind: str  # "credence" | "inference"
+    node: tuple  # the node it belongs to
+    label: str  # "[Title]", "<Title>" or "[Conclusion] inference in <Argument>"
+    value: float
+    line: int
+    column: int
+
+
+def number(data: dict, key: str) -> float | None:
+    """A credence, inference or prior from a data block: a number in [0, 1], else None."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        return None
+    return float(value)
+
+
+class Stage(NamedTuple):
+    """An inferential step of a PCS: its premises (an intermediary conclusion first) and conclusion."""
+
+    index: int  # of the conclusion in the PCS
+    premises: list[StatementOccurrence]
+    conclusion: StatementOccurrence
+
+
+NUMBERS = ("credence", "inference", "prior")
+
+
+def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
+    """Every data block of a map: whose it is (for messages), its data, and where it is."""
+    for title, statement in model.statements.items():
+        for member in statement.members:
+            yield f"[{title}]", member.data, member.data_span or member.span
+    for title, argument in model.arguments.items():
+        for description in argument.members:
+            yield f"<{title}>", description.data, description.data_span or description.span
+        for member in argument.pcs:
+            if member.inference is not None and member.inference.data:
+                yield (f"the inference to [{member.title}] in <{title}>", member.inference.data,
+                       member.inference.data_span or member.inference.span or member.span)
+
+
+def stages(argument: Argument) -> list[Stage]:
+    """The inferential steps of an argument's premise-conclusion structure, in order."""
+    result, premises = [], []
+    for index, member in enumerate(argument.pcs):
+        if member.role is Role.PREMISE:
+            premises.append(member)
+            continue
+        result.append(Stage(index, premises, member))
+        premises = [member]
+    return result
+
+
+def inference_of(conclusion: StatementOccurrence) -> tuple[float | None, Any]:
+    """A step's stated inference (on the conclusion, else on the inference line) and its data span."""
+    value = number(conclusion.data, "inference")
+    if value is not None:
+        return value, conclusion.data_span
+    if conclusion.inference is not None:
+        value = number(conclusion.inference.data, "inference")
+        return value, conclusion.inference.data_span
+    return None, None
+
+
+def did_you_mean(title: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(title, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Node:
+    """What one node of the dependency graph is computed from."""
+
+    __slots__ = ("key", "premises", "concluded_by", "supports", "attacks", "prior", "label")
+
+    def __init__(self, key: Node, label: str, prior: float = UNKNOWN) -> None:
+        self.key = key
+        self.label = label
+        self.premises: list[Node] | None = None  # a step of a PCS: its premises
+        self.concluded_by: list[Node] = []  # a statement: the steps that conclude it
+        self.supports: list[Node] = []
+        self.attacks: list[Node] = []
+        self.prior = prior
+
+
+class Network:
+    """The claim graph as equations: what each node is computed from, which numbers the
+    author stated, and the order to evaluate in. Built once per map; evaluated per semantics
+    and per what-if."""
+
+    def __init__(self, model: ArgumentMap) -> None:
+        import networkx as nx
+
+        self.model = model
+        self.nodes: dict[Node, _Node] = {}
+        self.inputs: dict[InputKey, Input] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.edges: dict[tuple[Node, Node, str], list[tuple]] = {}  # (source, target, "+"/"-") -> graph edges
+        for title, statement in model.statements.items():
+            node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
+            holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
+            self._input("credence", node, number(statement.data, "credence"), holder.data_span if holder else None)
+        for title, argument in model.arguments.items():
+            self._argument(title, argument)
+        for relation in model.relations:
+            self._relation(relation)
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.nodes)
+        for key, node in self.nodes.items():
+            for source in (node.premises or []) + node.concluded_by + node.supports + node.attacks:
+                graph.add_edge(source, key)
+        self.graph = graph
+        position = {key: i for i, key in enumerate(self.nodes)}
+        condensed = nx.condensation(graph)
+        self.components: list[tuple[list[Node], bool]] = []
+        for component in nx.topological_sort(condensed):
+            members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+            self.components.append((members, len(members) > 1 or graph.has_edge(members[0], members[0])))
+        self.numbers = {key: item.value for key, item in self.inputs.items()}
+        self.theses = self._theses()
+        self._invalid_numbers()
+        self._missing_numbers()
+
+    # -- building
+
+    def _add(self, key: Node, label: str, prior: float | None = None) -> _Node:
+        node = self.nodes[key] = _Node(key, label, UNKNOWN if prior is None else prior)
+        return node
+
+    def _input(self, kind: str, node: _Node, value: float | None, span, label: str | None = None) -> None:
+        if value is None:
+            return
+        line, column = (span.line, span.column) if span else (1, 1)
+        self.inputs[(kind, node.key)] = Input(kind=kind, node=node.key, label=label or node.label, value=value,
+                                              line=line, column=column)
+
+    def _argument(self, title: str, argument: Argument) -> None:
+        if not argument.pcs:
+            node = self._add(("argument", title), f"<{title}>", number(argument.data, "prior"))
+            holder = next((m for m in reversed(argument.members) if "credence" in m.data), None)
+            self._input("credence", node, number(argument.data, "credence"), holder.data_span if holder else None)
+            return
+        steps = stages(argument)
+        for stage in steps:
+            key = ("argument", title) if stage is steps[-1] else ("step", title, stage.index)
+            label = f"<{title}>" if stage is steps[-1] else f"<{title}> step ({stage.conclusion.number})"
+            node = self._add(key, label)
+            node.premises = [("statement", m.title) for m in stage.premises]
+            self.nodes[("statement", stage.conclusion.title)].concluded_by.append(key)
+            value, span = inference_of(stage.conclusion)
+            self._input("inference", node, value, span,
+                        label=f"[{stage.conclusion.title}] inference in <{title}>")
+
+    def _relation(self, relation) -> None:
+        source: Node = (relation.source_kind, relation.source)
+        target_kind = "argument" if relation.target_kind == "inference" else relation.target_kind
+        missing = [f"{'[' if kind == 'statement' else '<'}{title}{']' if kind == 'statement' else '>'}"
+                   for kind, title in (source, (target_kind, relation.target)) if (kind, title) not in self.nodes]
+        if missing:  # explodeArguments renames the arguments it splits, not the relations to them
+            span = relation.spans[0]
+            self.diagnostics.append(Diagnostic(
+                severity=Severity.WARNING, code="dangling-relation", line=span.line, column=span.column,
+                message=f"this {relation.type.value} relation points at {missing[0]}, which the map does not "
+                        "have (explodeArguments splits arguments into steps); argmap leaves it out"))
+            return
+        argument = self.model.arguments.get(relation.source) if relation.source_kind == "argument" else None
+        if argument is not None and argument.pcs:  # an argument speaks through its conclusion
+            source = ("statement", argument.pcs[-1].title)
+        if relation.target_kind == "inference":
+            argument = self.model.arguments[relation.target]
+            main = len(argument.pcs) - 1
+            index = main if relation.conclusion_index is None else relation.conclusion_index
+            target: Node = ("argument", relation.target) if index == main else ("step", relation.target, index)
+            drawn = ("argument", relation.target)
+        else:
+            target = drawn = (relation.target_kind, relation.target)
+        sign = "+" if relation.type in (RelationType.SUPPORT, RelationType.ENTAILS) else "-"
+        self._term(source, target, sign, ((relation.source_kind, relation.source), drawn, relation.type.value))
+        if relation.type is RelationType.CONTRADICTORY:  # `><` has no direction: it acts both ways
+            self._term(target, source, "-", (drawn, (relation.source_kind, relation.source), relation.type.value))
+
+    def _term(self, source: Node, target: Node, sign: str, edge: tuple) -> None:
+        """One supporter or attacker of a node; the same source counts once however often written."""
+        known = self.edges.setdefault((source, target, sign), [])
+        if not known:
+            node = self.nodes[target]
+            (node.supports if sign == "+" else node.attacks).append(source)
+        known.append(edge)
+
+    def _theses(self) -> list[str]:
+        """The statements the front matter names (``thesis: Title`` or a list), else the
+        top-level statements nothing depends on, else any statement nothing depends on that
+        something bears on."""
+        named = self.model.front_matter.get("thesis")
+        if named:
+            titles = [str(t) for t in (named if isinstance(named, list) else [named])]
+            for title in titles:
+                if title not in self.model.statements:
+                    self.diagnostics.append(Diagnostic(
+                        severity=Severity.WARNING, code="thesis", line=1, column=1, subject=title,
+                        message=f"the front matter names the thesis [{title}], but no statement has that title"
+                                + did_you_mean(title, list(self.model.statements))))
+            return [t for t in titles if t in self.model.statements]
+        free = [t for t in self.model.statements if self.graph.out_degree(("statement", t)) == 0]
+        top = [t for t in free if self.model.statements[t].is_used_as_top_level]
+        return top or [t for t in free if self.graph.in_degree(("statement", t)) > 0]
+
+    def _invalid_numbers(self) -> None:
+        """An error for each credence, inference or prior that is not a number in [0, 1]."""
+        for owner, data, where in data_blocks(self.model):
+            for key in NUMBERS:
+                if key in data and number(data, key) is None:
+                    self.diagnostics.append(Diagnostic(
+                        severity=Severity.ERROR, code="number", line=where.line, column=where.column,
+                        message=f"{owner}: {{{key}: {data[key]!r}}} is not a number from 0 to 1; argmap ignores it"))
+
+    def _missing_numbers(self) -> None:
+        """A warning for each number the computation needs and the author left out."""
+        if not self.inputs:
+            if self.model.statements:
+                self.diagnostics.append(Diagnostic(
+                    severity=Severity.INFO, code="no-numbers", line=1, column=1,
+                    message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
+            return
+        warned = set()
+        for title, argument in self.model.arguments.items():
+            for stage in stages(argument):
+                for premise in stage.premises:
+                    node = self.nodes[("statement", premise.title)]
+                    invalid = "credence" in self.model.statements[premise.title].data  # an error already
+                    if premise.role is Role.PREMISE and premise.title not in warned and not invalid \
+                            and self._unfounded(node):
+                        warned.add(premise.title)
+                        prior = number(self.model.statements[premise.title].data, "prior")
+                        self._warn(premise, "missing-credence", premise.title,
+                                   f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
+                                   f"stated anywhere and nothing bears on it; argmap assumes "
+                                   + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
+                key = ("argument", title) if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
+                if ("inference", key) not in self.inputs:
+                    self._warn(stage.conclusion, "missing-inference", title,
+                               f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
+                               "argmap assumes 0.5")
+
+    def _unfounded(self, node: _Node) -> bool:
+        return (("credence", node.key) not in self.inputs and not node.concluded_by
+                and not node.supports and not node.attacks)
+
+    def _warn(self, occurrence: StatementOccurrence, code: str, subject: str, message: str) -> None:
+        span = occurrence.data_span or occurrence.span
+        self.diagnostics.append(Diagnostic(severity=Severity.WARNING, code=code, message=message, line=span.line,
+                                           column=span.column, subject=subject))
+
+    # -- what-ifs
+
+    def changes(self, overrides: dict[str, float] | None) -> dict[InputKey, float]:
+        """``--set`` values as inputs. A title names a statement's credence, else the inference
+        of the steps concluding it, else (``<Title>``, or a title no statement has) an
+        argument's inference or credence; a statement with no number of its own gets one."""
+        result: dict[InputKey, float] = {}
+        for name, value in (overrides or {}).items():
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name}={value}: a credence or inference is a number from 0 to 1")
+            for key in self._keys_named(name.strip()):
+                result[key] = float(value)
+        return result
+
+    def _keys_named(self, name: str) -> list[InputKey]:
+        bracket = name[:1] + name[-1:]
+        title = name[1:-1] if bracket in ("[]", "<>") else name
+        if bracket != "<>" and title in self.model.statements:
+            node = self.nodes[("statement", title)]
+            if ("credence", node.key) in self.inputs:
+                return [("credence", node.key)]
+            stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.inputs]
+            if stated or bracket == "[]" or title not in self.model.arguments:
+                return stated or [("credence", node.key)]
+        if bracket != "[]" and title in self.model.arguments:
+            kind = "inference" if self.model.arguments[title].pcs else "credence"
+            return [(kind, ("argument", title))]
+        raise ValueError(f"no statement or argument is titled {title!r}"
+                         + did_you_mean(title, [*self.model.statements, *self.model.arguments]))
+
+    # -- evaluation
+
+    def evaluate(self, semantics: ModuleType, numbers: dict[InputKey, float],
+                 values: dict[Node, float] | None = None, only: set[Node] | None = None) -> "_Evaluation":
+        """Every node's value, in dependency order; each cycle iterated to a fixed point.
+        With ``values`` and ``only``, recompute just the nodes in ``only`` (a what-if)."""
+        result = _Evaluation(dict(values or {}))
+        values = result.values
+        for members, cyclic in self.components:
+            if only is not None and members[0] not in only:
+                continue
+            if not cyclic:
+                values[members[0]] = self._value(members[0], semantics, numbers, values)
+                continue
+            fresh = [key for key in members if key not in values]
+            for key in fresh:
+                values[key] = UNKNOWN
+            for key in fresh:  # a cycle starts from its base scores, as the continuous models do
+                values[key] = self.base(key, numbers, values)
+            for iteration in range(1, MAX_ITERATIONS + 1):
+                moved = 0.0
+                for key in members:
+                    change = semantics.STEP * (self._value(key, semantics, numbers, values) - values[key])
+                    values[key] += change
+                    moved = max(moved, abs(change))
+                if moved <= TOLERANCE:
+                    break
+            result.iterations = max(result.iterations, iteration)
+            if moved > TOLERANCE:
+                result.unsettled.append((members, moved))
+        return result
+
+    def base(self, key: Node, numbers: dict[InputKey, float], values: dict[Node, float]) -> float:
+        node = self.nodes[key]
+        if node.premises is not None:
+            return math.prod(values[p] for p in node.premises) * numbers.get(("inference", key), UNKNOWN)
+        if ("credence", key) in numbers:
+            return numbers[("credence", key)]
+        if node.concluded_by:
+            return probabilistic_sum([values[step] for step in node.concluded_by])
+        return node.prior
+
+    def _value(self, key: Node, semantics: ModuleType, numbers: dict[InputKey, float], values: dict[Node, float]) -> float:
+        node = self.nodes[key]
+        base = self.base(key, numbers, values)
+        if not node.supports and not node.attacks:
+            return base
+        return semantics.combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
+
+
+class _Evaluation:
+    __slots__ = ("values", "iterations", "unsettled")
+
+    def __init__(self, values: dict[Node, float]) -> None:
+        self.values = values
+        self.iterations = 1
+        self.unsettled: list[tuple[list[Node], float]] = []
+
+
+# --- the result ---------------------------------------------------------------------------------
+
+def credence(model: ArgumentMap, semantics: str = DEFAULT,
              overrides: dict[str, float] | None = None) -> CredenceResult:
-    """Credences of every statement and strengths of every argument under a named semantics."""
-    raise NotImplementedError("issue 3 implements the semantics")
+    """Credences of every statement and strengths of every argument under a named semantics.
+
+    ``overrides`` maps titles to numbers for a what-if run (see :meth:`Network.changes`);
+    ValueError for an unknown semantics, title or a number outside [0, 1].
+    """
+    module = get(semantics)
+    network = Network(model)
+    return _result(network, semantics, module, network.changes(overrides))
+
+
+def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float]) -> CredenceResult:
+    if hasattr(module, "evaluate"):
+        return module.evaluate(network, changes)
+    numbers = {**network.numbers, **changes}
+    evaluation = network.evaluate(module, numbers)
+    values = evaluation.values
+    contributions: dict[tuple, float] = {}
+    moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
+    for key, node in network.nodes.items():
+        if not node.supports and not node.attacks:
+            continue
+        base = network.base(key, numbers, values)
+        supports, attacks = [values[s] for s in node.supports], [values[a] for a in node.attacks]
+        moved[key] = module.formula(base, supports, attacks, values[key])
+        support_shares, attack_shares = module.shares(base, supports, attacks, values[key])
+        for source, share in zip(node.supports, support_shares):
+            _credit(contributions, network.edges[(source, key, "+")], share)
+        for source, share in zip(node.attacks, attack_shares):
+            _credit(contributions, network.edges[(source, key, "-")], share)
+    statements = {title: _statement(network, network.nodes[("statement", title)], numbers, changes, values,
+                                    moved, contributions) for title in network.model.statements}
+    arguments = {title: _argument(network, title, argument, numbers, changes, values, moved, contributions)
+                 for title, argument in network.model.arguments.items()}
+    diagnostics = list(network.diagnostics)
+    for members, change in evaluation.unsettled:
+        diagnostics.append(_unsettled(network, members, change))
+    return CredenceResult(semantics=name, theses=network.theses, statements=statements, arguments=arguments,
+                          contributions=[Contribution(source=s, target=t, kind=k, value=v)
+                                         for (s, t, k), v in contributions.items()],
+                          diagnostics=diagnostics, iterations=evaluation.iterations,
+                          converged=not evaluation.unsettled)
+
+
+def _credit(contributions: dict, edges: list[tuple], share: float) -> None:
+    """The same share for every edge that says it (an argument and its conclusion count once)."""
+    for edge in edges:
+        contributions[edge] = contributions.get(edge, 0.0) + share
+
+
+def _statement(network: Network, node: _Node, numbers, changes, values, moved, contributions) -> StatementCredence:
+    key, title = node.key, node.key[1]
+    base = network.base(key, numbers, values)
+    if ("credence", key) in numbers:
+        origin = Origin.STATED
+        start = ("set to " if ("credence", key) in changes else "stated ") + fmt(base)
+    elif node.concluded_by:
+        origin = Origin.COMPUTED
+        strengths = [values[step] for step in node.concluded_by]
+        for step, share in zip(node.concluded_by, sum_shares(strengths)):
+            if step[0] == "argument":
+                contributions[(step, key, "conclusion")] = share
+        labels = ", ".join(network.nodes[step].label for step in node.concluded_by)
+        start = (f"from {labels}: {fmt(base)}" if len(strengths) == 1 else
+                 f"from {labels}: 1 - {''.join(f'(1 - {fmt(v)})' for v in strengths)} = {fmt(base)}")
+    else:
+        origin = Origin.PRIOR
+        stated_prior = number(network.model.statements[title].data, "prior") is not None
+        start = f"prior {fmt(base)}" + ("" if stated_prior else " (nothing stated)")
+    if key in moved:
+        origin = Origin.COMPUTED
+        start = f"base {start}; {moved[key]}"
+    return StatementCredence(title=title, credence=values[key], origin=origin, base=base, formula=start)
+
+
+def _argument(network: Network, title: str, argument: Argument, numbers, changes, values, moved,
+              contributions) -> ArgumentCredence:
+    node_key = ("argument", title)
+    if not argument.pcs:
+        base = network.base(node_key, numbers, values)
+        start = (f"stated {fmt(base)}" if ("credence", node_key) in numbers
+                 else f"prior {fmt(base)} (no premise-conclusion structure, no credence)")
+        formula = f"base {start}; {moved[node_key]}" if node_key in moved else start
+        return ArgumentCredence(title=title, conclusion=None, strength=values[node_key], formula=formula)
+    steps, formula = [], ""
+    for stage in stages(argument):
+        key = node_key if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
+        premises = [(m.title, values[("statement", m.title)]) for m in stage.premises]
+        inference = numbers.get(("inference", key), UNKNOWN)
+        factors = [v for _, v in premises] + [inference]
+        for member, share in zip(stage.premises, product_shares(factors)):
+            edge = (("statement", member.title), node_key, "premise")
+            contributions[edge] = contributions.get(edge, 0.0) + share
+        steps.append(Step(conclusion=stage.conclusion.title, premises=premises, inference=inference,
+                          strength=values[key]))
+        note = " (set)" if ("inference", key) in changes else "" if ("inference", key) in numbers else " (assumed)"
+        formula = " × ".join([fmt(v) for _, v in premises] + [f"inference {fmt(inference)}{note}"])
+        formula += f" = {fmt(math.prod(factors))}"
+        if key in moved:
+            formula = f"base {formula}; {moved[key]}"
+    return ArgumentCredence(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key], steps=steps,
+                            formula=formula)
+
+
+def _unsettled(network: Network, members: list[Node], change: float) -> Diagnostic:
+    """Where a cycle did not settle: at the first statement on it, naming the cycle."""
+    titles = [key[1] for key in members if key[0] == "statement"] or [members[0][1]]
+    occurrence = next((m for m in network.model.statements[titles[0]].members), None) \
+        if titles[0] in network.model.statements else None
+    span = occurrence.span if occurrence is not None else None
+    shown = ", ".join(f"[{t}]" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
+    return Diagnostic(severity=Severity.WARNING, code="not-converged", subject=titles[0],
+                      line=span.line if span else 1, column=span.column if span else 1,
+                      message=f"the cycle through {shown} did not settle within {MAX_ITERATIONS} iterations "
+                              f"(the last one still moved a value by {change:.2g}); the credences shown are the "
+                              "last iteration's")

@@ -19,7 +19,10 @@ def test_check_reports_the_thesis_warning_and_summary():
     assert f"{THESIS}:117:1: warning: <AntiPaSTO OOD Transfer>" in result.stdout
     assert "    (2) [SVD Causal Not Correlational]" in result.stdout and "\n    ^" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
-        f"{THESIS}: 50 statements, 17 arguments, 17 relations, 8 sections; 0 errors, 1 warning")
+        f"{THESIS}: 50 statements, 17 arguments, 17 relations, 8 sections; 0 errors, 3 warnings")
+    assert f"{THESIS}:210:1: warning: [Orthogonal Preservation] has no text of its own" in result.stdout
+    vargdown = argmap("check", "--semantics", "vargdown", THESIS)
+    assert vargdown.returncode == 0 and vargdown.stdout.count("under vargdown's rule") == 10
 
 
 def test_check_exits_1_on_errors_and_names_each_place(tmp_path):
@@ -55,3 +58,47 @@ def test_export_writes_reference_shaped_json(tmp_path):
 def test_help_is_quick_to_reach():
     result = argmap("--help")
     assert result.returncode == 0 and "check" in result.stdout and "export" in result.stdout
+
+
+def test_credence_prints_the_bottom_line_and_its_contributions():
+    result = argmap("credence", THESIS)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("[Natural Manifold] = 0.7212   (df-quad, computed: 11 for, 4 against")
+    assert lines[2].split() == ["-0.0953", "0.243", "<Gain", "Control", "Sufficiency>", "through", "[Rescaling",
+                                "Gets", "60-80%]", "(contrary)"]
+    assert len(lines) == 2 + 15 and "117:1: warning" in result.stderr
+    vargdown = argmap("credence", THESIS, "--semantics", "vargdown")
+    assert vargdown.stdout.startswith("[Natural Manifold] = 0.9225 ")
+
+
+def test_credence_json_and_what_ifs():
+    data = json.loads(argmap("credence", THESIS, "--format", "json").stdout)
+    assert set(data) == {"semantics", "theses", "statements", "arguments"} and data["theses"] == ["Natural Manifold"]
+    assert data["statements"]["SVD Init Wins"] == {"credence": 0.88, "origin": "stated"}
+    assert data["arguments"]["PSOFT Synthesis"] == {"conclusion": "SVD Plus Orthogonal Synergy", "strength": 0.615}
+    # --set: [SVD Plus Orthogonal Synergy] = 0.82 * 0.5 = 0.41 instead of 0.615
+    what_if = json.loads(argmap("credence", THESIS, "-f", "json", "--set", "PSOFT Synthesis=0.5",
+                                "--set", "[OFT in SVD Coords]=1").stdout)
+    assert what_if["arguments"]["PSOFT Synthesis"]["strength"] == 0.5
+    assert what_if["statements"]["Natural Manifold"]["credence"] < data["statements"]["Natural Manifold"]["credence"]
+    for bad, message in ((["--set", "Nope=0.5"], "no statement or argument is titled 'Nope'"),
+                         (["--set", "SVD Init Wins"], "write TITLE=NUMBER"),
+                         (["--set", "SVD Init Wins=2"], "from 0 to 1"),
+                         (["--semantics", "bayes"], "unknown semantics 'bayes'"), (["-f", "yaml"], "text or json")):
+        result = argmap("credence", THESIS, *bad)
+        assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr, bad
+
+
+def test_explain_and_cruxes_on_the_thesis():
+    result = argmap("explain", THESIS, "Natural Manifold")
+    assert result.returncode == 0 and result.stdout.startswith("[Natural Manifold] = 0.7212   base prior 0.5")
+    assert "      -0.1758 premise: [Scaling Vectors Competitive] = 0.72   stated 0.72" in result.stdout
+    missing = argmap("explain", THESIS, "Natural Manifolds")
+    assert missing.returncode == 2 and "did you mean 'Natural Manifold'?" in missing.stderr
+    result = argmap("cruxes", THESIS, "--top", "5")
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 2 + 5
+    assert f"[Rescaling Gets 60-80%] inference in <Gain Control Sufficiency>  ({THESIS}:291:5)" in result.stdout
+    data = json.loads(argmap("cruxes", THESIS, "-n", "3", "-f", "json", "-s", "vargdown").stdout)
+    assert data[0]["thesis"] == "Natural Manifold" and len(data[0]["cruxes"]) == 3
+    assert data[0]["cruxes"][0]["input"]["label"] == "[SVD Plus Orthogonal Synergy] inference in <PSOFT Synthesis>"

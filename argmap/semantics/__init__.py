@@ -1,0 +1,77 @@
+"""The named semantics that ``argmap credence --semantics NAME`` chooses from.
+
+A *gradual* semantics (``df-quad``, ``quadratic-energy``) is a module with three functions,
+which the shared driver in :mod:`argmap.propagate` calls for every node of the claim graph:
+
+- ``combine(base, supports, attacks)``: the node's value from its base score and the
+  strengths of its supporters and attackers;
+- ``shares(base, supports, attacks, value)``: how much of ``value - base`` each supporter and
+  each attacker accounts for (two lists that sum to ``value - base``);
+- ``formula(base, supports, attacks, value)``: that arithmetic in words, for ``explain``;
+
+and ``STEP``, the relaxation step the driver takes on a cycle (1 iterates the function as
+it is; smaller steps follow a continuous model). ``vargdown`` is not gradual: it reproduces
+the vargdown verifier, one level deep, with its own ``evaluate``.
+"""
+from __future__ import annotations
+
+import importlib
+import math
+from types import ModuleType
+
+__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "sum_shares"]
+
+DEFAULT = "df-quad"
+_MODULES = {"df-quad": "dfquad", "quadratic-energy": "quadratic_energy", "vargdown": "vargdown"}
+NAMES = tuple(_MODULES)
+
+
+def get(name: str) -> ModuleType:
+    """The module of a named semantics; ValueError naming the choices for an unknown name."""
+    if name not in _MODULES:
+        raise ValueError(f"unknown semantics {name!r}; choose one of {', '.join(NAMES)}")
+    return importlib.import_module(f"argmap.semantics.{_MODULES[name]}")
+
+
+def fmt(x: float) -> str:
+    """A number as the arithmetic shows it: up to 4 decimals, no trailing zeros."""
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def probabilistic_sum(values: list[float]) -> float:
+    """1 - prod(1 - v): how the strengths of several supporters (or attackers) add up."""
+    rest = 1.0
+    for value in values:
+        rest *= 1.0 - value
+    return 1.0 - rest
+
+
+def sum_shares(values: list[float]) -> list[float]:
+    """Each value's part of ``probabilistic_sum(values)``, in proportion to -log(1 - v).
+
+    The parts add up to the sum exactly; an input of 1 (which alone makes the sum 1) takes
+    the whole of it, shared with any other input of 1.
+    """
+    total = probabilistic_sum(values)
+    certain = [value >= 1.0 for value in values]
+    if any(certain):
+        return [total / sum(certain) if is_certain else 0.0 for is_certain in certain]
+    if total <= 0.0:
+        return [0.0] * len(values)
+    logs = [math.log1p(-value) for value in values]
+    whole = sum(logs)
+    return [total * part / whole for part in logs]
+
+
+def product_shares(factors: list[float]) -> list[float]:
+    """Each factor's part of ``prod(factors) - 1`` (how far the product falls short of
+    certainty), in proportion to -log(factor); a factor of 0 takes the whole fall."""
+    product = math.prod(factors)
+    zeros = [factor <= 0.0 for factor in factors]
+    if any(zeros):
+        return [(product - 1.0) / sum(zeros) if is_zero else 0.0 for is_zero in zeros]
+    if product >= 1.0:
+        return [0.0] * len(factors)
+    whole = math.log(product)
+    return [(product - 1.0) * math.log(factor) / whole for factor in factors]

@@ -1,0 +1,80 @@
+"""argmap check: vargdown's rules for numbers and what vargdown misses, each at file:line:col."""
+from __future__ import annotations
+
+import argmap
+from argmap.check import check_map
+
+RULES = '''===
+model:
+    mode: strict
+===
+
+[Thesis]: The thesis. {reason: "why", credence: 0.9}
+
+[Lonely]: Nobody relates to me.
+
+[E1]: First.
+  +> [E2]: Second.
+    +> [E1]
+
+<Arg>
+
+(1) [Obs]: An observation without a source. #observation
+    {credence: 0.8}
+(2) [Late]: The reason comes last. {credence: 0.7, reason: "late"}
+(3) [Bare]: No number at all.
+(4) [Wrong]: A premise with an inference. {reason: "r", credence: 1.5, inference: 0.3}
+----
+(5) [Concl]: A conclusion with a credence. {reason: "r", credence: 0.4}
+  +> [Thesis]
+  +> [Other]
+
+<Other>
+
+(1) [Good]: Fine. #observation [Source](https://example.org) > "a quote" {reason: "r", credence: 0.6}
+----
+(2) [Other Conclusion]: Also fine. {reason: "r", inference: 0.2}
+  +> [Thesis]
+'''
+
+
+def found(semantics=None):
+    return {(d.code, d.line, d.column, d.severity.value) for d in check_map(argmap.loads(RULES), semantics)}
+
+
+def test_each_vargdown_rule_at_its_place():
+    # Lines and columns read off the text above: the data block, the statement, or the relation.
+    assert found() == {
+        ("thesis-credence", 6, 23, "warning"),  # a hardcoded credence on the thesis
+        ("isolated", 8, 1, "warning"),  # a top-level statement on its own
+        ("entailment-cycle", 11, 1, "warning"),  # [E1] +> [E2] +> [E1]
+        ("observation", 16, 5, "warning"),  # #observation without a link and a quote
+        ("reason", 17, 5, "warning"),  # {credence} without {reason}
+        ("reason-order", 18, 36, "warning"),  # {reason} after the number
+        ("missing-credence", 19, 5, "warning"),  # [Bare]: stated nowhere
+        ("number", 20, 43, "error"),  # credence 1.5
+        ("premise-inference", 20, 43, "warning"),  # {inference} on a premise
+        ("conclusion-credence", 22, 44, "warning"),  # {credence} on a conclusion
+        ("missing-inference", 22, 44, "warning"),  # ... and no {inference}
+        ("argument-title", 24, 1, "warning"),  # +> [Other], a textless namesake of <Other>
+    }
+
+
+def test_vargdown_sign_warnings():
+    # [Concl] is 0.4 and [Other Conclusion] 0.6 * 0.2 = 0.12: both support [Thesis], and both
+    # lower it under vargdown's log-odds rule.
+    flips = {d for d in found("vargdown") if d[0] == "vargdown-sign"}
+    assert flips == {("vargdown-sign", 23, 1, "warning"), ("vargdown-sign", 31, 1, "warning")}
+    messages = [d.message for d in check_map(argmap.loads(RULES), "vargdown") if d.code == "vargdown-sign"]
+    assert "[Other Conclusion] (0.12), the conclusion of <Other>, supports [Thesis] but lowers it" in messages[1]
+
+
+def test_the_thesis_has_warnings_only(thesis):
+    diagnostics = check_map(thesis)
+    assert [(d.code, d.line) for d in diagnostics] == [
+        ("missing-inference", 117), ("argument-title", 210), ("argument-title", 258)]
+    assert "did you mean <Orthogonal Preservation>?" in diagnostics[1].message
+    flips = [d for d in check_map(thesis, "vargdown") if d.code == "vargdown-sign"]
+    # 6 supporting conclusions below 0.5 (0.4428, 0.3575, 0.3276, 0.216, 0.1875, 0.3575) and
+    # all 4 contrary ones (0.243, 0.1958, 0.0853, 0.2025)
+    assert len(flips) == 10 and all(d.severity.value == "warning" for d in flips)

@@ -1,0 +1,248 @@
+"""Credence propagation: the PCS rule, the three semantics, cycles, what-ifs, the record.
+
+Expected numbers are worked out by hand (the arithmetic is in each test's comments) or, for
+vargdown, come from the verifier's own output in ../shared/semantics.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+import argmap
+from argmap.propagate import Origin, credence
+from conftest import SHARED, THESIS, shared
+
+VARGDOWN_MAPS = sorted((SHARED / "semantics" / "vargdown").glob("*.argdown")) or [None]
+
+
+def small(name: str):
+    return argmap.load(shared("semantics", "vargdown", f"vargmark__{name}.argdown"))
+
+
+@pytest.mark.parametrize("path", VARGDOWN_MAPS, ids=lambda p: p.stem if p else "absent")
+def test_vargdown_reproduces_the_verifier_on_every_shared_map(path):
+    if path is None:
+        shared("semantics", "vargdown", "*.argdown")  # skips, saying the folder is absent
+    expected = json.loads(path.with_suffix(".vargdown.json").read_text())
+    result = credence(argmap.load(path), "vargdown")
+    for title, value in expected["implied"].items():
+        assert result.statements[title].credence == pytest.approx(value, abs=1e-9), title
+    for title, value in expected["pcs"].items():  # what a conclusion passes on is its base
+        assert result.statements[title].base == pytest.approx(value, abs=1e-9), title
+        if title not in expected["implied"]:
+            assert result.statements[title].credence == pytest.approx(value, abs=1e-9)
+    computed = {t for t, s in result.statements.items() if s.origin is Origin.COMPUTED}
+    assert computed == set(expected["implied"]) | set(expected["pcs"])
+
+
+def test_the_thesis_under_vargdown_is_0_9225(thesis):
+    # By hand: the 15 conclusions' PCS products (0.88*0.74*0.80*0.85 = 0.4428, ..., each
+    # rounded to 4 places); logit summed over the 11 entailing minus the 4 contrary ones is
+    # 2.4768; sigmoid(2.4768) = 0.92250 (a separate 10-line script gave 0.9225017).
+    result = credence(thesis, "vargdown")
+    assert result.theses == ["Natural Manifold"]
+    assert round(result.statements["Natural Manifold"].credence, 4) == 0.9225
+
+
+def test_the_thesis_under_df_quad_follows_the_formula(thesis):
+    # Independent of the engine: the strengths of the conclusions from the stated numbers,
+    # then DF-QuAD's rule with base 0.5 (the thesis states no credence).
+    supporters = [.88 * .74 * .80 * .85, .72 * .72, .82 * .75, .55 * .65, .80 * .70, .82 * .80 * .78,
+                  .70 * .72 * .65, .85 * .82 * .80, .72 * .50 * .60, .70 * .72 * .62 * .60, .65 * .55]
+    attackers = [.72 * .75 * .45, .72 * .68 * .40, .62 * .55 * .50 * .50, .75 * .60 * .45]
+    support = 1 - math.prod(1 - s for s in supporters)  # 0.99826
+    attack = 1 - math.prod(1 - a for a in attackers)  # 0.55591
+    result = credence(thesis)
+    assert result.semantics == "df-quad"
+    assert result.statements["Natural Manifold"].credence == pytest.approx(0.5 + 0.5 * (support - attack), abs=1e-12)
+    assert round(result.statements["Natural Manifold"].credence, 4) == 0.7212
+    assert result.statements["Natural Manifold"].origin is Origin.COMPUTED
+
+
+def test_each_semantics_by_hand_on_the_undercut_pattern():
+    # [Synthetic Data Works] states nothing (base 0.5). Its supporter [Filtered Scaling] is
+    # 0.60 * 0.50 = 0.30; its attacker [Naive Degrades] is 0.85 * 0.80 = 0.68.
+    model = small("pattern_3_undercut")
+    # DF-QuAD: attack 0.68 >= support 0.30, so 0.5 - 0.5 * (0.68 - 0.30) = 0.31.
+    assert credence(model).statements["Synthetic Data Works"].credence == pytest.approx(0.31, abs=1e-12)
+    # Quadratic energy: E = 0.30 - 0.68 = -0.38; h(0.38) = 0.1444 / 1.1444 = 0.126180;
+    # 0.5 - 0.5 * 0.126180 = 0.436910.
+    value = credence(model, "quadratic-energy").statements["Synthetic Data Works"].credence
+    assert value == pytest.approx(0.5 - 0.5 * 0.1444 / 1.1444, abs=1e-12) and round(value, 6) == 0.43691
+    # vargdown: sigmoid(logit(0.30) - logit(0.68)) = (3/7) / (3/7 + 0.68/0.32) = 0.167832.
+    assert credence(model, "vargdown").statements["Synthetic Data Works"].credence == pytest.approx(
+        (3 / 7) / (3 / 7 + 0.68 / 0.32), abs=1e-12)
+
+
+def test_multi_step_and_reference_premises():
+    # <Recursive Takeoff>: step 1 is 0.85 * 0.50 * 0.40 = 0.17 -> [Rapid Gain]; step 2 is
+    # 0.17 * 0.35 * 0.30 = 0.01785; the thesis moves from 0.5 by half of that: 0.508925.
+    result = credence(small("pattern_5_multistep"))
+    assert result.statements["Rapid Gain"].credence == pytest.approx(0.17, abs=1e-12)
+    assert result.arguments["Recursive Takeoff"].strength == pytest.approx(0.01785, abs=1e-12)
+    assert [s.conclusion for s in result.arguments["Recursive Takeoff"].steps] == ["Rapid Gain", "Pause Buys Time"]
+    assert result.statements["Fast Takeoff"].credence == pytest.approx(0.508925, abs=1e-12)
+    # `(1) [Base Rate]` is only a reference: it takes the 0.80 stated elsewhere, so
+    # [Default Slow] = 0.80 * 0.85 = 0.68 (vargdown leaves it out and computes nothing); then
+    # [Slow Transition] = 0.5 + 0.5 * (1 - 0.2 * 0.32) = 0.968.
+    model = small("pattern_10_baserate")
+    result = credence(model)
+    assert result.statements["Default Slow"].credence == pytest.approx(0.68, abs=1e-12)
+    assert result.statements["Slow Transition"].credence == pytest.approx(0.968, abs=1e-12)
+    assert result.arguments["Historical Evidence"].strength == pytest.approx(0.68, abs=1e-12)
+    assert credence(model, "vargdown").arguments["Historical Evidence"].strength == 0.0
+    assert any(d.code == "vargdown-skip" and "[Base Rate]" in d.message
+               for d in credence(model, "vargdown").diagnostics)
+
+
+def test_propagation_reaches_full_depth():
+    # [Deep] is stated 0.9 and supports [Middle] (base 0.5): 0.5 + 0.5 * 0.9 = 0.95; [Middle]
+    # is the premise of <Arg>: 0.95 * 0.8 = 0.76; its conclusion supports [Top]: 0.88.
+    model = argmap.loads("===\nmodel:\n    mode: strict\n===\n\n[Top]: top\n\n[Deep]: deep {reason: r, credence: 0.9}\n"
+                         "  +> [Middle]\n\n<Arg>\n\n(1) [Middle]: middle\n----\n(2) [Mid Conclusion]: c\n"
+                         "    {reason: r, inference: 0.8}\n  +> [Top]\n")
+    result = credence(model)
+    assert result.statements["Middle"].credence == pytest.approx(0.95, abs=1e-12)
+    assert result.statements["Top"].credence == pytest.approx(0.88, abs=1e-12)
+    assert credence(model, "vargdown").statements["Top"].credence == pytest.approx(0.5, abs=1e-12)  # one level
+
+
+def test_an_argument_written_twice_counts_once():
+    # With transformArgumentRelations off the model keeps both `+ <A>` and `+> [T]` from A's
+    # conclusion; the thesis must still count A once: 0.5 + 0.5 * 0.4 = 0.7.
+    body = ("[T]: thesis\n  + <A>\n\n<A>\n\n(1) [P]: p {reason: r, credence: 0.8}\n----\n(2) [C]: c\n"
+            "    {reason: r, inference: 0.5}\n  +> [T]\n")
+    twice = argmap.loads("===\nmodel:\n    transformArgumentRelations: false\n===\n\n" + body)
+    assert len(twice.relations) == 2
+    result = credence(twice)
+    assert result.statements["T"].credence == pytest.approx(0.7, abs=1e-12)
+    values = {(c.source, c.kind): c.value for c in result.into(("statement", "T"))}
+    assert values[(("argument", "A"), "support")] == values[(("statement", "C"), "support")] == pytest.approx(0.2)
+
+
+def test_an_undercut_weakens_the_argument_it_targets():
+    # <A> has base strength 0.8 * 0.5 = 0.4; [U] (0.5) undercuts it: 0.4 - 0.4 * 0.5 = 0.2;
+    # the thesis: 0.5 + 0.5 * 0.2 = 0.6.
+    model = argmap.loads("[T]: thesis\n\n<A>\n\n(1) [P]: p {reason: r, credence: 0.8}\n----\n(2) [C]: c\n"
+                         "    {reason: r, inference: 0.5}\n  +> [T]\n\n[U]: u {reason: r, credence: 0.5}\n  _> <A>\n")
+    assert [r.type.value for r in model.relations] == ["support", "undercut"]
+    result = credence(model)
+    assert result.arguments["A"].strength == pytest.approx(0.2, abs=1e-12)
+    assert result.statements["T"].credence == pytest.approx(0.6, abs=1e-12)
+
+
+MUTUAL = "[A]: a {reason: r, credence: 0.7}\n  - [B]\n\n[B]: b {reason: r, credence: 0.3}\n  - [A]\n"
+ODD = "".join(f"[{x}]: {x} {{reason: r, credence: 1}}\n  - [{y}]\n\n" for x, y in (("A", "C"), ("B", "A"), ("C", "B")))
+
+
+def test_cycles_settle_at_the_fixed_point():
+    # Mutual attack (loose mode keeps both): A = 0.7 - 0.7 B, B = 0.3 - 0.3 A, so
+    # A = 0.49 / 0.79 = 0.620253 and B = 0.3 - 0.3 A = 0.113924.
+    result = credence(argmap.loads(MUTUAL))
+    assert result.converged and result.iterations > 1
+    assert result.statements["A"].credence == pytest.approx(0.49 / 0.79, abs=1e-9)
+    assert result.statements["B"].credence == pytest.approx(0.3 - 0.3 * 0.49 / 0.79, abs=1e-9)
+    # Three statements at 1, each attacking the next: quadratic energy settles where
+    # x = 1 - x²/(1 + x²), the root of x³ + x - 1 = 0, 0.6823278.
+    result = credence(argmap.loads(ODD), "quadratic-energy")
+    assert result.converged
+    assert all(s.credence == pytest.approx(0.6823278, abs=1e-6) for s in result.statements.values())
+
+
+def test_a_cycle_that_does_not_settle_says_so():
+    # Discrete DF-QuAD on the odd cycle flips 1, 0, 1, ... forever.
+    result = credence(argmap.loads(ODD))
+    assert not result.converged and result.iterations == 1000
+    (diagnostic,) = [d for d in result.diagnostics if d.code == "not-converged"]
+    assert (diagnostic.line, diagnostic.column) == (1, 1) and "did not settle" in diagnostic.message
+    assert all(0 <= s.credence <= 1 for s in result.statements.values())
+
+
+def test_what_if_overrides(thesis):
+    base = credence(thesis)
+    # A premise's credence: [SVD Is Natural Basis] = 0.5 * 0.74 * 0.80 * 0.85 = 0.2516.
+    result = credence(thesis, overrides={"SVD Init Wins": 0.5})
+    assert result.statements["SVD Is Natural Basis"].credence == pytest.approx(0.2516, abs=1e-12)
+    # An inference, named by its conclusion or its argument: 0.4428 / 0.85 * 0.5 = 0.26048.
+    for name in ("SVD Is Natural Basis", "<SVD Basis Cluster>", "SVD Basis Cluster"):
+        result = credence(thesis, overrides={name: 0.5})
+        assert result.arguments["SVD Basis Cluster"].strength == pytest.approx(0.88 * 0.74 * 0.8 * 0.5, abs=1e-12)
+    assert result.statements["Natural Manifold"].credence < base.statements["Natural Manifold"].credence
+    # A statement with no number of its own gets one: [Orthogonal Preservation] (textless).
+    pinned = credence(thesis, overrides={"[Orthogonal Preservation]": 0.1}).statements["Orthogonal Preservation"]
+    assert pinned.base == 0.1 and "set to 0.1" in pinned.formula
+    assert credence(thesis).statements["SVD Init Wins"].credence == 0.88  # the model is untouched
+    with pytest.raises(ValueError, match="did you mean 'SVD Init Wins'"):
+        credence(thesis, overrides={"SVD Init Win": 0.5})
+    with pytest.raises(ValueError, match="from 0 to 1"):
+        credence(thesis, overrides={"SVD Init Wins": 1.5})
+    with pytest.raises(ValueError, match="unknown semantics 'bayes'"):
+        credence(thesis, "bayes")
+    vargdown = credence(thesis, "vargdown", {"SVD Init Wins": 0.5})
+    assert vargdown.statements["SVD Is Natural Basis"].base == pytest.approx(0.2516, abs=1e-12)
+
+
+def test_missing_numbers_are_diagnostics_not_silent_skips():
+    model = argmap.loads("[T]: thesis\n\n<A>\n\n(1) [P]: no number\n(2) [Q]: q {reason: r, credence: 0.5}\n----\n"
+                         "(3) [C]: c\n  +> [T]\n")
+    result = credence(model)
+    found = {d.code: d for d in result.diagnostics}
+    assert (found["missing-credence"].line, found["missing-credence"].column) == (5, 5)
+    assert "[P]" in found["missing-credence"].message and "assumes 0.5" in found["missing-credence"].message
+    assert found["missing-inference"].line == 8 and "assumes 0.5" in found["missing-inference"].message
+    # 0.5 (assumed) * 0.5 * 0.5 (assumed) = 0.125
+    assert result.arguments["A"].strength == pytest.approx(0.125, abs=1e-12)
+    assert "(assumed)" in result.arguments["A"].formula
+    bare = credence(argmap.loads("[T]: t\n  + [S]: s\n"))
+    assert [d.code for d in bare.diagnostics] == ["no-numbers"]
+
+
+def test_theses_come_from_the_structure_or_the_front_matter(thesis):
+    assert credence(thesis).theses == ["Natural Manifold"]
+    named = argmap.loads("===\nthesis: B\n===\n\n[A]: a\n  + [B]: b\n")
+    assert credence(named).theses == ["B"]
+    wrong = credence(argmap.loads("===\nthesis: Betta\n===\n\n[Alpha]: a\n  + [Beta]: b\n"))
+    assert wrong.theses == [] and "did you mean 'Beta'" in wrong.diagnostics[0].message
+
+
+def test_the_record_covers_every_edge_of_the_claim_graph(thesis):
+    """The renderer sets each edge's pen width from its contribution: every edge has one."""
+    for semantics in ("df-quad", "quadratic-energy", "vargdown"):
+        result = credence(thesis, semantics)
+        recorded = {(c.source, c.target, c.kind) for c in result.contributions}
+        drawn = {(u, v, data["kind"]) for u, v, data in thesis.graph().edges(data=True)}
+        assert drawn <= recorded, semantics
+    result = credence(thesis)
+    # A node's contributions add up to how far it moved from its base score.
+    for title, statement in result.statements.items():
+        moved = sum(c.value for c in result.into(("statement", title)) if c.kind != "conclusion")
+        assert moved == pytest.approx(statement.credence - statement.base, abs=1e-12), title
+        concluded = [c.value for c in result.into(("statement", title)) if c.kind == "conclusion"]
+        if concluded:
+            assert sum(concluded) == pytest.approx(statement.base, abs=1e-12)
+    for title, argument in result.arguments.items():
+        premises = sum(c.value for c in result.into(("argument", title)) if c.kind == "premise")
+        assert -1 <= premises <= 0
+
+
+def test_json_shape_of_the_result(thesis):
+    data = credence(thesis).to_json()
+    assert set(data) == {"semantics", "theses", "statements", "arguments"}
+    assert data["statements"]["SVD Init Wins"] == {"credence": 0.88, "origin": "stated"}
+    assert data["statements"]["Natural Manifold"]["origin"] == "computed"
+    assert data["statements"]["Orthogonal Preservation"]["origin"] == "computed"
+    assert data["arguments"]["SVD Basis Cluster"]["conclusion"] == "SVD Is Natural Basis"
+    assert re.fullmatch(r"0\.4428\d*", str(data["arguments"]["SVD Basis Cluster"]["strength"]))
+
+
+def test_the_package_exports_credence_lazily():
+    import subprocess
+    import sys
+
+    code = ("import sys, argmap; assert 'argmap.propagate' not in sys.modules and 'networkx' not in sys.modules; "
+            f"print(round(argmap.credence(argmap.load({str(THESIS)!r})).statements['Natural Manifold'].credence, 4))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "0.7212", out.stderr
