@@ -275,6 +275,10 @@ def watch(file: Path = FileArg,
     if not file.is_file():
         typer.echo(f"{file}: cannot read: no such file", err=True)
         raise typer.Exit(2)
+    if output is not None:
+        from argmap.render import format_of
+
+        _usage(format_of, output)
     session = Session(file, output)
     typer.echo(f"watching {file} (Ctrl-C stops)")
     try:
@@ -282,6 +286,7 @@ def watch(file: Path = FileArg,
             typer.echo(session.update(data))
     except KeyboardInterrupt:
         pass
+
 
 @app.command("credence")
 def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
@@ -334,6 +339,42 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
                                for r in reports], ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
+    raise typer.Exit(1 if model.errors else 0)
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+@app.command()
+def render(file: Path = FileArg,
+           output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                 help="OUT.svg, .png, .pdf or .dot (default: DOT on stdout)"),
+           semantics: str = SemanticsOption,
+           premises: bool = typer.Option(False, "--premises", help="also draw every premise and its link"),
+           depth: Optional[int] = typer.Option(None, "--depth", min=0,
+                                               help="only what lies within N edges of the thesis (or of --focus)"),
+           focus: Optional[str] = typer.Option(None, "--focus", help="draw one claim's neighbourhood: "
+                                               "[Statement], <Argument> or a bare title (--depth, default 1)"),
+           direction: str = typer.Option("LR", "--direction", help="LR (the thesis on the right), BT (on top) or TB")) -> None:
+    """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
+    from argmap.propagate import credence
+    from argmap.render import RenderError, diagram, format_of, render as draw
+
+    if output is not None:
+        _usage(format_of, output)
+    model = _load(file)
+    result = _usage(credence, model, semantics)
+    _report(file, model.diagnostics)
+    options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
+    try:
+        if output is None:
+            sys.stdout.write(_usage(lambda: diagram(model, result, **options).source))
+        else:
+            _usage(lambda: draw(model, result, output, **options))
+    except RenderError as error:
+        typer.echo(f"argmap render: {error}", err=True)
+        raise typer.Exit(1) from None
+    if output is not None:
+        typer.echo(f"{output}: drawn", err=True)
     raise typer.Exit(1 if model.errors else 0)
 
 
