@@ -378,6 +378,36 @@ def render(file: Path = FileArg,
     raise typer.Exit(1 if model.errors else 0)
 
 
+@app.command()
+def report(file: Path = FileArg,
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="report.html (default: stdout)"),
+           semantics: str = SemanticsOption) -> None:
+    """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
+    with its premises, sources, inferences, arithmetic and diagnostics."""
+    import shutil
+
+    from argmap.check import check_map
+    from argmap.propagate import credence
+    from argmap.render import INSTALL_GRAPHVIZ
+    from argmap.report import report as page
+
+    model = _load(file)
+    result = _usage(credence, model, semantics)
+    _report(file, model.diagnostics)
+    text = page(model, result, check_map(model, semantics))
+    if shutil.which("dot") is None:
+        typer.echo(f"argmap report: the page has no diagram: Graphviz's `dot` is not installed; {INSTALL_GRAPHVIZ}",
+                   err=True)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from argmap.files import write_atomically
+
+        write_atomically(output, text.encode("utf-8"))
+        typer.echo(f"{output}: written", err=True)
+    raise typer.Exit(1 if model.errors else 0)
+
+
 def main() -> None:
     """Run the command; a bug in argmap is reported in one line, not as a traceback
     (set ARGMAP_DEBUG=1 to see it)."""
