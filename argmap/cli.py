@@ -354,7 +354,8 @@ def render(file: Path = FileArg,
                                                help="only what lies within N edges of the thesis (or of --focus)"),
            focus: Optional[str] = typer.Option(None, "--focus", help="draw one claim's neighbourhood: "
                                                "[Statement], <Argument> or a bare title (--depth, default 1)"),
-           direction: str = typer.Option("LR", "--direction", help="LR (the thesis on the right), BT (on top) or TB")) -> None:
+           direction: str = typer.Option("LR", "--direction",
+                                         help="LR (the thesis on the right), BT (on top) or TB")) -> None:
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
     from argmap.propagate import credence
     from argmap.render import RenderError, diagram, format_of, render as draw

@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
     from argmap.propagate import CredenceResult
 
-__all__ = ["DIRECTIONS", "FORMATS", "RenderError", "claim_and_quote", "clean", "credence_colour", "diagram", "format_of",
-           "layout", "render", "short_text"]
+__all__ = ["DIRECTIONS", "FORMATS", "RenderError", "claim_and_quote", "clean", "credence_colour", "diagram",
+           "format_of", "layout", "render", "short_text"]
 
 FORMATS = ("dot", "svg", "png", "pdf")
 DIRECTIONS = ("LR", "BT", "TB")
@@ -251,7 +251,8 @@ def _label(title: str, value: float, text: str | None, size: int, width: int) ->
             '</FONT></TD></TR>']
     body = '<I>no text of its own</I>' if text is None else "<BR/>".join(_escape(line) for line in _wrap(text, width))
     if body:
-        rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{body}</FONT></TD></TR>')
+        rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{body}</FONT>'
+                    '</TD></TR>')
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
 
 
@@ -277,9 +278,9 @@ def _legend() -> str:
                    + (f'<FONT POINT-SIZE="9">{v / 10:g}</FONT>' if v % 5 == 0 else "") + "</TD>"
                    for v in range(11))
     edges = "   ".join(f'<FONT COLOR="{EDGE_STYLES[kind]["color"]}">{sign}</FONT> {words}' for kind, sign, words in (
-        ("support", "──▶", "supports, entails"), ("attack", "──┤", "attacks"), ("contrary", "──●", "contrary (both ends: contradictory)"),
-        ("undercut", "╌╌┤", "undercuts an inference"), ("conclusion", "──▶", "concludes"),
-        ("premise", "──▶", "is a premise of")))
+        ("support", "──▶", "supports, entails"), ("attack", "──┤", "attacks"),
+        ("contrary", "──●", "contrary (both ends: contradictory)"), ("undercut", "╌╌┤", "undercuts an inference"),
+        ("conclusion", "──▶", "concludes"), ("premise", "──▶", "is a premise of")))
     return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>'
             '<TD ALIGN="LEFT"><FONT POINT-SIZE="10">credence, strength</FONT></TD>'
             f'<TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR>{ramp}</TR></TABLE></TD>'

@@ -66,7 +66,7 @@ class _Page:
             if argument.pcs:
                 self.concluded_by.setdefault(argument.pcs[-1].title, []).append(title)
         self.homes = self._homes()
-        self.placed, self.unplaced = self._place()
+        self.placed, self.listed = self._place()
 
     # -- where things go
 
@@ -83,10 +83,11 @@ class _Page:
             homes.setdefault(title, ("other",))
         return homes
 
-    def _place(self) -> tuple[dict[tuple, list[Diagnostic]], list[Diagnostic]]:
+    def _place(self) -> tuple[dict[tuple, list[Diagnostic]], list[tuple[Diagnostic, tuple | None]]]:
         """Each diagnostic beside the claim written where it points: the PCS member whose lines
         hold it, else the argument or top-level statement whose block (up to the next one)
-        holds it; the rest (front matter, headings) in a list of their own."""
+        holds it. Also every diagnostic in file order with where it went (None: front matter,
+        headings), for the list at the end."""
         starts: list[tuple[int, tuple | None]] = []
         for title, statement in self.model.statements.items():
             for member in statement.members:
@@ -102,12 +103,12 @@ class _Page:
         starts.sort(key=lambda item: item[0])
         lines = [line for line, _ in starts]
         placed: dict[tuple, list[Diagnostic]] = {}
-        unplaced = []
+        listed = []
         for diagnostic in sorted(self.diagnostics, key=lambda d: (d.line, d.column)):
             at = bisect.bisect_right(lines, diagnostic.line) - 1
             owner = starts[at][1] if at >= 0 else None
             if owner is None:
-                unplaced.append(diagnostic)
+                listed.append((diagnostic, None))
                 continue
             key = ("card", owner)
             if owner[0] == "argument":
@@ -119,7 +120,8 @@ class _Page:
             elif self.homes[owner[1]] != ("thesis",) and self.homes[owner[1]] != ("other",):
                 key = ("member", *self.homes[owner[1]][1:])
             placed.setdefault(key, []).append(diagnostic)
-        return placed, unplaced
+            listed.append((diagnostic, owner))
+        return placed, listed
 
     # -- the page
 
@@ -142,9 +144,9 @@ class _Page:
             '<nav><a href="#bottom-line">Bottom line</a> · <a href="#diagram">Diagram</a> · '
             '<a href="#arguments">Arguments</a> · <a href="#statements">Other statements</a> · '
             '<a href="#diagnostics">Diagnostics</a></nav></header>',
-            '<main>', self._bottom_line(), self._diagram(), self._arguments(), self._others(), self._unplaced(),
-            '</main><footer>Written by argmap from the map above; every number links to where it comes from.'
-            '</footer></body></html>']
+            '<main>', self._bottom_line(), self._diagram(), self._arguments(), self._others(), self._diagnostics_list(),
+            '</main><footer>Written by argmap. Each number shows the arithmetic that gives it; '
+            '<code>argmap explain</code> follows it down to the stated numbers.</footer></body></html>']
         return "\n".join(parts) + "\n"
 
     def _bottom_line(self) -> str:
@@ -250,7 +252,8 @@ class _Page:
         parts = [_text(claim)]
         parts += [f'<span class="tag">#{_text(tag)}</span>' for tag in occurrence.tags]
         text = occurrence.text or ""
-        links = [_link_to(text[r.start:r.stop + 1], r.url) for r in occurrence.ranges if r.type is RangeType.LINK and r.url]
+        links = [_link_to(text[r.start:r.stop + 1], r.url) for r in occurrence.ranges
+                 if r.type is RangeType.LINK and r.url]
         if links:
             parts.append(f'<span class="sources">sources: {" · ".join(links)}</span>')
         if quote:
@@ -265,6 +268,14 @@ class _Page:
                        f'{_KIND_WORDS.get(c.kind, c.kind)} {self._link(tuple(c.target))}</li>' for c in items)
         return f'<ul class="bears-on">{rows}</ul>'
 
+    def _borne_by(self, node: Node) -> str:
+        items = [c for c in self.into.get(node, []) if c.kind not in ("conclusion", "premise")]
+        if not items:
+            return ""
+        rows = "".join(f'<li><span class="number {_sign(c.value)}">{_signed(c.value)}</span> from '
+                       f'{self._link(tuple(c.source))} ({_KIND_WORDS.get(c.kind, c.kind)})</li>' for c in items)
+        return f'<ul class="bears-on">{rows}</ul>'
+
     def _others(self) -> str:
         others = [t for t, home in self.homes.items() if home == ("other",)]
         parts = ['<section id="statements"><h2>Other statements</h2>']
@@ -277,21 +288,29 @@ class _Page:
             parts.append(f'<article class="card small" id="{self.statement_ids[title]}"><h3>{_badge(record.credence)} '
                          f'[{_text(title)}]</h3>{self._where(statement.section)}<p>{text}</p>'
                          f'<p class="arithmetic">credence: {_text(record.formula)}</p>'
-                         f'{self._bears_on(("statement", title))}'
+                         f'{self._borne_by(("statement", title))}{self._bears_on(("statement", title))}'
                          f'{self._diagnostics(self.placed.get(("card", ("statement", title)), []))}</article>')
         parts.append("</section>")
         return "\n".join(parts)
 
-    def _unplaced(self) -> str:
-        placed = sum(len(items) for items in self.placed.values())
-        body = self._diagnostics(self.unplaced) if self.unplaced else ""
-        return (f'<section id="diagnostics"><h2>Diagnostics</h2><p>{len(self.diagnostics)} in all; {placed} are shown '
-                f'beside the claims they concern{", the rest here" if self.unplaced else ""}.</p>{body}</section>')
+    def _diagnostics_list(self) -> str:
+        """Every diagnostic in file order, each linking to the claim it is shown beside."""
+        rows = []
+        for diagnostic, owner in self.listed:
+            beside = f" (beside {self._link(owner)})" if owner is not None else ""
+            rows.append(f'{self._diagnostic(diagnostic)}{beside}</li>')
+        intro = f"{len(rows)} in all, in file order." if rows else "argmap check finds nothing to say."
+        body = f'<ul class="diagnostics">{"".join(rows)}</ul>' if rows else ""
+        return f'<section id="diagnostics"><h2>Diagnostics</h2><p>{intro}</p>{body}</section>'
 
     def _diagnostics(self, items: Iterable[Diagnostic]) -> str:
-        rows = "".join(f'<li class="{d.severity.value}"><code>{_text(self.model.path or "")}:{d.line}:{d.column}</code> '
-                       f'{d.severity.value}: {_text(d.message)}</li>' for d in items)
+        rows = "".join(f"{self._diagnostic(d)}</li>" for d in items)
         return f'<ul class="diagnostics">{rows}</ul>' if rows else ""
+
+    def _diagnostic(self, diagnostic: Diagnostic) -> str:
+        """An open ``<li>`` with ``file:line:col: severity: message``."""
+        return (f'<li class="{diagnostic.severity.value}"><code>{_text(self.model.path or "")}:{diagnostic.line}:'
+                f'{diagnostic.column}</code> {diagnostic.severity.value}: {_text(diagnostic.message)}')
 
     # -- small pieces
 

@@ -122,7 +122,9 @@ def test_diagnostics_sit_beside_the_claims_they_concern(thesis_page):
     from argmap.check import check_map
 
     found = check_map(model)
-    assert text.count('<li class="warning">') + text.count('<li class="error">') == len(found) == 3
+    cards, listed = text[:text.index('id="diagnostics"')], text[text.index('id="diagnostics"'):]
+    assert cards.count('<li class="warning">') == listed.count('<li class="warning">') == len(found) == 3
+    assert listed.count("(beside <a href=") == 3  # the list at the end links to each
     antipasto = next(i for i, t in enumerate(model.arguments) if t == "AntiPaSTO OOD Transfer")
     card = text[text.index(f'id="a-{antipasto}"'):text.index(f'id="a-{antipasto + 1}"')]
     conclusion = card[card.index('class="conclusion"'):]
