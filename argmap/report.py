@@ -197,7 +197,7 @@ class _Page:
                 parts.append(self._pcs(title))
             else:
                 parts.append(f'<p class="arithmetic">strength: {_text(record.formula)}</p>')
-            parts.append(self._bears_on(("argument", title)))
+            parts.append(self._relations(("argument", title)))
             parts += [self._diagnostics(self.placed.get(("card", ("argument", title)), [])), "</article>"]
         if not self.model.arguments:
             parts.append("<p>The map has no arguments.</p>")
@@ -225,7 +225,7 @@ class _Page:
             if reason:
                 parts.append(f'<p class="reason">reason: {_text(str(reason))}</p>')
             if member.role is Role.MAIN_CONCLUSION:
-                parts.append(self._bears_on(("statement", member.title)))
+                parts.append(self._relations(("statement", member.title)))
             parts += [self._diagnostics(self.placed.get(("member", title, index), [])), "</li>"]
         parts.append("</ol>")
         return "\n".join(parts)
@@ -260,21 +260,16 @@ class _Page:
             parts.append(f"<blockquote>{_text(quote)}</blockquote>")
         return " ".join(parts)
 
-    def _bears_on(self, node: Node) -> str:
-        items = [c for c in self.out_of.get(node, []) if c.kind not in ("conclusion", "premise")]
-        if not items:
-            return ""
+    def _relations(self, node: Node, incoming: bool = False) -> str:
+        """The relations from a statement or argument (with ``incoming``, to it), each with the
+        change it makes in its target."""
+        items = [c for c in (self.into if incoming else self.out_of).get(node, [])
+                 if c.kind not in ("conclusion", "premise")]
         rows = "".join(f'<li><span class="number {_sign(c.value)}">{_signed(c.value)}</span> '
-                       f'{_KIND_WORDS.get(c.kind, c.kind)} {self._link(tuple(c.target))}</li>' for c in items)
-        return f'<ul class="bears-on">{rows}</ul>'
-
-    def _borne_by(self, node: Node) -> str:
-        items = [c for c in self.into.get(node, []) if c.kind not in ("conclusion", "premise")]
-        if not items:
-            return ""
-        rows = "".join(f'<li><span class="number {_sign(c.value)}">{_signed(c.value)}</span> from '
-                       f'{self._link(tuple(c.source))} ({_KIND_WORDS.get(c.kind, c.kind)})</li>' for c in items)
-        return f'<ul class="bears-on">{rows}</ul>'
+                       + (f'from {self._link(tuple(c.source))} ({_KIND_WORDS.get(c.kind, c.kind)})' if incoming
+                          else f'{_KIND_WORDS.get(c.kind, c.kind)} {self._link(tuple(c.target))}') + "</li>"
+                       for c in items)
+        return f'<ul class="bears-on">{rows}</ul>' if rows else ""
 
     def _others(self) -> str:
         others = [t for t, home in self.homes.items() if home == ("other",)]
@@ -284,12 +279,12 @@ class _Page:
         for title in others:
             record = self.result.statements[title]
             statement = self.model.statements[title]
-            text = self._claim(statement.canonical)
+            node = ("statement", title)
             parts.append(f'<article class="card small" id="{self.statement_ids[title]}"><h3>{_badge(record.credence)} '
-                         f'[{_text(title)}]</h3>{self._where(statement.section)}<p>{text}</p>'
+                         f'[{_text(title)}]</h3>{self._where(statement.section)}<p>{self._claim(statement.canonical)}</p>'
                          f'<p class="arithmetic">credence: {_text(record.formula)}</p>'
-                         f'{self._borne_by(("statement", title))}{self._bears_on(("statement", title))}'
-                         f'{self._diagnostics(self.placed.get(("card", ("statement", title)), []))}</article>')
+                         f'{self._relations(node, incoming=True)}{self._relations(node)}'
+                         f'{self._diagnostics(self.placed.get(("card", node), []))}</article>')
         parts.append("</section>")
         return "\n".join(parts)
 
