@@ -281,7 +281,8 @@ class _Page:
             statement = self.model.statements[title]
             node = ("statement", title)
             parts.append(f'<article class="card small" id="{self.statement_ids[title]}"><h3>{_badge(record.credence)} '
-                         f'[{_text(title)}]</h3>{self._where(statement.section)}<p>{self._claim(statement.canonical)}</p>'
+                         f'[{_text(title)}]</h3>{self._where(statement.section)}'
+                         f'<p>{self._claim(statement.canonical)}</p>'
                          f'<p class="arithmetic">credence: {_text(record.formula)}</p>'
                          f'{self._relations(node, incoming=True)}{self._relations(node)}'
                          f'{self._diagnostics(self.placed.get(("card", node), []))}</article>')
