@@ -12,100 +12,17 @@ Where the reference rejects a file, argmap says what it assumed and goes on.
 """
 from __future__ import annotations
 
-import datetime
 import re
 from typing import Any, Generator
 
-import yaml
 from lark.lexer import Token
 
+from argmap.data import DataError, merge, read_block, read_front_matter
 from argmap.model import ArgumentMap, Diagnostic, RangeType, RelationType, Role, Severity, Span
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
 __all__ = ["build"]
-
-
-# --- YAML as the reference reads it (YAML 1.2 core schema, dates as ISO strings) -------------
-
-class _Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """PyYAML's safe loader (libyaml's, where PyYAML has it) with YAML 1.2 scalars: `yes`, `no`,
-    `on`, `off` and `1:30` stay text, as the reference implementation reads them."""
-
-
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-for _tag, _pattern, _first in (
-        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-        ("int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
-                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789.")):
-    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern), list(_first))
-
-
-def _construct_int(loader, node):
-    value = loader.construct_scalar(node)
-    if value.startswith(("0o", "0x")):
-        return int(value, 8 if value[1] == "o" else 16)
-    return int(value)
-
-
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-
-def _plain(value: Any) -> Any:
-    """YAML values as JSON sees them: dates become ISO strings, keys become strings."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + \
-            f"{value.microsecond // 1000:03d}Z" if value.tzinfo else value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    if isinstance(value, datetime.date):
-        return value.strftime("%Y-%m-%dT00:00:00.000Z")
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
-    return value
-
-
-def load_yaml(source: str) -> Any:
-    """Parse YAML safely (never constructs arbitrary objects); raises yaml.YAMLError."""
-    return _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506 - a SafeLoader subclass
-
-
-_BLOCK_DATA_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")
-_BLOCK_DATA_END = re.compile(r"}\s*$")
-
-
-def _merge(target: dict, source: dict) -> dict:
-    """Deep merge as lodash's merge does it: nested dicts and lists merge by key and index."""
-    for key, value in source.items():
-        current = target.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            _merge(current, value)
-        elif isinstance(value, list) and isinstance(current, list):
-            for index, item in enumerate(value):
-                if index < len(current) and isinstance(item, dict) and isinstance(current[index], dict):
-                    _merge(current[index], item)
-                elif index < len(current):
-                    current[index] = item
-                else:
-                    current.append(item)
-        elif value is not None or key not in target:
-            target[key] = _copy(value)
-    return target
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
 
 
 # --- inline content ------------------------------------------------------------------------------
@@ -392,20 +309,13 @@ class _Walk:
     def data(self, token: Token | None) -> tuple[dict, Span | None]:
         if token is None:
             return {}, None
-        source = token.value
-        match = _BLOCK_DATA_START.match(source)
-        if match:
-            source = _BLOCK_DATA_END.sub("", source[match.end():])
         try:
-            value = load_yaml(source)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            line = token.line + (mark.line if mark else 0)
-            column = (token.column if not mark or not mark.line else 1) + (mark.column if mark else 0)
-            problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+            value = read_block(token.value)
+        except DataError as error:
+            column = (token.column if error.line == 0 else 1) + error.column
             self.diagnostics.append(Diagnostic(
-                severity=Severity.ERROR, code="data", line=line, column=column,
-                message=f"data block is not valid YAML ({problem}); the block was ignored"))
+                severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
+                message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
             return {}, _span(token, token)
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
@@ -429,16 +339,12 @@ class _Walk:
     def front(self, token: Token | None) -> None:
         if token is None:
             return
-        source = re.sub(r"^\s*={3,}", "", token.value)
-        source = re.sub(r"={3,}\s*$", "", source)
         try:
-            value = load_yaml(source)
-        except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
+            value = read_front_matter(token.value)
+        except DataError as error:
             self.diagnostics.append(Diagnostic(
-                severity=Severity.ERROR, code="front-matter", line=token.line + (mark.line if mark else 0),
-                column=1 + (mark.column if mark else 0),
-                message=f"front matter is not valid YAML ({getattr(error, 'problem', None) or error}); ignored"))
+                severity=Severity.ERROR, code="front-matter", line=token.line + error.line, column=1 + error.column,
+                message=f"front matter is not valid YAML ({error.problem}); it was ignored"))
             return
         if isinstance(value, dict):
             self.front_matter = value
@@ -486,7 +392,7 @@ class _Walk:
         statement = self.statement_entity(occurrence["title"]).fields
         _add_tags(statement["tags"], text.tags)
         if data:
-            _merge(statement["data"], data)
+            merge(statement["data"], data)
         statement["members"].append(occurrence)
         in_group = data.get("isInGroup")
         if in_group is True or (not is_reference and in_group is None and statement["section"] is None):
@@ -512,7 +418,7 @@ class _Walk:
         argument = entity.fields
         _add_tags(argument["tags"], text.tags)
         if data:
-            _merge(argument["data"], data)
+            merge(argument["data"], data)
         argument["members"].append(description)
         in_group = data.get("isInGroup")
         if in_group is True or (not is_reference and in_group is None and argument["section"] is None):

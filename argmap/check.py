@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from argmap.model import ArgumentMap, Diagnostic, RangeType, RelationType, Role, Severity, Span
+from argmap.semantics import fmt
 
 __all__ = ["check_map", "format_diagnostic"]
 
@@ -56,7 +57,7 @@ def _reasons(model: ArgumentMap) -> Iterator[Diagnostic]:
 
 def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
     """Premises get credences, conclusions inferences, theses neither; one credence a statement."""
-    from argmap.propagate import fmt, number
+    from argmap.propagate import number
 
     for title, argument in model.arguments.items():
         for member in argument.pcs:
@@ -121,8 +122,9 @@ def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
         if relation.type is RelationType.ENTAILS and relation.source_kind == relation.target_kind == "statement":
             entails.add_edge(relation.source, relation.target)
             spans.setdefault((relation.source, relation.target), relation.spans[0])
+    position = {title: i for i, title in enumerate(model.statements)}
     for component in nx.strongly_connected_components(entails):
-        first = min(component, key=list(model.statements).index)
+        first = min(component, key=position.__getitem__)
         if len(component) > 1 or entails.has_edge(first, first):
             cycle = nx.find_cycle(entails.subgraph(component), first)
             path = " → ".join(f"[{source}]" for source, _ in cycle) + f" → [{cycle[0][0]}]"
@@ -138,7 +140,7 @@ def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
 def _sign_flips(model: ArgumentMap) -> Iterator[Diagnostic]:
     """Under vargdown's log-odds rule a supporter below 0.5 lowers its target and an attacker
     below 0.5 raises it."""
-    from argmap.propagate import credence, fmt
+    from argmap.propagate import credence
 
     result = credence(model, "vargdown")
     relations = {((r.source_kind, r.source), (r.target_kind, r.target), r.type.value): r for r in model.relations}

@@ -6,6 +6,7 @@ the commands, so ``argmap --help`` starts fast.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -16,10 +17,12 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
                   help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
-SemanticsOption = typer.Option("df-quad", "--semantics", "-s", help="df-quad (the default), quadratic-energy or vargdown")
+SemanticsOption = typer.Option("df-quad", "--semantics", "-s",
+                               help="df-quad (the default), quadratic-energy or vargdown")
 SetOption = typer.Option(None, "--set", metavar="TITLE=X",
-                         help='what-if, leaving the file as it is: replace the credence or inference stated for '
-                              'TITLE ([Statement] or <Argument> where a statement and an argument share it); repeatable')
+                         help="what-if, leaving the file as it is: replace the credence or inference stated for "
+                              "TITLE ([Statement] or <Argument> where a statement and an argument share it); "
+                              "repeatable")
 FormatOption = typer.Option("text", "--format", "-f", help="text or json")
 
 
@@ -66,6 +69,29 @@ def _usage(call, *args):
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def _progress(label: str):
+    """A ``progress(done, total)`` callback that shows a bar on stderr once the work looks long."""
+    import time
+
+    start, bar = time.monotonic(), None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and time.monotonic() - start > 1.0 and done < total:
+            bar = typer.progressbar(length=total, label=label, file=sys.stderr)
+            bar.__enter__()
+            bar.update(done)
+        elif bar is not None:
+            bar.update(1)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
 def _format(format: str) -> str:
     if format not in ("text", "json"):
         typer.echo(f"unknown format {format!r}; choose text or json", err=True)
@@ -75,8 +101,8 @@ def _format(format: str) -> str:
 
 @app.command()
 def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
-          semantics: Optional[str] = typer.Option(None, "--semantics", "-s",
-                                                  help="vargdown: also warn where its rule turns a relation around")) -> None:
+          semantics: Optional[str] = typer.Option(
+              None, "--semantics", "-s", help="vargdown: also warn where its rule turns a relation around")) -> None:
     """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
     from argmap.check import check_map, format_diagnostic
     from argmap.semantics import get
@@ -125,6 +151,62 @@ def export(file: Path = FileArg,
         from argmap.files import write_atomically
 
         write_atomically(output, (text + "\n").encode("utf-8"))
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command("credence")
+def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+                     format: str = FormatOption) -> None:
+    """The bottom line of each thesis and, beneath it, what bears on it: strength and
+    contribution, the most influential first."""
+    import json
+
+    from argmap.explain import bottom_line
+    from argmap.propagate import credence
+
+    _format(format)
+    model = _load(file)
+    result = _usage(credence, model, semantics, _overrides(set))
+    _report(file, model.diagnostics + result.diagnostics)
+    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command()
+def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statement], <Argument> or a bare title"),
+            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
+    """How one statement's credence (or argument's strength) comes about, as a tree down to
+    the stated numbers, with the arithmetic at each step."""
+    from argmap.explain import explain
+
+    model = _load(file)
+    derivation = _usage(explain, model, title, semantics, _overrides(set))
+    _report(file, model.diagnostics)
+    typer.echo(derivation.text())
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command()
+def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="show the first N"),
+           semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+           format: str = FormatOption) -> None:
+    """Every stated credence and inference, ranked by how far it moves each thesis when it
+    moves by 0.1 either way, with the derivative: the numbers to check first."""
+    import json
+
+    from argmap.explain import cruxes, cruxes_text
+
+    _format(format)
+    model = _load(file)
+    with _progress("weighing the stated numbers") as progress:
+        reports = _usage(cruxes, model, semantics, _overrides(set), None, progress)
+    _report(file, model.diagnostics)
+    if format == "json":
+        shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
+                 for report in reports]
+        typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+    else:
+        typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(1 if model.errors else 0)
 
 
@@ -178,12 +260,8 @@ def _refused(path: Path, error: Exception) -> None:
 def _print_credence_move(before, after) -> None:
     from argmap.watch import bottom_line, moves
 
-    try:
-        _, old = bottom_line(before)
-        _, new = bottom_line(after)
-    except NotImplementedError as error:
-        typer.echo(f"thesis credence not computed: {error}")
-        return
+    _, old = bottom_line(before)
+    _, new = bottom_line(after)
     for line in moves(old, new):
         typer.echo(line)
 
@@ -286,60 +364,6 @@ def watch(file: Path = FileArg,
             typer.echo(session.update(data))
     except KeyboardInterrupt:
         pass
-
-
-@app.command("credence")
-def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
-                     format: str = FormatOption) -> None:
-    """The bottom line of each thesis and, beneath it, what bears on it: strength and
-    contribution, the most influential first."""
-    import json
-
-    from argmap.explain import bottom_line
-    from argmap.propagate import credence
-
-    _format(format)
-    model = _load(file)
-    result = _usage(credence, model, semantics, _overrides(set))
-    _report(file, model.diagnostics + result.diagnostics)
-    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
-    raise typer.Exit(1 if model.errors else 0)
-
-
-@app.command()
-def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statement], <Argument> or a bare title"),
-            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
-    """How one statement's credence (or argument's strength) comes about, as a tree down to
-    the stated numbers, with the arithmetic at each step."""
-    from argmap.explain import explain
-
-    model = _load(file)
-    derivation = _usage(explain, model, title, semantics, _overrides(set))
-    _report(file, model.diagnostics)
-    typer.echo(derivation.text())
-    raise typer.Exit(1 if model.errors else 0)
-
-
-@app.command()
-def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="show the first N"),
-           semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
-           format: str = FormatOption) -> None:
-    """Every stated credence and inference, ranked by how far it moves each thesis when it
-    moves by 0.1 either way, with the derivative: the numbers to check first."""
-    import json
-
-    from argmap.explain import cruxes, cruxes_text
-
-    _format(format)
-    model = _load(file)
-    reports = _usage(cruxes, model, semantics, _overrides(set))
-    _report(file, model.diagnostics)
-    if format == "json":
-        typer.echo(json.dumps([r.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in r.cruxes[:top]]}
-                               for r in reports], ensure_ascii=False, indent=1))
-    else:
-        typer.echo(cruxes_text(reports, str(file), top))
-    raise typer.Exit(1 if model.errors else 0)
 
 
 # --- drawing ----------------------------------------------------------------------------------

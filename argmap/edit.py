@@ -69,9 +69,7 @@ def data_entries(block: str) -> list[DataEntry]:
     value, so an edit can replace one value and keep every other byte. Raises ValueError for
     what it does not handle: block style, comments, complex keys.
     """
-    import yaml
-
-    from argmap.build import load_yaml
+    from argmap.data import DataError, read_data
 
     if not (block.startswith("{") and block.endswith("}")) or _BLOCK_STYLE.match(block):
         raise ValueError("not a one-level flow mapping {key: value, ...}")
@@ -102,9 +100,9 @@ def data_entries(block: str) -> list[DataEntry]:
                 raise ValueError(f"unexpected {block[at]!r} at offset {at}")
             at = _skip_space(block, at + 1)
     try:
-        parsed = load_yaml(block)
-    except yaml.YAMLError as error:
-        raise ValueError(f"not valid YAML ({getattr(error, 'problem', None) or error})") from None
+        parsed = read_data(block)
+    except DataError as error:
+        raise ValueError(f"not valid YAML ({error.problem})") from None
     keys = list(parsed) if isinstance(parsed, dict) else []
     if len(keys) != len(entries) or any(e.key[:1] not in "\"'" and e.key != k for e, k in zip(entries, keys)):
         raise ValueError("the block does not read as the flow mapping it seems to be")

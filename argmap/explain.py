@@ -7,11 +7,13 @@ one the propagation produced.
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 from pydantic import BaseModel, Field
 
+from argmap import no_gc
 from argmap.model import ArgumentMap
-from argmap.propagate import (CredenceResult, Input, InputKey, Network, Step, credence, did_you_mean)
+from argmap.propagate import CredenceResult, Input, InputKey, Network, credence, did_you_mean
 from argmap.semantics import DEFAULT, fmt, get
 
 __all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "cruxes", "explain"]
@@ -45,14 +47,17 @@ class Derivation(BaseModel):
     repeated: bool = False  # already derived above in the tree
     children: list["Derivation"] = Field(default_factory=list)
 
-    def text(self, indent: str = "") -> str:
+    def text(self) -> str:
         """The tree, indented two spaces a level."""
-        head = f"{indent}{self.label} = {fmt(self.value)}"
-        if self.kind is not None:
-            moved = f"{_signed(self.contribution)} " if self.contribution is not None else ""
-            head = f"{indent}{moved}{_KIND_WORDS.get(self.kind, self.kind)}: {self.label} = {fmt(self.value)}"
-        lines = [head + (" (derived above)" if self.repeated else f"   {self.formula}" if self.formula else "")]
-        lines += [child.text(indent + "  ") for child in self.children]
+        lines, stack = [], [(self, "")]
+        while stack:
+            line, indent = stack.pop()
+            head = f"{indent}{line.label} = {fmt(line.value)}"
+            if line.kind is not None:
+                moved = f"{_signed(line.contribution)} " if line.contribution is not None else ""
+                head = f"{indent}{moved}{_KIND_WORDS.get(line.kind, line.kind)}: {line.label} = {fmt(line.value)}"
+            lines.append(head + (" (derived above)" if line.repeated else f"   {line.formula}" if line.formula else ""))
+            stack += [(child, indent + "  ") for child in reversed(line.children)]
         return "\n".join(lines)
 
 
@@ -68,88 +73,107 @@ def _signed(value: float | None) -> str:
 def explain(model: ArgumentMap, title: str, semantics: str = DEFAULT,
             overrides: dict[str, float] | None = None) -> Derivation:
     """How one statement's credence (``[Title]`` or a bare title) or one argument's strength
-    (``<Title>``) comes about, as a tree down to the stated numbers. ValueError for an
-    unknown title."""
+    (``<Title>``) comes about, as a tree down to the stated numbers: each node with its
+    arithmetic, beneath it what it rests on, the most influential first; a node met again is
+    marked, not repeated. ValueError for an unknown title."""
     result = credence(model, semantics, overrides)
     bracket = title[:1] + title[-1:]
     name = title[1:-1] if bracket in ("[]", "<>") else title
     if bracket != "<>" and name in result.statements:
-        return _explain(result, ("statement", name), set())
+        return _tree(result, ("statement", name))
     if bracket != "[]" and name in result.arguments:
-        return _explain(result, ("argument", name), set())
+        return _tree(result, ("argument", name))
     raise ValueError(f"no statement or argument is titled {name!r}"
                      + did_you_mean(name, [*result.statements, *result.arguments]))
 
 
-def _explain(result: CredenceResult, node: tuple, seen: set, kind: str | None = None,
-             contribution: float | None = None) -> Derivation:
-    kind_of, title = node
-    if kind_of == "statement":
-        record = result.statements[title]
-        line = Derivation(label=f"[{title}]", value=record.credence, formula=record.formula, kind=kind,
+def _tree(result: CredenceResult, root: tuple) -> Derivation:
+    """The derivation tree, built depth-first with a stack of its own (maps can be deeper than
+    Python's recursion limit)."""
+    into: dict[tuple, list] = {}
+    for item in sorted(result.contributions, key=lambda c: -abs(c.value)):
+        into.setdefault(item.target, []).append(item)
+    steps_to: dict[str, list[tuple[str, int]]] = {}  # intermediary conclusion -> (argument, step)
+    for argument in result.arguments.values():
+        for index, step in enumerate(argument.steps[:-1]):
+            steps_to.setdefault(step.conclusion, []).append((argument.title, index))
+
+    def premises(argument: str, index: int) -> list[tuple]:
+        shares = {c.source[1]: c.value for c in into.get(("argument", argument), []) if c.kind == "premise"}
+        return [(("statement", title), "premise", shares.get(title)) for title, _ in
+                result.arguments[argument].steps[index].premises]
+
+    top = Derivation(label="", value=0.0, formula="")
+    seen: set[tuple] = set()
+    stack: list[tuple] = [(root, None, None, top)]
+    while stack:
+        node, kind, contribution, parent = stack.pop()
+        line, children = _line(result, node, kind, contribution), []
+        parent.children.append(line)
+        if node in seen:
+            line.repeated = True
+            continue
+        seen.add(node)
+        if node[0] == "step":  # an intermediary step: its premises
+            children = premises(node[1], node[2])
+        elif node[0] == "argument":
+            steps = result.arguments[node[1]].steps
+            children = premises(node[1], len(steps) - 1) if steps else []
+        else:
+            children = [(("step", argument, index), "step", None) for argument, index in steps_to.get(node[1], [])]
+        if node[0] != "step":  # what bears on it; an argument's premises came with its steps
+            children += [(c.source, c.kind, c.value) for c in into.get(node, []) if c.kind != "premise"]
+        stack += [(child, how, share, line) for child, how, share in reversed(children)]
+    return top.children[0]
+
+
+def _line(result: CredenceResult, node: tuple, kind: str | None, contribution: float | None) -> Derivation:
+    """One node's line: a statement, an argument, or a step to an intermediary conclusion."""
+    if node[0] == "statement":
+        record = result.statements[node[1]]
+        return Derivation(label=f"[{node[1]}]", value=record.credence, formula=record.formula, kind=kind,
                           contribution=contribution)
-    else:
-        record = result.arguments[title]
-        line = Derivation(label=f"<{title}>", value=record.strength, formula=record.formula, kind=kind,
+    if node[0] == "argument":
+        record = result.arguments[node[1]]
+        return Derivation(label=f"<{node[1]}>", value=record.strength, formula=record.formula, kind=kind,
                           contribution=contribution)
-    if node in seen:
-        line.repeated = True
-        return line
-    seen.add(node)
-    if kind_of == "argument" and record.steps:
-        line.children += _explain_step(result, title, record.steps, len(record.steps) - 1, seen)
-    if kind_of == "statement":
-        for argument in result.arguments.values():
-            for index, step in enumerate(argument.steps[:-1]):
-                if step.conclusion == title:
-                    line.children.append(_step_line(result, argument.title, argument.steps, index, seen))
-    for item in result.into(node):
-        if item.kind != "premise":  # an argument's premises came with its steps
-            line.children.append(_explain(result, item.source, seen, item.kind, item.value))
-    return line
-
-
-def _explain_step(result: CredenceResult, argument: str, steps: list[Step], index: int, seen: set) -> list[Derivation]:
-    """The premises of one step, each with what it accounts for in the argument."""
-    shares = {c.source[1]: c.value for c in result.into(("argument", argument)) if c.kind == "premise"}
-    return [_explain(result, ("statement", title), seen, "premise", shares.get(title))
-            for title, _ in steps[index].premises]
-
-
-def _step_line(result: CredenceResult, argument: str, steps: list[Step], index: int, seen: set) -> Derivation:
-    step = steps[index]
+    step = result.arguments[node[1]].steps[node[2]]
     used = [v for _, v in step.premises if v is not None]
-    factors = " × ".join([fmt(v) for v in used] + ([f"inference {fmt(step.inference)}"] if step.inference is not None else []))
-    line = Derivation(label=f"<{argument}> step to [{step.conclusion}]", value=step.strength or 0.0, kind="step",
-                      formula=f"{factors} = {fmt(math.prod(used) * (step.inference or 0.0))}" if step.strength is not None
-                      else "not computed")
-    line.children = _explain_step(result, argument, steps, index, seen)
-    return line
+    inference = [f"inference {fmt(step.inference)}"] if step.inference is not None else []
+    factors = " × ".join([fmt(v) for v in used] + inference)
+    formula = f"{factors} = {fmt(math.prod(used) * step.inference)}" if step.strength is not None else "not computed"
+    return Derivation(label=f"<{node[1]}> step to [{step.conclusion}]", value=step.strength or 0.0, kind=kind,
+                      formula=formula)
 
 
+@no_gc()
 def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, float] | None = None,
-           theses: list[str] | None = None) -> list[CruxReport]:
-    """For each thesis, every stated number ranked by how far it moves the thesis: the change
-    when it moves down and up by 0.1 (clamped to [0, 1]) and the derivative there (for
-    vargdown, of its rule without the rounding to 4 places, which is flat between steps)."""
+           theses: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[CruxReport]:
+    """For each thesis (all of them unless named), every stated number ranked by how far it
+    moves the thesis: the change when it moves down and up by 0.1 (clamped to [0, 1]) and the
+    derivative there (for vargdown, of its rule without the rounding to 4 places, which is
+    flat between steps). ``progress(done, total)`` hears of each number weighed."""
     import networkx as nx
 
     module = get(semantics)
     network = Network(model)
     changes = network.changes(overrides)
     numbers = {**network.numbers, **changes}
+    chosen = network.theses if theses is None else theses
+    for title in chosen:
+        if title not in model.statements:
+            raise ValueError(f"no statement is titled {title!r}" + did_you_mean(title, list(model.statements)))
     gradual = not hasattr(module, "evaluate")
     baseline = network.evaluate(module, numbers).values if gradual else None
-    reports = []
-    for thesis in network.theses if theses is None else theses:
+    reports, done, total = [], 0, len(chosen) * len(network.inputs)
+    for thesis in chosen:
         target = ("statement", thesis)
         upstream = nx.ancestors(network.graph, target) | {target}
 
-        def thesis_with(key: InputKey, value: float, rounded: bool = True) -> float:
-            if not gradual:
-                return module.evaluate(network, {**changes, key: value}, rounded).statements[thesis].credence
-            affected = (nx.descendants(network.graph, key[1]) | {key[1]}) & upstream
-            return network.evaluate(module, {**numbers, key: value}, baseline, affected).values[target]
+        def thesis_with(key: InputKey, value: float, affected: set, rounded: bool = True) -> float:
+            if gradual:  # only what lies between the input and the thesis changes
+                return network.evaluate(module, {**numbers, key: value}, baseline, affected).values[target]
+            return module.evaluate(network, {**changes, key: value}, rounded).statements[thesis].credence
 
         now = baseline[target] if gradual else module.evaluate(network, changes).statements[thesis].credence
         found = []
@@ -157,15 +181,20 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
             value = numbers[key]
             shown = item.model_copy(update={"value": value})
             if key[1] not in upstream:
-                found.append(Crux(input=shown, down=0.0, up=0.0, derivative=0.0))
-                continue
-            low, high = max(value - NUDGE, 0.0), min(value + NUDGE, 1.0)
-            left, right = max(value - DERIVATIVE_STEP, 0.0), min(value + DERIVATIVE_STEP, 1.0)
-            slope = (thesis_with(key, right, False) - thesis_with(key, left, False)) / (right - left)
-            found.append(Crux(input=shown, down=thesis_with(key, low) - now, up=thesis_with(key, high) - now,
-                              derivative=slope))
+                found.append(Crux.model_construct(input=shown, down=0.0, up=0.0, derivative=0.0))
+            else:
+                affected = (nx.descendants(network.graph, key[1]) | {key[1]}) & upstream
+                low, high = max(value - NUDGE, 0.0), min(value + NUDGE, 1.0)
+                left, right = max(value - DERIVATIVE_STEP, 0.0), min(value + DERIVATIVE_STEP, 1.0)
+                rise = thesis_with(key, right, affected, False) - thesis_with(key, left, affected, False)
+                slope = rise / (right - left)
+                found.append(Crux.model_construct(input=shown, down=thesis_with(key, low, affected) - now,
+                                                  up=thesis_with(key, high, affected) - now, derivative=slope))
+            done += 1
+            if progress is not None:
+                progress(done, total)
         found.sort(key=lambda c: (-max(abs(c.down), abs(c.up)), -abs(c.derivative), c.input.label))
-        reports.append(CruxReport(semantics=semantics, thesis=thesis, credence=now, cruxes=found))
+        reports.append(CruxReport.model_construct(semantics=semantics, thesis=thesis, credence=now, cruxes=found))
     return reports
 
 
@@ -220,11 +249,13 @@ def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) ->
     blocks = []
     for report in reports:
         shown = report.cruxes[:top] if top is not None else report.cruxes
+        cut = f" (top {len(shown)})" if len(shown) < len(report.cruxes) else ""
         lines = [f"[{report.thesis}] = {fmt(report.credence)} ({report.semantics}): its {len(report.cruxes)} stated "
-                 f"numbers, by how far they move it" + (f" (top {len(shown)})" if len(shown) < len(report.cruxes) else ""),
+                 f"numbers, by how far they move it{cut}",
                  "  rank     -0.1     +0.1     d/dx  value  input"]
         for rank, crux in enumerate(shown, 1):
-            lines.append(f"  {rank:>4}  {crux.down:+.4f}  {crux.up:+.4f}  {crux.derivative:+.4f}  {fmt(crux.input.value):>5}"
-                         f"  {crux.input.label}  ({path}:{crux.input.line}:{crux.input.column})")
+            where = f"{path}:{crux.input.line}:{crux.input.column}"
+            lines.append(f"  {rank:>4}  {crux.down:+.4f}  {crux.up:+.4f}  {crux.derivative:+.4f}  "
+                         f"{fmt(crux.input.value):>5}  {crux.input.label}  ({where})")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

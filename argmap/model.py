@@ -2,15 +2,15 @@
 
 Pydantic models and nothing else. Every element keeps its source location (:class:`Span`),
 so later stages (check, render, edit) never re-read the text. The builder (``argmap.build``)
-creates these with ``model_construct``: its input is already checked, and validation would
-cost more than the parse. Loading JSON back (``ArgumentMap.model_validate_json``) validates.
+assembles plain dicts and validates the whole map once, which is faster than creating the
+models one by one.
 """
 from __future__ import annotations
 
 from enum import Enum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -24,6 +24,7 @@ __all__ = [
 class Span(NamedTuple):
     """Where an element is: 1-based lines and columns (end inclusive, as in the reference
     implementation) and ``start``/``end`` offsets into the parsed text (end exclusive).
+    Fields of this type are not validated: argmap makes every span itself.
 
     Offsets count characters of the decoded file (without a byte-order mark); argmap's editor
     re-encodes everything outside an edit exactly, so they address the file's bytes safely.
@@ -91,7 +92,7 @@ class Range(BaseModel):
     url: str | None = None
     tag: str | None = None
     title: str | None = None
-    span: Span | None = None  # in the source, for links and mentions
+    span: SkipValidation[Span | None] = None  # in the source, for links and mentions
 
 
 class _Element(BaseModel):
@@ -103,9 +104,9 @@ class _Element(BaseModel):
     tags: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
     ranges: list[Range] = Field(default_factory=list)
-    span: Span
-    title_span: Span | None = None  # the title between the brackets, for renaming
-    data_span: Span | None = None  # the whole `{...}` block
+    span: SkipValidation[Span]
+    title_span: SkipValidation[Span | None] = None  # the title between the brackets, for renaming
+    data_span: SkipValidation[Span | None] = None  # the whole `{...}` block
     section: str | None = None  # id of the enclosing section
 
 
@@ -114,8 +115,8 @@ class Inference(BaseModel):
 
     rules: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
-    span: Span | None = None  # None when the line is missing and argmap assumed it
-    data_span: Span | None = None
+    span: SkipValidation[Span | None] = None  # None when the line is missing and argmap assumed it
+    data_span: SkipValidation[Span | None] = None
 
 
 class StatementOccurrence(_Element):
@@ -166,7 +167,7 @@ class Argument(BaseModel):
     tags: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
     section: str | None = None
-    span: Span | None = None  # of the premise-conclusion structure
+    span: SkipValidation[Span | None] = None  # of the premise-conclusion structure
 
     @property
     def text(self) -> str | None:
@@ -196,7 +197,7 @@ class Relation(BaseModel):
     target: str
     target_kind: str
     conclusion_index: int | None = None
-    spans: list[Span] = Field(default_factory=list)  # every place the relation is written
+    spans: SkipValidation[list[Span]] = Field(default_factory=list)  # every place the relation is written
 
 
 class Section(BaseModel):
@@ -206,7 +207,7 @@ class Section(BaseModel):
     parent: str | None = None
     tags: list[str] = Field(default_factory=list)
     data: dict[str, Any] = Field(default_factory=dict)
-    span: Span
+    span: SkipValidation[Span]
 
 
 class ArgumentMap(BaseModel):

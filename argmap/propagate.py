@@ -19,7 +19,9 @@ How (see ``docs/semantics.md`` for the formulas):
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
-``cruxes``, the report and the diagram read one record.
+``cruxes``, the report and the diagram read one record. Results are built with
+``model_construct``: argmap computes every value in them, and validating thousands of small
+objects would cost more than the computation.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from typing import Any, Iterator, NamedTuple
 
 from pydantic import BaseModel, Field
 
+from argmap import no_gc
 from argmap.model import Argument, ArgumentMap, Diagnostic, RelationType, Role, Severity, Span, StatementOccurrence
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
@@ -105,6 +108,18 @@ class CredenceResult(BaseModel):
     iterations: int = 0
     converged: bool = True
 
+    @classmethod
+    def of(cls, semantics: str, theses: list[str], statements: dict, arguments: dict,
+           shares: dict[tuple, float], diagnostics: list[Diagnostic], iterations: int = 1,
+           converged: bool = True) -> "CredenceResult":
+        """A result from what a semantics computed; ``shares`` maps (source, target, kind) to
+        a contribution's value. Built without validation: argmap computed every value."""
+        return cls.model_construct(
+            semantics=semantics, theses=theses, statements=statements, arguments=arguments,
+            contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
+                           for (s, t, k), v in shares.items()],
+            diagnostics=diagnostics, iterations=iterations, converged=converged)
+
     def into(self, target: tuple[str, str]) -> list[Contribution]:
         """The contributions into one node, the most influential first."""
         return sorted((c for c in self.contributions if c.target == target), key=lambda c: -abs(c.value))
@@ -112,8 +127,10 @@ class CredenceResult(BaseModel):
     def to_json(self) -> dict[str, Any]:
         """The shape ``argmap credence --format json`` prints."""
         return {"semantics": self.semantics, "theses": self.theses,
-                "statements": {t: {"credence": s.credence, "origin": s.origin.value} for t, s in self.statements.items()},
-                "arguments": {t: {"conclusion": a.conclusion, "strength": a.strength} for t, a in self.arguments.items()}}
+                "statements": {title: {"credence": s.credence, "origin": s.origin.value}
+                               for title, s in self.statements.items()},
+                "arguments": {title: {"conclusion": a.conclusion, "strength": a.strength}
+                              for title, a in self.arguments.items()}}
 
 
 class Input(BaseModel):
@@ -232,9 +249,11 @@ class Network:
         self.graph = graph
         position = {key: i for i, key in enumerate(self.nodes)}
         condensed = nx.condensation(graph)
-        self.components: list[tuple[list[Node], bool]] = []
+        self.components: list[tuple[list[Node], bool]] = []  # in dependency order
+        self.component_of: dict[Node, int] = {}
         for component in nx.topological_sort(condensed):
             members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+            self.component_of.update(dict.fromkeys(members, len(self.components)))
             self.components.append((members, len(members) > 1 or graph.has_edge(members[0], members[0])))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
@@ -251,8 +270,8 @@ class Network:
         if value is None:
             return
         line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = Input(kind=kind, node=node.key, label=label or node.label, value=value,
-                                              line=line, column=column)
+        self.inputs[(kind, node.key)] = Input.model_construct(kind=kind, node=node.key, label=label or node.label,
+                                                              value=value, line=line, column=column)
 
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
@@ -356,8 +375,8 @@ class Network:
                                    f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
-                key = ("argument", title) if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
-                if ("inference", key) not in self.inputs:
+                main = stage.conclusion.role is Role.MAIN_CONCLUSION
+                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in self.inputs:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
                                "argmap assumes 0.5")
@@ -409,9 +428,9 @@ class Network:
         With ``values`` and ``only``, recompute just the nodes in ``only`` (a what-if)."""
         result = _Evaluation(dict(values or {}))
         values = result.values
-        for members, cyclic in self.components:
-            if only is not None and members[0] not in only:
-                continue
+        chosen = self.components if only is None else \
+            [self.components[i] for i in sorted({self.component_of[key] for key in only})]
+        for members, cyclic in chosen:
             if not cyclic:
                 values[members[0]] = self._value(members[0], semantics, numbers, values)
                 continue
@@ -443,7 +462,8 @@ class Network:
             return probabilistic_sum([values[step] for step in node.concluded_by])
         return node.prior
 
-    def _value(self, key: Node, semantics: ModuleType, numbers: dict[InputKey, float], values: dict[Node, float]) -> float:
+    def _value(self, key: Node, semantics: ModuleType, numbers: dict[InputKey, float],
+               values: dict[Node, float]) -> float:
         node = self.nodes[key]
         base = self.base(key, numbers, values)
         if not node.supports and not node.attacks:
@@ -462,6 +482,7 @@ class _Evaluation:
 
 # --- the result ---------------------------------------------------------------------------------
 
+@no_gc()
 def credence(model: ArgumentMap, semantics: str = DEFAULT,
              overrides: dict[str, float] | None = None) -> CredenceResult:
     """Credences of every statement and strengths of every argument under a named semantics.
@@ -500,11 +521,8 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
     diagnostics = list(network.diagnostics)
     for members, change in evaluation.unsettled:
         diagnostics.append(_unsettled(network, members, change))
-    return CredenceResult(semantics=name, theses=network.theses, statements=statements, arguments=arguments,
-                          contributions=[Contribution(source=s, target=t, kind=k, value=v)
-                                         for (s, t, k), v in contributions.items()],
-                          diagnostics=diagnostics, iterations=evaluation.iterations,
-                          converged=not evaluation.unsettled)
+    return CredenceResult.of(name, network.theses, statements, arguments, contributions, diagnostics,
+                             evaluation.iterations, not evaluation.unsettled)
 
 
 def _credit(contributions: dict, edges: list[tuple], share: float) -> None:
@@ -516,9 +534,12 @@ def _credit(contributions: dict, edges: list[tuple], share: float) -> None:
 def _statement(network: Network, node: _Node, numbers, changes, values, moved, contributions) -> StatementCredence:
     key, title = node.key, node.key[1]
     base = network.base(key, numbers, values)
-    if ("credence", key) in numbers:
+    if ("credence", key) in numbers:  # it wins over any argument concluding it
         origin = Origin.STATED
         start = ("set to " if ("credence", key) in changes else "stated ") + fmt(base)
+        for step in node.concluded_by:
+            if step[0] == "argument":
+                contributions[(step, key, "conclusion")] = 0.0
     elif node.concluded_by:
         origin = Origin.COMPUTED
         strengths = [values[step] for step in node.concluded_by]
@@ -535,7 +556,7 @@ def _statement(network: Network, node: _Node, numbers, changes, values, moved, c
     if key in moved:
         origin = Origin.COMPUTED
         start = f"base {start}; {moved[key]}"
-    return StatementCredence(title=title, credence=values[key], origin=origin, base=base, formula=start)
+    return StatementCredence.model_construct(title=title, credence=values[key], origin=origin, base=base, formula=start)
 
 
 def _argument(network: Network, title: str, argument: Argument, numbers, changes, values, moved,
@@ -546,7 +567,8 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         start = (f"stated {fmt(base)}" if ("credence", node_key) in numbers
                  else f"prior {fmt(base)} (no premise-conclusion structure, no credence)")
         formula = f"base {start}; {moved[node_key]}" if node_key in moved else start
-        return ArgumentCredence(title=title, conclusion=None, strength=values[node_key], formula=formula)
+        return ArgumentCredence.model_construct(title=title, conclusion=None, strength=values[node_key],
+                                                formula=formula)
     steps, formula = [], ""
     for stage in stages(argument):
         key = node_key if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
@@ -556,24 +578,28 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         for member, share in zip(stage.premises, product_shares(factors)):
             edge = (("statement", member.title), node_key, "premise")
             contributions[edge] = contributions.get(edge, 0.0) + share
-        steps.append(Step(conclusion=stage.conclusion.title, premises=premises, inference=inference,
-                          strength=values[key]))
+        steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
+                                          strength=values[key]))
         note = " (set)" if ("inference", key) in changes else "" if ("inference", key) in numbers else " (assumed)"
         formula = " × ".join([fmt(v) for _, v in premises] + [f"inference {fmt(inference)}{note}"])
         formula += f" = {fmt(math.prod(factors))}"
         if key in moved:
             formula = f"base {formula}; {moved[key]}"
-    return ArgumentCredence(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key], steps=steps,
-                            formula=formula)
+    return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
+                                            steps=steps, formula=formula)
 
 
 def _unsettled(network: Network, members: list[Node], change: float) -> Diagnostic:
-    """Where a cycle did not settle: at the first statement on it, naming the cycle."""
-    titles = [key[1] for key in members if key[0] == "statement"] or [members[0][1]]
-    occurrence = next((m for m in network.model.statements[titles[0]].members), None) \
-        if titles[0] in network.model.statements else None
-    span = occurrence.span if occurrence is not None else None
-    shown = ", ".join(f"[{t}]" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
+    """Where a cycle did not settle: at the first statement on it (else its first argument),
+    naming the cycle."""
+    statements = [key[1] for key in members if key[0] == "statement"]
+    if statements:
+        titles, span = statements, network.model.statements[statements[0]].members[0].span
+    else:
+        titles = list(dict.fromkeys(key[1] for key in members))
+        argument = network.model.arguments[titles[0]]
+        span = argument.span or (argument.members[0].span if argument.members else None)
+    shown = ", ".join(f"[{t}]" if statements else f"<{t}>" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
     return Diagnostic(severity=Severity.WARNING, code="not-converged", subject=titles[0],
                       line=span.line if span else 1, column=span.column if span else 1,
                       message=f"the cycle through {shown} did not settle within {MAX_ITERATIONS} iterations "

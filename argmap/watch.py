@@ -31,9 +31,9 @@ def moves(before: dict[str, float] | None, after: dict[str, float]) -> list[str]
     lines = []
     for title, value in after.items():
         if before is None or title not in before:
-            lines.append(f"[{title}]: {value:.3f}")
+            lines.append(f"[{title}]: {value:.4f}")
         else:
-            lines.append(f"[{title}]: {before[title]:.3f} -> {value:.3f} ({value - before[title]:+.3f})")
+            lines.append(f"[{title}]: {before[title]:.4f} -> {value:.4f} ({value - before[title]:+.4f})")
     return lines or ["the map has no thesis"]
 
 
@@ -91,10 +91,7 @@ class Session:
             kept = "; ".join(moves(None, self.last_good)) if self.last_good else "nothing yet"
             return "\n".join(report + [f"[{stamp}] {self.path}: {len(model.errors)} error(s); "
                                        f"kept the last good result ({kept})"])
-        try:
-            result, theses = bottom_line(model)
-        except NotImplementedError as error:
-            return "\n".join(report + [f"[{stamp}] {self.path}: parsed; no credences yet ({error})"])
+        result, theses = bottom_line(model)
         if self.output is not None:
             report.append(self.render(model, result))
         report += [f"[{stamp}] {self.path}:"] + ["  " + line for line in moves(self.last_good, theses)]

@@ -72,12 +72,6 @@ def test_set_cli_writes_one_line_and_dry_run_prints_a_diff(thesis_copy):
 
 
 def test_set_prints_the_thesis_credence_moving(thesis_copy):
-    from argmap.watch import bottom_line
-
-    try:
-        bottom_line(argmap.load(THESIS))
-    except NotImplementedError:
-        pytest.skip("the credence engine (issue 3) is not merged yet")
     result = argmap_cli("set", thesis_copy, "SVD Init Wins", "--credence", "0.1")
     assert result.returncode == 0, result.stderr
     line = next(line for line in result.stdout.splitlines() if line.startswith("[Natural Manifold]:"))

@@ -32,7 +32,8 @@ def test_explain_walks_the_thesis_down_to_stated_numbers(thesis):
 
 
 def test_explain_shows_each_step_of_a_multi_step_argument():
-    model = argmap.loads("[T]: t\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.85}\n(2) [B]: b {reason: r, credence: 0.5}\n"
+    model = argmap.loads("[T]: t\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.85}\n"
+                         "(2) [B]: b {reason: r, credence: 0.5}\n"
                          "----\n(3) [I]: i {reason: r, inference: 0.4}\n(4) [C]: c {reason: r, credence: 0.35}\n----\n"
                          "(5) [D]: d {reason: r, inference: 0.3}\n  +> [T]\n")
     text = explain(model, "<R>").text()
@@ -43,7 +44,8 @@ def test_explain_shows_each_step_of_a_multi_step_argument():
 
 
 def test_explain_marks_repeats_and_rejects_unknown_titles(thesis):
-    model = argmap.loads("[T]: t\n\n<X>\n\n(1) [P]: p {reason: r, credence: 0.9}\n----\n(2) [C1]: c {reason: r, inference: 0.5}\n"
+    model = argmap.loads("[T]: t\n\n<X>\n\n(1) [P]: p {reason: r, credence: 0.9}\n----\n"
+                         "(2) [C1]: c {reason: r, inference: 0.5}\n"
                          "  +> [T]\n\n<Y>\n\n(1) [P]\n----\n(2) [C2]: c {reason: r, inference: 0.5}\n  +> [T]\n")
     text = explain(model, "T").text()
     assert text.count("[P] = 0.9   stated 0.9") == 1 and "[P] = 0.9 (derived above)" in text
@@ -73,7 +75,8 @@ def test_cruxes_rank_the_stated_numbers_of_the_thesis(thesis):
     # The ETHER and ROAD arguments end at textless statements and cannot move the thesis.
     idle = [c for c in report.cruxes if c.up == c.down == c.derivative == 0]
     assert {c.input.label for c in idle} == {
-        "[Fixed-Strength Rotations Work]", "[Minimal Intervention Often Suffices] inference in <ETHER Bounded Deviation>",
+        "[Fixed-Strength Rotations Work]",
+        "[Minimal Intervention Often Suffices] inference in <ETHER Bounded Deviation>",
         "[Angle Plus Magnitude Per Pair]", "[Continuous Steering Knob] inference in <ROAD Explicit Decoupling>"}
 
 
@@ -98,3 +101,15 @@ def test_texts(thesis):
     assert table.splitlines()[2] == ("     1  +0.0158  -0.0158  -0.1584   0.45  [Rescaling Gets 60-80%] inference in "
                                      "<Gain Control Sufficiency>  (map.argdown:291:5)")
     assert len(table.splitlines()) == 4
+
+
+def test_explain_goes_deeper_than_the_recursion_limit():
+    # [S0] (stated 0.9) entails [S1], which entails [S2], ... 2000 deep; DF-QuAD with base 0.5
+    # gives each the next value 0.5 + 0.5 * previous, so the last is close to 1.
+    text = "".join(f"[S{i}]: s{i}" + (" {reason: r, credence: 0.9}" if i == 0 else "") + f"\n  +> [S{i + 1}]\n\n"
+                   for i in range(2000))
+    model = argmap.loads("===\nmodel:\n    mode: strict\n===\n\n" + text)
+    tree = explain(model, "S2000")
+    lines = tree.text().splitlines()
+    assert len(lines) == 2001 and lines[-1] == " " * 4000 + "+0.45 entails: [S0] = 0.9   stated 0.9"  # 0.5 -> 0.95
+    assert tree.value == pytest.approx(1 - 0.1 * 0.5 ** 2000, abs=1e-12)

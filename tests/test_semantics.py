@@ -215,6 +215,10 @@ def test_the_record_covers_every_edge_of_the_claim_graph(thesis):
         recorded = {(c.source, c.target, c.kind) for c in result.contributions}
         drawn = {(u, v, data["kind"]) for u, v, data in thesis.graph().edges(data=True)}
         assert drawn <= recorded, semantics
+    stated = argmap.loads("[T]: t\n\n<A>\n\n(1) [P]: p {reason: r, credence: 0.8}\n----\n"
+                          "(2) [C]: c {reason: r, credence: 0.3}\n  +> [T]\n")
+    recorded = {(c.source, c.target, c.kind): c.value for c in credence(stated).contributions}
+    assert recorded[(("argument", "A"), ("statement", "C"), "conclusion")] == 0.0  # the stated 0.3 wins
     result = credence(thesis)
     # A node's contributions add up to how far it moved from its base score.
     for title, statement in result.statements.items():

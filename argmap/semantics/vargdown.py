@@ -59,7 +59,7 @@ def evaluate(network: "Network", changes: dict, rounded: bool = True) -> "Creden
     numbers where the verifier reads them. ``rounded=False`` skips the rounding of PCS
     credences to 4 places (for derivatives, which the rounding makes 0)."""
     from argmap.export import to_argdown_json
-    from argmap.propagate import ArgumentCredence, Contribution, CredenceResult, Origin, StatementCredence, Step
+    from argmap.propagate import ArgumentCredence, CredenceResult, Origin, StatementCredence, Step
 
     model = network.model
     doc = to_argdown_json(model)
@@ -74,31 +74,28 @@ def evaluate(network: "Network", changes: dict, rounded: bool = True) -> "Creden
         steps, strength, formula = _walk(title, argument, credences, computed, contributions, diagnostics, model,
                                          round4 if rounded else float)
         main = next((m["title"] for m in argument.get("pcs", []) if m.get("role") == MAIN), None)
-        arguments[title] = ArgumentCredence(title=title, conclusion=main, strength=strength, formula=formula,
-                                            steps=[Step(**step) for step in steps])
+        arguments[title] = ArgumentCredence.model_construct(title=title, conclusion=main, strength=strength,
+                                                            formula=formula,
+                                                            steps=[Step.model_construct(**step) for step in steps])
     implied = _bottom_lines(doc, model, credences, contributions)
     statements = {}
     for title in model.statements:
         own = credences[title]
         if title in implied:
             value, terms = implied[title]
-            statements[title] = StatementCredence(title=title, credence=value, origin=Origin.COMPUTED,
-                                                  base=UNSTATED if own is None else own,
-                                                  formula=f"sigmoid({terms}) = {fmt(value)}, one level deep")
+            credence, origin, base = value, Origin.COMPUTED, UNSTATED if own is None else own
+            formula = f"sigmoid({terms}) = {fmt(value)}, one level deep"
         elif title in computed:
-            argument, arithmetic = computed[title]
-            statements[title] = StatementCredence(title=title, credence=own, origin=Origin.COMPUTED, base=own,
-                                                  formula=f"from <{argument}>: {arithmetic}")
+            credence, origin, base = own, Origin.COMPUTED, own
+            formula = "from <{}>: {}".format(*computed[title])
         elif title in stated:
-            statements[title] = StatementCredence(title=title, credence=own, origin=Origin.STATED, base=own,
-                                                  formula=f"stated {fmt(own)}")
+            credence, origin, base, formula = own, Origin.STATED, own, f"stated {fmt(own)}"
         else:
-            statements[title] = StatementCredence(title=title, credence=UNSTATED, origin=Origin.PRIOR, base=UNSTATED,
-                                                  formula="no credence: vargdown passes nothing on")
-    return CredenceResult(semantics="vargdown", theses=network.theses, statements=statements, arguments=arguments,
-                          contributions=[Contribution(source=s, target=t, kind=k, value=v)
-                                         for (s, t, k), v in contributions.items()],
-                          diagnostics=diagnostics, iterations=1, converged=True)
+            credence, origin, base = UNSTATED, Origin.PRIOR, UNSTATED
+            formula = "no credence: vargdown passes nothing on"
+        statements[title] = StatementCredence.model_construct(title=title, credence=credence, origin=origin, base=base,
+                                                              formula=formula)
+    return CredenceResult.of("vargdown", network.theses, statements, arguments, contributions, diagnostics)
 
 
 def _apply(doc: dict, changes: dict) -> None:

@@ -1,0 +1,192 @@
+"""Data blocks (`{reason: "...", credence: 0.8}`) and front matter, read as the reference
+implementation reads them: YAML with YAML 1.2's scalars (js-yaml's default), dates as the ISO
+strings JSON makes of them, and a duplicate key as an error.
+
+Most data blocks in vargdown maps are one flat mapping of quoted strings and numbers; those are
+read by a small exact parser first, because PyYAML costs about 80 µs a block. Anything beyond
+that subset goes to PyYAML's safe loader. Map text is never evaluated as code either way.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import yaml
+
+__all__ = ["DataError", "merge", "read_block", "read_data", "read_front_matter"]
+
+
+class DataError(ValueError):
+    """Invalid YAML; ``line`` and ``column`` (0-based) are within the parsed source."""
+
+    def __init__(self, problem: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(problem)
+        self.problem, self.line, self.column = problem, line, column
+
+
+class _Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader (libyaml's where PyYAML has it) with YAML 1.2 scalars: `yes`, `no`,
+    `on`, `off` and `1:30` stay text."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, (str, int, float, bool)) or key is None:
+                if key in keys:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark)
+                keys.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_Yaml12Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_INT = r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+_NUMBER = r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+_FLOAT = _NUMBER + r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
+for _tag, _pattern, _first in (("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+                               ("int", _INT, "-+0123456789"), ("float", _FLOAT, "-+0123456789.")):
+    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_first))
+
+
+def _construct_int(loader, node) -> int:
+    value = loader.construct_scalar(node)
+    if value.startswith(("0o", "0x")):
+        return int(value, 8 if value[1] == "o" else 16)
+    return int(value)
+
+
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+
+
+def _plain(value: Any) -> Any:
+    """Values as JSON sees them: dates become ISO strings, keys strings, whole floats ints."""
+    if isinstance(value, dict):
+        return {_key(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.timezone.utc)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    if isinstance(value, datetime.date):
+        return value.strftime("%Y-%m-%dT00:00:00.000Z")
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    return value
+
+
+def _key(key: Any) -> str:
+    """A mapping key as JavaScript writes it."""
+    if isinstance(key, bool) or key is None:
+        return {True: "true", False: "false", None: "null"}[key]
+    return str(_plain(key))
+
+
+# The subset read without PyYAML: `{key: value, ...}` with word keys and values that are
+# double-quoted strings of printable characters without escapes, numbers, booleans or null.
+_FLAT_ENTRY = re.compile(
+    r"[ \t\r\n]*([A-Za-z_][A-Za-z0-9_]*)[ \t\r\n]*:[ \t\r\n]+"
+    r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*)\"|(" + _NUMBER + r")|(true|True|TRUE|false|False|FALSE)|(null|Null|NULL|~))"
+    r"[ \t\r\n]*(,|\})")
+
+
+def _read_flat(source: str) -> dict | None:
+    """The mapping, if ``source`` is in the flat subset; None otherwise."""
+    if not source.startswith("{"):
+        return None
+    result: dict[str, Any] = {}
+    position, end = 1, len(source)
+    if source[1:].strip(" \t\r\n") == "}":
+        return result
+    while True:
+        match = _FLAT_ENTRY.match(source, position)
+        if match is None:
+            return None
+        key, quoted, number, boolean, _, delimiter = match.groups()
+        if key in result:
+            return None  # let YAML report the duplicate
+        if quoted is not None:
+            value: Any = quoted
+        elif number is not None:
+            value = float(number) if any(c in number for c in ".eE") else int(number)
+            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+                value = int(value)
+        elif boolean is not None:
+            value = boolean[0] in "tT"
+        else:
+            value = None
+        result[key] = value
+        position = match.end()
+        if delimiter == "}":
+            return result if source[position:].strip(" \t\r\n") == "" else None
+        if position >= end:
+            return None
+
+
+def read_data(source: str) -> Any:
+    """The value of a data block or front matter; raises :class:`DataError` if it is not YAML."""
+    flat = _read_flat(source)
+    if flat is not None:
+        return flat
+    try:
+        return _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise DataError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
+    except RecursionError:
+        raise DataError("nested too deeply") from None
+
+
+_BLOCK_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")
+_BLOCK_END = re.compile(r"}\s*$")
+
+
+def read_block(image: str) -> Any:
+    """A data block as written, `{...}`; one that opens with a line break holds YAML in block
+    style (`key: value` lines). Error positions count from the block's first character."""
+    match = _BLOCK_START.match(image)
+    if match is None:
+        return read_data(image)
+    try:
+        return read_data(_BLOCK_END.sub("", image[match.end():]))
+    except DataError as error:
+        raise DataError(error.problem, error.line + 1, error.column) from None
+
+
+def read_front_matter(image: str) -> Any:
+    """The YAML between a front matter's `===` lines."""
+    return read_data(re.sub(r"={3,}\s*$", "", re.sub(r"^\s*={3,}", "", image)))
+
+
+def merge(target: dict, source: dict) -> dict:
+    """Deep merge as the reference does it (lodash's merge): dicts by key, lists by index."""
+    for key, value in source.items():
+        current = target.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            merge(current, value)
+        elif isinstance(value, list) and isinstance(current, list):
+            for index, item in enumerate(value):
+                if index < len(current) and isinstance(item, dict) and isinstance(current[index], dict):
+                    merge(current[index], item)
+                elif index < len(current):
+                    current[index] = item
+                else:
+                    current.append(item)
+        elif value is not None or key not in target:
+            target[key] = _copy(value)
+    return target
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    return value
