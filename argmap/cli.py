@@ -417,6 +417,10 @@ def watch(file: Path = FileArg,
     if not file.is_file():
         typer.echo(f"{file}: cannot read: no such file", err=True)
         raise typer.Exit(2)
+    if output is not None:
+        from argmap.render import format_of
+
+        _usage(format_of, output)
     session = Session(file, output)
     typer.echo(f"watching {file} (Ctrl-C stops)")
     try:
@@ -424,6 +428,73 @@ def watch(file: Path = FileArg,
             typer.echo(session.update(data))
     except KeyboardInterrupt:
         pass
+
+
+# --- drawing ----------------------------------------------------------------------------------
+
+@app.command()
+def render(file: Path = FileArg,
+           output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                 help="OUT.svg, .png, .pdf or .dot (default: DOT on stdout)"),
+           semantics: str = SemanticsOption,
+           premises: bool = typer.Option(False, "--premises", help="also draw every premise and its link"),
+           depth: Optional[int] = typer.Option(None, "--depth", min=0,
+                                               help="only what lies within N edges of the thesis (or of --focus)"),
+           focus: Optional[str] = typer.Option(None, "--focus", help="draw one claim's neighbourhood: "
+                                               "[Statement], <Argument> or a bare title (--depth, default 1)"),
+           direction: str = typer.Option("LR", "--direction",
+                                         help="LR (the thesis on the right), BT (on top) or TB")) -> None:
+    """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
+    from argmap.propagate import credence
+    from argmap.render import RenderError, diagram, format_of, render as draw
+
+    if output is not None:
+        _usage(format_of, output)
+    model = _load(file)
+    result = _usage(credence, model, semantics)
+    _report(file, model.diagnostics)
+    options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
+    try:
+        if output is None:
+            sys.stdout.write(_usage(lambda: diagram(model, result, **options).source))
+        else:
+            _usage(lambda: draw(model, result, output, **options))
+    except RenderError as error:
+        typer.echo(f"argmap render: {error}", err=True)
+        raise typer.Exit(1) from None
+    if output is not None:
+        typer.echo(f"{output}: drawn", err=True)
+    raise typer.Exit(1 if model.errors else 0)
+
+
+@app.command()
+def report(file: Path = FileArg,
+           output: Optional[Path] = typer.Option(None, "--output", "-o", help="report.html (default: stdout)"),
+           semantics: str = SemanticsOption) -> None:
+    """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
+    with its premises, sources, inferences, arithmetic and diagnostics."""
+    import shutil
+
+    from argmap.check import check_map
+    from argmap.propagate import credence
+    from argmap.render import INSTALL_GRAPHVIZ
+    from argmap.report import report as page
+
+    model = _load(file)
+    result = _usage(credence, model, semantics)
+    _report(file, model.diagnostics)
+    text = page(model, result, check_map(model, semantics))
+    if shutil.which("dot") is None:
+        typer.echo(f"argmap report: the page has no diagram: Graphviz's `dot` is not installed; {INSTALL_GRAPHVIZ}",
+                   err=True)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from argmap.files import write_atomically
+
+        write_atomically(output, text.encode("utf-8"))
+        typer.echo(f"{output}: written", err=True)
+    raise typer.Exit(1 if model.errors else 0)
 
 
 def main() -> None:

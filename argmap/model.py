@@ -143,12 +143,18 @@ class Statement(BaseModel):
     is_used_as_top_level: bool = False
 
     @property
-    def text(self) -> str | None:
-        """The canonical text: marked ``isCanonical``, else the last one written out."""
+    def canonical(self) -> StatementOccurrence | None:
+        """The occurrence whose text is the statement's: marked ``isCanonical``, else the last
+        one written out; None when no occurrence has text."""
         written = [m for m in self.members if not m.is_reference and m.text]
-        canonical = [m for m in written if m.data.get("isCanonical")]
-        chosen = (canonical or written)[-1:] if written else []
-        return chosen[0].text if chosen else None
+        marked = [m for m in written if m.data.get("isCanonical")]
+        return (marked or written or [None])[-1]
+
+    @property
+    def text(self) -> str | None:
+        """The canonical text (see :attr:`canonical`)."""
+        canonical = self.canonical
+        return canonical.text if canonical is not None else None
 
     def has_role(self, role: Role) -> bool:
         return any(member.role is role for member in self.members)

@@ -99,10 +99,11 @@ class Session:
         return "\n".join(report)
 
     def render(self, model: ArgumentMap, result) -> str:
-        """The one place where watch draws the diagram (argmap.render, from the rendering issue)."""
+        """The one place where watch draws the diagram; a drawing that fails is one line."""
+        from argmap.render import RenderError, render
+
         try:
-            from argmap.render import render
-        except ImportError:
-            return f"{self.output}: not drawn: argmap cannot render diagrams yet"
-        render(model, result, self.output)
+            render(model, result, self.output)
+        except (RenderError, ValueError, OSError) as error:
+            return f"{self.output}: not drawn: {error}"
         return f"{self.output}: drawn"

@@ -1,0 +1,379 @@
+"""Diagrams: what is drawn, how it looks, escaping, golden DOT, Graphviz present or not.
+
+Golden files live in tests/golden/. Regenerate them only on purpose, and read the diff:
+
+    ARGMAP_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_render.py -k golden
+    git diff tests/golden/
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+import argmap
+from argmap.propagate import credence
+from argmap.render import credence_colour, diagram, pen_width, render
+from conftest import ROOT, THESIS
+
+GOLDEN = ROOT / "tests" / "golden"
+SMALL = GOLDEN / "small.argdown"
+HAS_DOT = shutil.which("dot") is not None
+needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz's dot is not installed (apt-get install graphviz)")
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "argmap", *map(str, args)], capture_output=True, text=True,
+                          timeout=120, env=env)
+
+
+def dot_of(path: Path, **options) -> str:
+    model = argmap.load(path)
+    return diagram(model, credence(model), **options).source
+
+
+def nodes_of(source: str) -> dict[str, str]:
+    """Node id -> its attribute text, from DOT source."""
+    return dict(re.findall(r"^\t+([sa]\d+) \[(.*)\]$", source, re.M))
+
+
+def titles_of(source: str) -> set[str]:
+    """The titles drawn (the first bold text of each node label)."""
+    return {re.search(r"<B>(.*?)</B>", attributes).group(1).replace("<BR/>", " ")
+            for attributes in nodes_of(source).values()}
+
+
+def edges_of(source: str) -> list[tuple[str, str, str]]:
+    return re.findall(r"^\t+([sa]\d+) -> ([sa]\d+) \[(.*)\]$", source, re.M)
+
+
+# --- golden DOT ---------------------------------------------------------------------------------
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("ARGMAP_UPDATE_GOLDEN") == "1":
+        path.write_bytes(text.encode("utf-8"))
+        pytest.skip(f"rewrote {path}: read `git diff {path}` before committing it")
+    assert text == path.read_bytes().decode("utf-8"), (
+        f"the DOT differs from {path}; if the change is meant, regenerate with ARGMAP_UPDATE_GOLDEN=1 "
+        ".venv/bin/python -m pytest tests/test_render.py -k golden and check the diff by hand")
+
+
+def test_golden_small_map():
+    # Checked by hand, line by line, when written: small.argdown has a stated, a computed and an
+    # assumed (prior) statement, both argument shapes and every edge kind but entails/contrary
+    # (the thesis has those). Fills are the scale's 0.4/0.5/0.6/0.9 steps (#fdd1a7, #fee5b3,
+    # #e2dda4, #89c47a); strengths 0.9 x 0.8 = 0.72 undercut by 0.6 to 0.288 and 0.4 x 0.9 x 0.5 =
+    # 0.18; [Claim] 0.5 + 0.5 x (0.288 - (1 - 0.8758 x 0.82)) = 0.5031; pen widths 0.8 + 4 sqrt|c|
+    # (support 0.144 -> 2.32, undercut 0.432 -> 3.43, contradictory the larger way, 0.1887 -> 2.54);
+    # clusters For > Rival and Against with the nodes first written under them, [Claim] outside.
+    check_golden("small.dot", dot_of(SMALL, premises=True))
+
+
+def test_golden_thesis():
+    # Checked by hand when written: rendered to PNG and looked at; every node's number compared
+    # with `argmap credence --format json`; 37 nodes (the thesis, 17 arguments, their 17
+    # conclusions and the two textless statements the map relates to by mistake), 34 edges
+    # (17 conclusions, 17 relations), the 8 headings as clusters.
+    check_golden("thesis.dot", dot_of(THESIS))
+
+
+def test_the_same_map_gives_the_same_bytes(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"thesis{seed}.dot"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        assert cli("render", THESIS, "-o", out, env=env).returncode == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == dot_of(THESIS).encode("utf-8")
+
+
+# --- what is drawn ------------------------------------------------------------------------------
+
+def test_thesis_nodes_edges_and_clusters(thesis):
+    source = dot_of(THESIS)
+    titles = titles_of(source)
+    assert len(nodes_of(source)) == 37
+    assert {"Natural Manifold", "SVD Basis Cluster", "SVD Is Natural Basis", "Rescaling Gets 60-80%"} <= titles
+    assert "SVD Init Wins" not in titles  # a premise only: drawn with --premises
+    clusters = re.findall(r"subgraph cluster_\w+ \{\n\t+.*label=<<B>(.*?)</B>>", source)
+    assert clusters == ["SVD Basis", "Orthogonality", "Decoupling", "Gain Control", "Rank Debate",
+                        "Functional Architecture", "Compression", "Boundary Cases"]
+    edges = edges_of(source)
+    assert len(edges) == len(thesis.relations) + len(thesis.arguments) == 34
+    kinds = [re.search(r'tooltip="(\w+):', attributes).group(1) for _, _, attributes in edges]
+    assert kinds.count("conclusion") == 17 and kinds.count("entails") == 13 and kinds.count("contrary") == 4
+
+
+def test_premises_adds_every_premise_with_its_link(thesis):
+    source = dot_of(THESIS, premises=True)
+    premises = {m.title for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise"}
+    assert premises <= titles_of(source)
+    assert len(nodes_of(source)) == 37 + len(premises)
+    links = sum(1 for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise")
+    assert sum('tooltip="premise:' in attributes for _, _, attributes in edges_of(source)) == links
+
+
+def test_depth_counts_edges_from_the_thesis():
+    assert titles_of(dot_of(THESIS, depth=0)) == {"Natural Manifold"}
+    one = titles_of(dot_of(THESIS, depth=1))
+    assert len(one) == 16 and "SVD Is Natural Basis" in one and "SVD Basis Cluster" not in one
+    # the thesis, the 15 conclusions bearing on it and the 15 arguments behind them (the chains of
+    # <ETHER Bounded Deviation> and <ROAD Explicit Decoupling> end at the textless statements)
+    two = nodes_of(dot_of(THESIS, depth=2))
+    assert len(two) == 31 and sum(node.startswith("a") for node in two) == 15
+
+
+def test_focus_draws_one_claims_neighbourhood():
+    assert titles_of(dot_of(THESIS, focus="SVD Is Natural Basis")) == {
+        "SVD Is Natural Basis", "SVD Basis Cluster", "Natural Manifold"}
+    around_argument = titles_of(dot_of(THESIS, focus="<Orthogonal Preservation>", depth=2))
+    assert around_argument == {"Orthogonal Preservation", "Orthogonality Prevents Catastrophic Forgetting",
+                               "Natural Manifold"}
+    # a premise is drawn when focused on, with the argument it serves
+    assert titles_of(dot_of(THESIS, focus="[SVD Init Wins]")) == {"SVD Init Wins", "SVD Basis Cluster"}
+    with pytest.raises(ValueError, match="did you mean 'SVD Is Natural Basis'"):
+        dot_of(THESIS, focus="SVD Is Natural Basi")
+
+
+def test_stated_computed_and_assumed_credences_look_different():
+    nodes = {re.search(r"<B>(.*?)</B>", a).group(1): a for a in nodes_of(dot_of(SMALL, premises=True)).values()}
+    assert "peripheries" not in nodes["Fact"] and "style" not in nodes["Fact"]  # stated: a plain box
+    assert "peripheries=2" in nodes["Good Conclusion"] and "style" not in nodes["Good Conclusion"]  # computed
+    assert 'style="filled,dashed"' in nodes["Hunch"] and "peripheries" not in nodes["Hunch"]  # its prior
+    assert 'style="filled,rounded"' in nodes["Good Argument"]
+    assert f'fillcolor="{credence_colour(0.9)}"' in nodes["Fact"]
+
+
+def test_edge_styles_follow_the_relation():
+    styles = {attributes.split('tooltip="')[1].split(":")[0]: attributes for _, _, attributes in
+              edges_of(dot_of(SMALL, premises=True))}
+    assert 'color="#1b7f3b"' in styles["support"] and "arrowhead" not in styles["support"]  # the default
+    assert 'arrowhead=tee color="#c62828"' in styles["attack"]
+    assert 'color="#7b3fa0"' in styles["undercut"] and "style=dashed" in styles["undercut"]
+    assert "dir=both" in styles["contradictory"] and "arrowtail=dot" in styles["contradictory"]
+    thesis_styles = [a for _, _, a in edges_of(dot_of(THESIS)) if 'tooltip="contrary' in a]
+    assert thesis_styles and all('arrowhead=dot color="#c62828"' in a for a in thesis_styles)
+
+
+def test_pen_width_grows_with_the_contribution(thesis):
+    widths = []
+    for _, _, attributes in edges_of(dot_of(THESIS)):
+        value = float(re.search(r'tooltip="\w+: ([-+][\d.]+)"', attributes).group(1))
+        widths.append((abs(value), float(re.search(r"penwidth=([\d.]+)", attributes).group(1))))
+    widths.sort()
+    assert all(a[1] <= b[1] for a, b in zip(widths, widths[1:]))
+    assert widths[0][1] < widths[-1][1]
+    assert pen_width(0) == 0.8 and pen_width(-1) == pen_width(1) == pen_width(5)
+
+
+def _oklab(hex_colour: str) -> tuple[float, float, float]:
+    """sRGB to OKLab (Ottosson), written here from the published matrices to check the scale."""
+    def linear(c):
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(hex_colour[i:i + 2], 16) / 255) for i in (1, 3, 5))
+    lms = [0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b,
+           0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b,
+           0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b]
+    l_, m_, s_ = (v ** (1 / 3) for v in lms)
+    return (0.2104542553 * l_ + 0.7936177850 * m_ - 0.0040720468 * s_,
+            1.9779984951 * l_ - 2.4285922050 * m_ + 0.4505937099 * s_,
+            0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
+
+
+def test_the_colour_scale_runs_red_to_green_in_even_steps():
+    low, middle, high = (_oklab(credence_colour(v)) for v in (0, 0.5, 1))
+    assert low[1] > 0.08 and high[1] < -0.08  # OKLab a: red at 0, green at 1
+    assert middle[0] > low[0] + 0.15 and abs(low[0] - high[0]) < 0.01  # a light middle, equal ends
+    steps = [math.dist(_oklab(credence_colour(i / 10)), _oklab(credence_colour((i + 1) / 10))) for i in range(10)]
+    assert max(steps) / min(steps) < 1.08, steps  # perceptually even, up to rounding to 8 bits
+    assert credence_colour(-1) == credence_colour(0) and credence_colour(2) == credence_colour(1)
+
+
+# --- escaping ------------------------------------------------------------------------------------
+
+HOSTILE = r'''[T <script>alert(1)</script> "q" &amp; \N]: The thesis & "quotes" \N \\ ]]> --> x
+  + <A & "q" \N {x} | y>: An argument.
+  - [B \N {x} | y \"z\" \G \L]: Attacker. {credence: 0.3, reason: "why <i>not</i> \" quote \\N"}
+
+<A & "q" \N {x} | y>
+
+(1) [P1 & <P> </text> </svg> ]]> <!-- x -->]: Premise. {credence: 0.8, reason: "r&d <b>"}
+----
+(2) [C \\ end\]: Conclusion. {inference: 0.7, reason: "because </script><script>x()</script>"}
+'''
+
+
+def hostile_model(tmp_path):
+    path = tmp_path / "hostile.argdown"
+    path.write_text(HOSTILE)
+    model = argmap.load(path)
+    assert not model.errors
+    assert any("<script>" in t for t in model.statements) and any("\\" in t for t in model.statements)
+    return model
+
+
+def test_hostile_titles_keep_the_dot_well_formed(tmp_path):
+    model = hostile_model(tmp_path)
+    source = diagram(model, credence(model), premises=True).source
+    for attributes in nodes_of(source).values():
+        assert "<script" not in attributes and "</text>" not in attributes  # only escaped forms
+    assert len(nodes_of(source)) == 5 and len(edges_of(source)) == 4  # nothing broke a line
+
+
+@needs_dot
+def test_hostile_titles_show_exactly_in_the_svg(tmp_path):
+    model = hostile_model(tmp_path)
+    out = tmp_path / "hostile.svg"
+    render(model, credence(model), out, premises=True)
+    root = ET.parse(out).getroot()  # well-formed XML
+    assert not [e for e in root.iter() if e.tag in (f"{SVG}script", "script", f"{SVG}foreignObject")]
+    assert not [k for e in root.iter() for k in e.attrib if k.lower().startswith("on")]
+    drawn = [" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))  # a node's lines, rejoined
+             for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+    for title in [*model.statements, *model.arguments]:
+        assert any(title in node for node in drawn), title
+    assert any('B \\N {x} | y \\"z\\" \\G \\L' in node for node in drawn)  # no \N, \G, \L expansion
+    tips = [a.get(f"{XLINK}title") for a in root.iter(f"{SVG}a")]
+    assert any(tip and 'why <i>not</i> " quote \\N' in tip for tip in tips)  # the reason, as text
+    assert any(tip and "because </script><script>x()</script>" in tip for tip in tips)
+
+
+# --- output --------------------------------------------------------------------------------------
+
+@needs_dot
+def test_render_writes_svg_png_and_pdf(tmp_path):
+    for suffix, magic in ((".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF")):
+        out = tmp_path / f"thesis{suffix}"
+        result = cli("render", THESIS, "-o", out)
+        assert result.returncode == 0, result.stderr
+        assert out.read_bytes().startswith(magic)
+        assert f"{out}: drawn" in result.stderr and "Traceback" not in result.stderr
+    assert "Natural Manifold" in (tmp_path / "thesis.svg").read_text()
+
+
+def test_render_without_graphviz_fails_in_one_line_but_dot_works(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))  # no `dot` on it
+    result = cli("render", THESIS, "-o", tmp_path / "thesis.svg", env=env)
+    assert result.returncode == 1 and not (tmp_path / "thesis.svg").exists()
+    message = [line for line in result.stderr.splitlines() if line.startswith("argmap render:")]
+    assert len(message) == 1 and "apt-get install graphviz" in message[0] and "Traceback" not in result.stderr
+    assert cli("render", THESIS, "-o", tmp_path / "thesis.dot", env=env).returncode == 0
+    assert (tmp_path / "thesis.dot").read_text() == dot_of(THESIS)
+
+
+def test_render_usage_errors(tmp_path):
+    for args, words in (((THESIS, "-o", tmp_path / "x.jpeg"), "use .svg, .png, .pdf or .dot"),
+                        ((THESIS, "--focus", "Natural Manfold"), "did you mean 'Natural Manifold'"),
+                        ((THESIS, "--direction", "RL"), "choose LR, BT, TB"),
+                        ((SMALL, "--depth", "-1"), "--depth")):
+        result = cli("render", *args)
+        assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, args
+    assert cli("render", THESIS, "--direction", "bt").returncode == 0  # any case
+    bare = tmp_path / "cycle.argdown"
+    bare.write_text("[A]: a\n  + [B]: b\n    + [A]\n")
+    result = cli("render", bare, "--depth", "1")
+    assert result.returncode == 2 and "give --focus" in result.stderr
+
+
+def test_render_to_stdout_is_the_dot():
+    result = cli("render", THESIS)
+    assert result.returncode == 0 and result.stdout == dot_of(THESIS)
+
+
+# --- legibility of the thesis (by eye too: docs/thesis.png) --------------------------------------
+
+@needs_dot
+def test_thesis_layout_has_no_overlaps_and_no_edge_through_a_node(thesis):
+    """Boxes from `dot -Tjson`: no two nodes overlap, and no edge's path passes through a node
+    that is not one of its ends (the control polygon of each spline, sampled)."""
+    for premises in (False, True):
+        laid = json.loads(diagram(thesis, credence(thesis), premises=premises).pipe(format="json"))
+        boxes = {}
+        for node in laid["objects"]:
+            if "pos" in node and "width" in node:
+                x, y = map(float, node["pos"].split(","))
+                w, h = float(node["width"]) * 36, float(node["height"]) * 36  # half, in points
+                boxes[node["_gvid"]] = (x - w, y - h, x + w, y + h)
+        items = list(boxes.values())
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+        for edge in laid["edges"]:
+            points = [tuple(map(float, p.split(",")[-2:])) for p in edge["pos"].split() if not p.startswith("e,")]
+            for node, (x0, y0, x1, y1) in boxes.items():
+                if node in (edge["tail"], edge["head"]):
+                    continue
+                for (ax, ay), (bx, by) in zip(points, points[1:]):
+                    for t in (i / 20 for i in range(21)):
+                        x, y = ax + (bx - ax) * t, ay + (by - ay) * t
+                        assert not (x0 + 2 < x < x1 - 2 and y0 + 2 < y < y1 - 2), (edge["tail"], edge["head"], node)
+
+
+# --- watch redraws --------------------------------------------------------------------------------
+
+@needs_dot
+def test_watch_session_redraws_the_diagram(tmp_path):
+    from argmap.watch import Session
+
+    out = tmp_path / "map.svg"
+    session = Session(tmp_path / "map.argdown", out)
+    first = session.update(b"[T]: thesis\n  + [A]: a {credence: 0.9}\n")
+    assert f"{out}: drawn" in first and ">0.90<" in out.read_text()
+    session.update(b"[T]: thesis\n  + [A]: a {credence: 0.1}\n")
+    assert ">0.10<" in out.read_text()
+    wrong = Session(tmp_path / "map.argdown", tmp_path / "missing" / "map.svg")
+    assert "not drawn" in wrong.update(b"[T]: thesis\n  + [A]: a {credence: 0.5}\n")
+
+
+@needs_dot
+def test_watch_redraws_on_real_saves(tmp_path):
+    import queue
+    import threading
+    import time
+
+    path, out = tmp_path / "map.argdown", tmp_path / "map.svg"
+    path.write_text("[T]: thesis\n  + [A]: a {credence: 0.9}\n")
+    process = subprocess.Popen([sys.executable, "-m", "argmap", "watch", str(path), "-o", str(out),
+                                "--interval", "0.05"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def wait_for(fragment: str) -> None:
+        deadline, seen = time.monotonic() + 30, []
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=0.5))
+            except queue.Empty:
+                continue
+            if fragment in seen[-1]:
+                return
+        raise AssertionError(f"no {fragment!r} in {''.join(seen)!r}")
+
+    try:
+        wait_for(f"{out}: drawn")
+        assert ">0.90<" in out.read_text()
+        time.sleep(0.1)
+        path.write_text("[T]: thesis\n  + [A]: a {credence: 0.2}\n")
+        wait_for(f"{out}: drawn")
+        assert ">0.20<" in out.read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_watch_refuses_an_output_it_cannot_write(tmp_path):
+    path = tmp_path / "map.argdown"
+    path.write_text("[T]: thesis\n")
+    result = cli("watch", path, "-o", tmp_path / "map.gif")
+    assert result.returncode == 2 and "use .svg, .png, .pdf or .dot" in result.stderr
