@@ -14,6 +14,7 @@ import argmap
 from argmap.edit import Document, EditError
 from argmap.export import dumps
 from argmap.propagate import credence
+from argmap.render import diagram
 
 from conftest import SHARED, THESIS
 from randommaps import document
@@ -26,7 +27,8 @@ SEMANTICS = ("df-quad", "quadratic-energy", "vargdown")
 
 def assert_sound(model: argmap.ArgumentMap, text: str | None = None) -> None:
     """A model came back, its diagnostics point into the file, it exports, every semantics
-    weighs it with credences in [0, 1], and edits either work or are refused with EditError."""
+    weighs it with credences in [0, 1], it draws (as DOT), and edits either work or are refused
+    with EditError."""
     for diagnostic in model.diagnostics:
         assert diagnostic.line >= 1 and diagnostic.column >= 1 and diagnostic.message
     json.loads(dumps(model))
@@ -34,6 +36,7 @@ def assert_sound(model: argmap.ArgumentMap, text: str | None = None) -> None:
         result = credence(model, semantics)
         assert all(0 <= s.credence <= 1 for s in result.statements.values())
         assert all(0 <= a.strength <= 1 for a in result.arguments.values())
+    assert diagram(model, result).source.startswith("digraph")
     if text is not None and model.statements:
         title = sorted(model.statements)[0]
         for edit in (lambda d: d.set_credence(title, 0.25), lambda d: d.rename(title, title + " 2"), Document.format):
