@@ -91,13 +91,22 @@ def thesis() -> int:
     has_dot = ensure_graphviz()
     OUT.mkdir(exist_ok=True)
     argmap = BIN / "argmap"
-    run(argmap, "check", THESIS, check=False)
-    status = run(argmap, "credence", THESIS, check=False)
+    run(argmap, "check", THESIS, check=False)  # shows the map's warnings once
+    status = quietly(argmap, "credence", THESIS)
     diagram = OUT / ("thesis.svg" if has_dot else "thesis.dot")
-    status = run(argmap, "render", THESIS, "-o", diagram, check=False) or status
+    status = quietly(argmap, "render", THESIS, "-o", diagram) or status
     if diagram.exists():
         say(f"diagram written to {diagram.relative_to(ROOT)}")
     return status
+
+
+def quietly(*command: str | Path) -> int:
+    """Run an argmap command showing its output, and its messages only if it fails (the map's
+    warnings were shown by `argmap check` already)."""
+    result = subprocess.run([str(part) for part in command], stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+    return result.returncode
 
 
 def test() -> int:
