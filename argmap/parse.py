@@ -73,7 +73,7 @@ class _Terminals:
         self._cache: dict[tuple, re.Pattern] = {}
 
     def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool) -> re.Pattern:
-        key = (inference_mode, line_state, emphasis, skipped)
+        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None)  # skips matter to emphasis only
         compiled = self._cache.get(key)
         if compiled is None:
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
