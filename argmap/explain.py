@@ -206,6 +206,9 @@ def bottom_line(result: CredenceResult) -> str:
     if not result.theses:
         return ("no thesis: every statement bears on another; name one with `thesis: Title` in the front "
                 "matter")
+    concluding: dict[str, list[str]] = {}
+    for argument in result.arguments.values():
+        concluding.setdefault(argument.conclusion, []).append(argument.title)
     blocks = []
     for thesis in result.theses:
         record = result.statements[thesis]
@@ -217,7 +220,7 @@ def bottom_line(result: CredenceResult) -> str:
             lines.append("  contribution  strength  from")
         for item in inputs:
             lines.append(f"  {_signed(item.value):>12}  {_value_of(result, item.source):>8}  "
-                         f"{_source_words(result, item.source, item.kind)}")
+                         f"{_source_words(item.source, item.kind, concluding)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -230,12 +233,13 @@ def _value_of(result: CredenceResult, node: tuple) -> str:
     return fmt(result.statements[title].credence if kind == "statement" else result.arguments[title].strength)
 
 
-def _source_words(result: CredenceResult, node: tuple, kind: str) -> str:
-    """``<Argument> through [Its Conclusion] (entails)``, or the statement or argument alone."""
+def _source_words(node: tuple, kind: str, concluding: dict[str, list[str]]) -> str:
+    """``<Argument> through [Its Conclusion] (entails)``, or the statement or argument alone;
+    ``concluding`` maps a statement to the arguments that conclude it."""
     words = _KIND_WORDS.get(kind, kind)
     if node[0] == "argument":
         return f"<{node[1]}> ({words})"
-    arguments = [a.title for a in result.arguments.values() if a.conclusion == node[1]]
+    arguments = concluding.get(node[1], [])
     if not arguments:
         return f"[{node[1]}] ({words})"
     return f"{', '.join(f'<{a}>' for a in arguments)} through [{node[1]}] ({words})"
