@@ -26,15 +26,20 @@ SetOption = typer.Option(None, "--set", metavar="TITLE=X",
 FormatOption = typer.Option("text", "--format", "-f", help="text or json")
 
 
-def _load(path: Path):
-    """The model of a file, or exit 2 with one clear line when the file cannot be read."""
-    import argmap
-
+def _read(path: Path, reader):
+    """``reader(path)``, or exit 2 with one clear line when the file cannot be read."""
     try:
-        return argmap.load(path)
+        return reader(path)
     except OSError as error:
         typer.echo(f"{path}: cannot read: {error.strerror or error}", err=True)
         raise typer.Exit(2) from None
+
+
+def _load(path: Path):
+    """The model of a file."""
+    import argmap
+
+    return _read(path, argmap.load)
 
 
 def _report(path: Path, diagnostics: list) -> None:
@@ -281,14 +286,10 @@ KindOption = typer.Option(..., "--kind", help="support, attack, undercut, entail
 
 
 def _open(path: Path):
-    """A file opened for editing, or exit 2 with one clear line when it cannot be read."""
+    """A file opened for editing."""
     from argmap.edit import Document
 
-    try:
-        return Document.open(path)
-    except OSError as error:
-        typer.echo(f"{path}: cannot read: {error.strerror or error}", err=True)
-        raise typer.Exit(2) from None
+    return _read(path, Document.open)
 
 
 def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> None:

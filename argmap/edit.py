@@ -448,9 +448,8 @@ class Document:
             if written != name:  # made by explodeArguments, say: never guess what to rename
                 raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
                                 "nothing renamed")
-        starts = places
         expected = _shape(self.model, (kind, name, new))
-        self._apply([(s, s + len(name), new) for s in sorted(starts)],
+        self._apply([(s, s + len(name), new) for s in sorted(places)],
                     lambda model: None if _shape(model) == expected else "the map would change beyond the name",
                     f"renaming {_written(kind, name)} to {_written(kind, new)}")
 

@@ -9,7 +9,8 @@ indentation of relations. Lark's LALR parser then builds the syntax tree with an
 transformer, so no intermediate parse tree is ever materialised.
 
 A file with errors still yields a tree: the parser re-parses the blank-line separated blocks
-one by one and drops only the ones it cannot make sense of, each with a diagnostic.
+one by one, closes what a block left open, keeps a misplaced token as plain text, and keeps the
+longest prefix of a block it cannot finish; each repair comes with a diagnostic.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from operator import itemgetter
 from importlib.resources import files
+from operator import itemgetter
 
 import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken

@@ -116,10 +116,14 @@ def table(results: dict) -> str:
         speedup = f"{theirs['seconds'] / ours['seconds']:.2f}x" if theirs else "-"
         memory = f"{ours['mib'] / theirs['mib']:.2f}" if theirs else "-"
         reference = f"{theirs['seconds']:.2f} s" if theirs else "-"
+        if theirs and theirs["status"]:
+            reference += f" (exit {theirs['status']})"
         reference_mib = f"{theirs['mib']:.0f}" if theirs else "-"
         lines.append(f"| {name} | {row['bytes'] / 1e6:.2f} MB | {ours['seconds']:.2f} s | {reference} | {speedup} "
                      f"| {ours['mib']:.0f} | {reference_mib} | {memory} | {row['argmap credence']['seconds']:.2f} s "
                      f"| {row['argmap render .dot']['seconds']:.2f} s |")
+    if any(row.get("argdown json", {}).get("status") for row in results["maps"].values()):
+        lines += ["", "(exit N): the reference failed on that map; its time is how long it took to fail."]
     big = [r for n, r in results["maps"].items() if n in ("N=5000", "N=50000")]
     if len(big) == 2:
         lines += ["", f"Scaling, argmap export N=50000 / N=5000: "
