@@ -54,10 +54,19 @@ _LINK = re.compile(r"\[([^\n\r\u2028\u2029]+)\]\(([^\n\r\u2028\u2029]+)\)")
 _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 
 
+_LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))")
+
+
 def _span(first: Lexeme, last: Lexeme) -> Span:
+    """From the first token's first character to the last token's last character. Its end
+    line and column are the reference's: past a line break that ends the element's line and is
+    not part of a blank line (which argmap's tokenizer leaves out where the grammar does not
+    need it)."""
     line, column = first.position()
-    end_line, end_column = last.end_position()
-    return Span(line, column, end_line, max(end_column - 1, 1), first.start_pos, last.end_pos)
+    end, text = max(last.end_pos, first.start_pos + 1), last.source
+    line_end = _LINE_END.match(text, end) if text[end - 1:end] not in ("\n", "\r") else None
+    end_line, end_column = last.position_of((line_end.end() if line_end else end) - 1)
+    return Span(line, column, end_line, end_column, first.start_pos, last.end_pos)
 
 
 class _Text:

@@ -192,9 +192,9 @@ def evidence(file: Path = FileArg,
 
 
 def model_source_lines(path: Path) -> list[str]:
-    import argmap
+    from argmap.files import read_source, source_lines
 
-    return argmap.read_source(path).lstrip("\ufeff").splitlines()
+    return source_lines(read_source(path).lstrip("\ufeff"))
 
 
 @app.command()

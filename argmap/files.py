@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-__all__ = ["atomic_writer", "decode_source", "read_source", "write_atomically"]
+__all__ = ["LINE_BREAK", "atomic_writer", "decode_source", "read_source", "source_lines", "write_atomically"]
+
+# What ends a line when argmap numbers lines: as in the reference implementation, a lone `\r`
+# (classic Mac OS) counts as well as `\n` and `\r\n`; Unicode line separators do not.
+LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
 def read_source(path: str | Path) -> str:
@@ -19,6 +24,11 @@ def read_source(path: str | Path) -> str:
 def decode_source(data: bytes) -> str:
     """The text of a file's bytes, as :func:`read_source` reads them."""
     return data.decode("utf-8-sig", errors="surrogateescape")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a map's text, numbered as its diagnostics number them."""
+    return LINE_BREAK.split(text)
 
 
 @contextmanager

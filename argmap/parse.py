@@ -25,6 +25,7 @@ import lark
 from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 
+from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Severity
 
 __all__ = ["SyntaxTree", "parse", "tokenize"]
@@ -150,7 +151,7 @@ class _Lines:
     def __call__(self, offset: int) -> tuple[int, int]:
         if self.starts is None:
             self.starts = [0]
-            self.starts += [match.end() for match in re.finditer("\n", self.text)]
+            self.starts += [match.end() for match in LINE_BREAK.finditer(self.text)]
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
 
@@ -173,6 +174,12 @@ class Lexeme(tuple):
     def end_position(self) -> tuple[int, int]:
         """Line and column just past the token's end."""
         return self[4](self[3])
+
+    def position_of(self, offset: int) -> tuple[int, int]:
+        """Line and column of any offset in the text the token comes from."""
+        return self[4](offset)
+
+    source = property(lambda self: self[4].text, doc="The whole text the token comes from.")
 
     line = property(lambda self: self.position()[0])
     column = property(lambda self: self.position()[1])

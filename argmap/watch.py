@@ -80,11 +80,11 @@ class Session:
         """The report for one version of the file's bytes."""
         import argmap
         from argmap.check import check_map, format_diagnostic
-        from argmap.files import decode_source
+        from argmap.files import decode_source, source_lines
 
         text = decode_source(data)
         model = argmap.loads(text, path=str(self.path))
-        lines = text.splitlines()
+        lines = source_lines(text)
         report = [format_diagnostic(d, str(self.path), lines) for d in check_map(model)]
         stamp = time.strftime("%H:%M:%S")
         if model.errors:

@@ -36,6 +36,15 @@ def test_check_exits_1_on_errors_and_names_each_place(tmp_path):
     assert "17 arguments" in result.stdout  # the second file is still checked
 
 
+def test_check_quotes_the_line_it_names_whatever_the_line_endings(tmp_path):
+    # A lone \r ends a line; a Unicode line separator or a form feed inside a text does not.
+    odd = tmp_path / "odd.argdown"
+    odd.write_bytes("[A]: one\u2028two\x0cthree\r[B]: needs a blank line above\r".encode())
+    result = argmap("check", odd)
+    assert f"{odd}:2:1: error: unexpected statement title '[B]:'" in result.stdout
+    assert "\n    [B]: needs a blank line above\n    ^" in result.stdout
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert argmap("check").returncode == 2
     result = argmap("check", tmp_path / "missing.argdown")

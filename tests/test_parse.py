@@ -81,6 +81,22 @@ def test_windows_line_endings_lex_like_unix_ones():
     assert kinds(unix.replace("\n", "\r\n")) == kinds(unix)
 
 
+def test_every_line_ending_numbers_lines_alike():
+    # A lone \r ends a line, as in the reference implementation (classic Mac OS files).
+    unix = "[A]: a\n  + [B]: b {credence: [}\n (1) x\n"
+    where = [(d.line, d.column, d.code) for d in parse(unix).diagnostics + _model_diagnostics(unix)]
+    assert [(line, code) for line, _, code in where] == [(3, "syntax"), (2, "data")]
+    for newline in ("\r\n", "\r"):
+        text = unix.replace("\n", newline)
+        assert [(d.line, d.column, d.code) for d in parse(text).diagnostics + _model_diagnostics(text)] == where
+
+
+def _model_diagnostics(text: str) -> list:
+    import argmap
+
+    return [d for d in argmap.loads(text).diagnostics if d.code == "data"]
+
+
 def test_headings_lists_and_front_matter_parse_into_nodes():
     tree = parse("===\ntitle: T\n===\n\n# One\n\n* [A]: a\n* <B>: b\n\n<C>: c\n\n(1) p\n----\n(2) q\n")
     assert tree.front_matter.value.startswith("===")
