@@ -441,6 +441,10 @@ class Document:
             for rng in element.ranges:
                 if rng.type.value == mention and rng.title == name and rng.span is not None:
                     places[rng.span.start + 2] = rng.span  # past `@[` or `@<`
+        written_mention = re.compile(r"(?<!\\)@" + re.escape(("[" if kind == "statement" else "<") + name + closing))
+        for section in self.model.sections:  # headings keep no ranges: find their mentions in the text
+            for match in written_mention.finditer(self.text, section.span.start, section.span.end):
+                places[match.start() + 2] = section.span
         if not places:
             raise EditError(f"{self.name}: {_written(kind, name)} has no title written in the text to rename")
         for start, span in places.items():

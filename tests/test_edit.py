@@ -219,6 +219,17 @@ def test_rename_a_statement_everywhere_and_refuse_a_taken_name():
     assert doc.text == text
 
 
+def test_rename_reaches_mentions_in_headings():
+    text = "# On @[A] and @<Arg>, not @[AB]\n\n[A]: a\n\n[AB]: ab\n\n<Arg>: b\n  + [A]\n"
+    doc = Document(text)
+    assert doc.model.diagnostics == []
+    doc.rename("A", "Alpha")
+    doc.rename("<Arg>", "Argument")
+    assert doc.text == ("# On @[Alpha] and @<Argument>, not @[AB]\n\n[Alpha]: a\n\n[AB]: ab\n\n"
+                        "<Argument>: b\n  + [Alpha]\n")
+    assert doc.model.sections[0].title == "On @[Alpha] and @<Argument>, not @[AB]"
+
+
 def test_rename_on_the_thesis_tells_statement_and_argument_apart(thesis_copy):
     doc = argmap.edit.open(thesis_copy)
     with pytest.raises(EditError, match="both"):
