@@ -62,7 +62,7 @@ def __getattr__(name: str):
 
         return credence
     if name in ("explain", "cruxes"):
-        from argmap import explain
+        from argmap import explanation
 
-        return getattr(explain, name)
+        return getattr(explanation, name)
     raise AttributeError(f"module 'argmap' has no attribute {name!r}")

@@ -100,7 +100,8 @@ class _Text:
         if self.keep_tags:
             start = self.length
             self.add(token.value)
-            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "tag": name})
+            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "tag": name,
+                                "span": _span(token, token)})
         if name not in self.tags:
             self.tags.append(name)
 

@@ -230,7 +230,7 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     contribution, the most influential first."""
     import json
 
-    from argmap.explain import bottom_line
+    from argmap.explanation import bottom_line
     from argmap.propagate import credence
 
     _format(format)
@@ -246,7 +246,7 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statem
             semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
-    from argmap.explain import explain
+    from argmap.explanation import explain
 
     model = _load(file)
     derivation = _usage(explain, model, title, semantics, _overrides(set))
@@ -263,7 +263,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     moves by 0.1 either way, with the derivative: the numbers to check first."""
     import json
 
-    from argmap.explain import cruxes, cruxes_text
+    from argmap.explanation import cruxes, cruxes_text
 
     _format(format)
     model = _load(file)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 import math
 import re
 from collections import Counter
@@ -240,6 +241,13 @@ def _shape(model: ArgumentMap, renamed: tuple[str, str, str] | None = None) -> t
                     r.type.value) for r in model.relations))
 
 
+def _contents(model: ArgumentMap) -> Counter:
+    """What the map's occurrences say: every text, tag list and data block written anywhere."""
+    return Counter((kind, title, m.text, repr(m.tags), repr(m.data))
+                   for kind, table in (("statement", model.statements), ("argument", model.arguments))
+                   for title, entity in table.items() for m in entity.members if m.text or m.data or m.tags)
+
+
 def _relation_triples(model: ArgumentMap) -> Counter:
     return Counter((r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in model.relations)
 
@@ -393,7 +401,8 @@ class Document:
 
     def set_text(self, title: str, text: str) -> None:
         """Replace the text of a statement (`[Title]`) or an argument (`<Title>`), the one the
-        model shows: the canonical member, else the last one written out."""
+        model shows: the canonical member, else the last one written out. Only the claim is
+        replaced: tags, links and a quote after it stay."""
         kind, name = self._resolve(title, ("statement", "argument"))
         entity = (self.model.statements if kind == "statement" else self.model.arguments)[name]
         written = [m for m in entity.members if not m.is_reference and m.text and m.title_span is not None]
@@ -405,17 +414,28 @@ class Document:
         start = element.title_span.end + 2  # past `]:` or `>:`
         while self.text[start:start + 1] in (" ", "\t"):
             start += 1
-        end = self._content_end(element)
+        content_end = end = self._content_end(element)
+        marks = [r.span.start for r in element.ranges if r.type.value in ("link", "tag") and r.span is not None]
+        if marks:  # the claim ends where the first tag or link starts
+            end = min(marks)
+            while end > start and self.text[end - 1] in " \t\r\n":
+                end -= 1
         lines = _text_value("text", text).strip().splitlines()
         new = (self.newline + self._continuation_indent(element, end)).join(line.strip() for line in lines)
-        alone = self._loads(f"{_written(kind, name)}: {new}")  # how the model reads the new text
+        kept = self.text[end:content_end]
+        settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
+        alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
+        before = (self.model.statements if kind == "statement" else self.model.arguments)[name].tags
 
         def check(model: ArgumentMap) -> str | None:
             entities = model.statements if kind == "statement" else model.arguments
             shown = " ".join((entities[name].text or "").split()) if name in entities else None
-            return None if shown == expected else f"{_written(kind, name)} would read {shown!r}"
+            if shown != expected:
+                return f"{_written(kind, name)} would read {shown!r}"
+            lost = [tag for tag in before if tag not in entities[name].tags]
+            return f"its tags {', '.join('#' + t for t in lost)} would be lost" if lost else None
 
         self._apply([(start, end, new)], check, f"setting the text of {_written(kind, name)}", same_shape=True)
 
@@ -543,9 +563,13 @@ class Document:
         gone = {(r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in found}
         expected = _relation_triples(self.model) - Counter(gone)
 
+        contents = _contents(self.model)
+
         def check(model: ArgumentMap) -> str | None:
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
+            if _contents(model) != contents:
+                return "the line also holds a text, tags or data, which would be lost; move them first"
             return None if _relation_triples(model) == expected else "other relations would change too"
 
         self._apply(sorted(set(cuts)), check,

@@ -92,7 +92,7 @@ class Range(BaseModel):
     url: str | None = None
     tag: str | None = None
     title: str | None = None
-    span: SkipValidation[Span | None] = None  # in the source, for links and mentions
+    span: SkipValidation[Span | None] = None  # in the source, for links, tags and mentions
 
 
 class _Element(BaseModel):

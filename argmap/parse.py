@@ -126,7 +126,7 @@ class _Terminals:
 # --- tokenizer -----------------------------------------------------------------------------
 
 # Spaces that do not end a line: mid-line, only SPACES can match them.
-_MID_LINE_SPACES = re.compile(r"[ \t]++(?![\r\n])")
+_MID_LINE_SPACES = re.compile(r"[ \t]+(?![ \t\r\n])")
 
 # Tokens after which a line break can only be the one that the grammar makes optional.
 _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERENCE"))

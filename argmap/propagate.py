@@ -1,7 +1,7 @@
 """Stage 3: how much to believe each claim, given the map's stated numbers.
 
 The result types below are the contract that the renderer, the report, ``explain``,
-``cruxes`` and ``watch`` read (:mod:`argmap.explain` holds the last two). :func:`credence`
+``cruxes`` and ``watch`` read (:mod:`argmap.explanation` holds the last two). :func:`credence`
 computes them.
 
 How (see ``docs/semantics.md`` for the formulas):

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 with atheris.instrument_imports():
     import argmap
     from argmap.edit import Document, EditError
-    from argmap.explain import cruxes, explain
+    from argmap.explanation import cruxes, explain
     from argmap.export import dumps
     from argmap.propagate import credence
     from argmap.render import diagram

@@ -128,6 +128,23 @@ def test_set_text_replaces_only_the_text():
     assert doc.text == "<Arg>: a better one\n  + [A]: a\n"
 
 
+def test_set_text_keeps_tags_links_and_the_quote_of_an_observation(thesis_copy):
+    doc = argmap.edit.open(thesis_copy)
+    doc.set_text("SVD Init Wins", "PiSSA wins.")
+    # hand-checked: lines 45-47 hold the claim, up to `#observation`; the links, the quote and
+    # the data block on lines 48-51 stay as they were
+    original, edited = doc.original.splitlines(), doc.text.splitlines()
+    assert edited[44] == "(1) [SVD Init Wins]: PiSSA wins. #observation"
+    assert edited[45:49] == original[47:51] and len(edited) == len(original) - 2
+    assert doc.model.statements["SVD Init Wins"].tags == ["observation"]
+    # where the model keeps no trace of a tag in the text, the tag would go with the claim
+    doc = Document("===\nmodel:\n    removeTagsFromText: true\n===\n\n[A]: a claim #(two words)\n")
+    with pytest.raises(EditError, match="#two words would be lost"):
+        doc.set_text("A", "new claim")
+    doc.set_text("A", "new claim #(two words)")
+    assert doc.model.statements["A"].text == "new claim"
+
+
 def test_unknown_titles_and_wrong_kinds_are_refused_with_a_hint(thesis_copy):
     doc = argmap.edit.open(thesis_copy)
     with pytest.raises(EditError, match=r"did you mean \[SVD Init Wins\]"):
@@ -290,6 +307,17 @@ def test_rename_and_rename_back_on_every_conformance_case():
         assert back.text == doc.original, path
         renamed += 1
     assert renamed > 80
+
+
+def test_unrelate_refuses_to_cut_a_line_that_holds_a_text_or_data():
+    text = ('[T]: the thesis\n  + [A]: the claim of A {reason: "a study", credence: 0.9}\n  + [C]\n\n'
+            "<X>\n\n(1) [A]\n(2) [C]: c\n----\n(3) [D]: d\n")
+    doc = Document(text)
+    with pytest.raises(EditError, match="would be lost"):
+        doc.unrelate("A", "T", "support")
+    assert doc.text == text
+    doc.unrelate("C", "T", "support")  # a bare reference: the line goes
+    assert doc.text == text.replace("  + [C]\n", "")
 
 
 def test_relate_then_unrelate_restores_every_conformance_case():

@@ -7,7 +7,7 @@ import re
 import pytest
 
 import argmap
-from argmap.explain import bottom_line, cruxes, cruxes_text, explain
+from argmap.explanation import bottom_line, cruxes, cruxes_text, explain
 from argmap.propagate import credence
 from conftest import THESIS
 
@@ -113,3 +113,23 @@ def test_explain_goes_deeper_than_the_recursion_limit():
     lines = tree.text().splitlines()
     assert len(lines) == 2001 and lines[-1] == " " * 4000 + "+0.45 entails: [S0] = 0.9   stated 0.9"  # 0.5 -> 0.95
     assert tree.value == pytest.approx(1 - 0.1 * 0.5 ** 2000, abs=1e-12)
+
+
+def test_the_readme_python_api_runs_as_written():
+    """The README's Python API section, run line by line in a fresh interpreter: the lazy names
+    ``argmap.explain`` and ``argmap.cruxes`` must work before and after the module holding them
+    has been imported."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    code = [line[4:] for line in section.splitlines() if line.startswith("    ")]
+    assert any("argmap.explain(" in line for line in code) and any("argmap.cruxes(" in line for line in code)
+    script = "\n".join(code) + "\nprint(argmap.cruxes(model)[0].cruxes[0].input.label)\n"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "[Natural Manifold]" in result.stdout and "0.7212" in result.stdout
+    assert "Rescaling Gets 60-80%" in result.stdout.splitlines()[-1]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import argmap
-from argmap.explain import cruxes, explain
+from argmap.explanation import cruxes, explain
 from argmap.propagate import credence
 from randommaps import document
 
