@@ -29,8 +29,9 @@ def say(message: str) -> None:
     print(f"[tasks] {message}", flush=True)
 
 
-def run(*command: str | Path, check: bool = True) -> int:
-    return subprocess.run([str(part) for part in command], check=check).returncode
+def run(*command: str | Path) -> int:
+    """Run a command, showing its output; its exit status."""
+    return subprocess.run([str(part) for part in command]).returncode
 
 
 def is_root() -> bool:
@@ -71,7 +72,9 @@ def ensure_installed(extras: str) -> None:
         return
     say(f"installing argmap{f'[{extras}]' if extras else ''} into .venv")
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target)
+    if run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target) != 0:
+        sys.exit("[tasks] pip could not install argmap's dependencies (see above); check the network "
+                 "connection or the package index, then run this again.")
     stamp.write_text(digest)
 
 
@@ -91,13 +94,13 @@ def thesis() -> int:
     has_dot = ensure_graphviz()
     OUT.mkdir(exist_ok=True)
     argmap = BIN / "argmap"
-    run(argmap, "check", THESIS, check=False)  # shows the map's warnings once
+    run(argmap, "check", THESIS)  # shows the map's warnings once
     status = quietly(argmap, "credence", THESIS)
     diagram = OUT / ("thesis.svg" if has_dot else "thesis.dot")
-    status = quietly(argmap, "render", THESIS, "-o", diagram) or status
-    if diagram.exists():
+    drawn = quietly(argmap, "render", THESIS, "-o", diagram)
+    if drawn == 0:
         say(f"diagram written to {diagram.relative_to(ROOT)}")
-    return status
+    return status or drawn
 
 
 def quietly(*command: str | Path) -> int:
@@ -113,7 +116,7 @@ def test() -> int:
     ensure_venv()
     ensure_installed("test")
     ensure_graphviz()
-    return run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:], check=False)
+    return run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
 
 
 def main() -> int:

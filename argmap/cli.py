@@ -42,14 +42,29 @@ def _load(path: Path):
     return _read(path, argmap.load)
 
 
-def _report(path: Path, diagnostics: list) -> None:
-    """Diagnostics on stderr, each with file:line:col and the source line."""
+def _print_diagnostics(path: Path, diagnostics: list) -> int:
+    """Diagnostics on stderr, each with file:line:col and the source line; the exit status they
+    call for (1 when one is an error)."""
     from argmap.check import format_diagnostic
+    from argmap.model import Severity
 
     if diagnostics:
         lines = model_source_lines(path)
         for diagnostic in sorted(diagnostics, key=lambda d: (d.line, d.column)):
             typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
+    return 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
+
+
+def _write(path: Path, write) -> None:
+    """``write(stream)`` into ``path`` atomically, or exit 1 with one line saying why not."""
+    from argmap.files import atomic_writer
+
+    try:
+        with atomic_writer(path, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            write(stream)
+    except OSError as error:
+        typer.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
+        raise typer.Exit(1) from None
 
 
 def _overrides(items: Optional[List[str]]) -> dict[str, float]:
@@ -205,22 +220,20 @@ def export(file: Path = FileArg,
     import io
 
     from argmap.export import write_argdown_json
-    from argmap.files import atomic_writer
 
     if format != "argdown-json":
         typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
         raise typer.Exit(2)
     model = _load(file)
-    _report(file, model.diagnostics)
+    status = _print_diagnostics(file, model.diagnostics)
     # Undecodable bytes of the map come out as JSON escapes (\udcXX) rather than as an error.
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace")
         write_argdown_json(model, stream)
         stream.detach()
     else:
-        with atomic_writer(output, "w", encoding="utf-8", errors="backslashreplace") as stream:
-            write_argdown_json(model, stream)
-    raise typer.Exit(1 if model.errors else 0)
+        _write(output, lambda stream: write_argdown_json(model, stream))
+    raise typer.Exit(status)
 
 
 @app.command("credence")
@@ -236,9 +249,9 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     _format(format)
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
-    _report(file, model.diagnostics + result.diagnostics)
+    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
-    raise typer.Exit(1 if model.errors else 0)
+    raise typer.Exit(status)
 
 
 @app.command()
@@ -247,12 +260,14 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statem
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
     from argmap.explanation import explain
+    from argmap.propagate import credence
 
     model = _load(file)
-    derivation = _usage(explain, model, title, semantics, _overrides(set))
-    _report(file, model.diagnostics)
+    overrides = _overrides(set)
+    derivation = _usage(explain, model, title, semantics, overrides)
+    status = _print_diagnostics(file, model.diagnostics + credence(model, semantics, overrides).diagnostics)
     typer.echo(derivation.text())
-    raise typer.Exit(1 if model.errors else 0)
+    raise typer.Exit(status)
 
 
 @app.command()
@@ -264,19 +279,21 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     import json
 
     from argmap.explanation import cruxes, cruxes_text
+    from argmap.propagate import credence
 
     _format(format)
     model = _load(file)
+    overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
-        reports = _usage(cruxes, model, semantics, _overrides(set), None, progress)
-    _report(file, model.diagnostics)
+        reports = _usage(cruxes, model, semantics, overrides, None, progress)
+    status = _print_diagnostics(file, model.diagnostics + credence(model, semantics, overrides).diagnostics)
     if format == "json":
         shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
                  for report in reports]
         typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
-    raise typer.Exit(1 if model.errors else 0)
+    raise typer.Exit(status)
 
 
 # --- editing ----------------------------------------------------------------------------------
@@ -308,7 +325,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
             sys.stdout.write(document.diff())
             return
         document.save()
-    except EditError as error:
+    except (EditError, OSError) as error:
         _refused(path, error)
     typer.echo(f"{path}: written")
     if show_credence:
@@ -317,7 +334,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
 
 def _refused(path: Path, error: Exception) -> None:
     """One line naming the file, then exit 1."""
-    message = str(error)
+    message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
     typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
     raise typer.Exit(1)
 
@@ -384,7 +401,7 @@ def unrelate(file: Path = FileArg, source: str = typer.Option(..., "--from"), ta
 @app.command()
 def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
-        width: int = typer.Option(100, help="wrap statement text longer than this")) -> None:
+        width: int = typer.Option(100, min=20, help="wrap statement text longer than this")) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same."""
     from argmap.edit import EditError
 
@@ -401,7 +418,7 @@ def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
             continue
         try:
             document.save()
-        except EditError as error:
+        except (EditError, OSError) as error:
             _refused(path, error)
         typer.echo(f"{path}: formatted")
     if check and unformatted:
@@ -411,9 +428,13 @@ def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
 @app.command()
 def watch(file: Path = FileArg,
           output: Optional[Path] = typer.Option(None, "--output", "-o", help="redraw this diagram on each save"),
-          interval: float = typer.Option(0.25, help="seconds between looks at the file")) -> None:
+          interval: float = typer.Option(0.25, min=0.01, help="seconds between looks at the file")) -> None:
     """On each save: re-read, recompute and print the bottom line and how far it moved."""
+    import gc
+
     from argmap.watch import Session, changes
+
+    gc.enable()  # a long-lived process: each reading leaves cycles behind
 
     if not file.is_file():
         typer.echo(f"{file}: cannot read: no such file", err=True)
@@ -453,7 +474,7 @@ def render(file: Path = FileArg,
         _usage(format_of, output)
     model = _load(file)
     result = _usage(credence, model, semantics)
-    _report(file, model.diagnostics)
+    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
     try:
         if output is None:
@@ -463,9 +484,12 @@ def render(file: Path = FileArg,
     except RenderError as error:
         typer.echo(f"argmap render: {error}", err=True)
         raise typer.Exit(1) from None
+    except OSError as error:
+        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        raise typer.Exit(1) from None
     if output is not None:
         typer.echo(f"{output}: drawn", err=True)
-    raise typer.Exit(1 if model.errors else 0)
+    raise typer.Exit(status)
 
 
 @app.command()
@@ -474,6 +498,7 @@ def report(file: Path = FileArg,
            semantics: str = SemanticsOption) -> None:
     """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
     with its premises, sources, inferences, arithmetic and diagnostics."""
+    import os
     import shutil
 
     from argmap.check import check_map
@@ -483,19 +508,19 @@ def report(file: Path = FileArg,
 
     model = _load(file)
     result = _usage(credence, model, semantics)
-    _report(file, model.diagnostics)
-    text = page(model, result, check_map(model, semantics))
+    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
+    page_folder = (output.resolve().parent if output is not None else Path.cwd())
+    map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
+    text = page(model, result, check_map(model, semantics), "" if map_folder == "." else map_folder)
     if shutil.which("dot") is None:
         typer.echo(f"argmap report: the page has no diagram: Graphviz's `dot` is not installed; {INSTALL_GRAPHVIZ}",
                    err=True)
     if output is None:
         sys.stdout.write(text)
     else:
-        from argmap.files import write_atomically
-
-        write_atomically(output, text.encode("utf-8"))
+        _write(output, lambda stream: stream.write(text))
         typer.echo(f"{output}: written", err=True)
-    raise typer.Exit(1 if model.errors else 0)
+    raise typer.Exit(status)
 
 
 def main() -> None:
@@ -504,7 +529,7 @@ def main() -> None:
     import gc
     import os
 
-    gc.disable()  # a short-lived process that makes no reference cycles worth collecting
+    gc.disable()  # commands are short-lived and make few reference cycles (watch turns it back on)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # skips a scan of every installed package
     try:
         app()

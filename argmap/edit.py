@@ -443,7 +443,7 @@ class Document:
         """Rename a statement or an argument at its definitions, references and mentions."""
         kind, name = self._resolve(old, ("statement", "argument"))
         new = new.strip()
-        if new.startswith(("[", "<")) and new.endswith(("]", ">")):
+        if new[:1] + new[-1:] in ("[]", "<>"):
             new = new[1:-1]
         closing = "]" if kind == "statement" else ">"
         if not new or closing in new or any(c in new for c in "\r\n\u2028\u2029"):
@@ -520,6 +520,7 @@ class Document:
         indent = self._child_indent(home)
         line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
         before = _relation_triples(self.model)
+        written = sum(len(r.spans) for r in self.model.relations)
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
@@ -529,7 +530,11 @@ class Document:
             if before - after:
                 return "the map already has a relation between them that this one would merge into"
             if not any(triple[4] in types for triple in added):
-                return "the map already has this relation" if not added else f"it would read as {next(iter(added))[4]}"
+                if added:
+                    return f"it would read as {next(iter(added))[4]}"
+                if sum(len(r.spans) for r in model.relations) > written:  # the line merged into one already there
+                    return "the map already has this relation"
+                return "the new line would not be read as a relation (inside a comment?); add it by hand"
             return None
 
         self._apply([(at, at, line)], check,

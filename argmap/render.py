@@ -345,14 +345,17 @@ def claim_and_quote(occurrence: StatementOccurrence | None) -> tuple[str, str]:
 
 def short_text(text: str, limit: int = TEXT_LIMIT) -> str:
     """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis when cut."""
+    words = text.split()
+    whole = " ".join(words)
+    if len(whole) <= limit:
+        return whole
     kept, length = [], 0
-    for word in text.split():
-        if length + len(word) + bool(kept) > limit:
-            kept[-1:] = [kept[-1].rstrip(",;:.-–—") + "…"] if kept else []
+    for word in words:
+        if length + bool(kept) + len(word) > limit - 1:  # room for the ellipsis
             break
+        length += bool(kept) + len(word)
         kept.append(word)
-        length += len(word) + bool(kept)
-    return " ".join(kept)
+    return " ".join(kept).rstrip(",;:.-–—") + "…" if kept else words[0][:limit - 1] + "…"
 
 
 def _wrap(text: str, width: int) -> list[str]:

@@ -15,6 +15,7 @@ order). Everything else links there.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 from html import escape
 from typing import TYPE_CHECKING, Iterable
@@ -34,22 +35,28 @@ _KIND_WORDS = {"support": "supports", "entails": "entails", "attack": "attacks",
                "contradictory": "contradicts", "undercut": "undercuts", "conclusion": "concludes",
                "premise": "is a premise of"}
 _SAFE_URL = re.compile(r"(?i)(https?:|mailto:|[^:/?#]*(?:[/?#]|$))")  # http(s), mail, or relative
+_RELATIVE = re.compile(r"[^:/?#]+(?:[/?#]|$)")  # a path below the map's folder: no scheme, not absolute
 
 
-def report(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None = None) -> str:
+def report(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None = None,
+           map_folder: str = "") -> str:
     """The page for a map, its credences and its diagnostics (by default ``check_map``'s).
+    ``map_folder`` is the map's folder as seen from the page's, so that the map's relative
+    links (saved papers, say) still lead there.
 
     Without Graphviz's ``dot`` the page says where the diagram would be and how to get it.
     """
     from argmap.check import check_map
 
-    page = _Page(model, result, check_map(model) if diagnostics is None else diagnostics)
+    page = _Page(model, result, check_map(model) if diagnostics is None else diagnostics, map_folder)
     return page.html()
 
 
 class _Page:
-    def __init__(self, model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic],
+                 map_folder: str) -> None:
         self.model = model
+        self.map_folder = map_folder
         self.result = result
         self.diagnostics = diagnostics
         self.statement_ids = {title: f"s-{i}" for i, title in enumerate(model.statements)}
@@ -252,7 +259,7 @@ class _Page:
         parts = [_text(claim)]
         parts += [f'<span class="tag">#{_text(tag)}</span>' for tag in occurrence.tags]
         text = occurrence.text or ""
-        links = [_link_to(text[r.start:r.stop + 1], r.url) for r in occurrence.ranges
+        links = [_link_to(text[r.start:r.stop + 1], r.url, self.map_folder) for r in occurrence.ranges
                  if r.type is RangeType.LINK and r.url]
         if links:
             parts.append(f'<span class="sources">sources: {" · ".join(links)}</span>')
@@ -337,11 +344,15 @@ def _text(value: str) -> str:
     return escape(clean(value), quote=True)
 
 
-def _link_to(label: str, url: str) -> str:
-    """A link to one of the map's own URLs; a URL with another scheme (``javascript:``, ...) as text."""
-    if _SAFE_URL.match(url.strip()):
-        return f'<a href="{_text(url.strip())}" rel="noreferrer">{_text(label)}</a>'
-    return f'{_text(label)} (<code>{_text(url)}</code>)'
+def _link_to(label: str, url: str, map_folder: str) -> str:
+    """A link to one of the map's own URLs, a relative one through ``map_folder``; a URL with
+    another scheme (``javascript:``, ...) as text."""
+    url = url.strip()
+    if not _SAFE_URL.match(url):
+        return f'{_text(label)} (<code>{_text(url)}</code>)'
+    if _RELATIVE.match(url):
+        url = posixpath.join(map_folder, url)
+    return f'<a href="{_text(url)}" rel="noreferrer">{_text(label)}</a>'
 
 
 def _badge(value: float) -> str:

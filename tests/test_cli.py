@@ -45,6 +45,27 @@ def test_check_quotes_the_line_it_names_whatever_the_line_endings(tmp_path):
     assert "\n    [B]: needs a blank line above\n    ^" in result.stdout
 
 
+def test_a_number_the_engine_cannot_use_is_an_error_in_every_command(tmp_path):
+    bad = tmp_path / "bad.argdown"
+    bad.write_text("[T]: t\n  + [S]: s {credence: high}\n")
+    for command in (["credence"], ["explain", "--", "T"], ["cruxes"], ["render"], ["report"]):
+        result = argmap(command[0], bad, *command[1:])
+        assert result.returncode == 1, (command, result.stderr)
+        assert f"{bad}:2:" in result.stderr and "error" in result.stderr, command
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_1(tmp_path):
+    (tmp_path / "taken.svg").mkdir()
+    for command in (["export", THESIS, "-o", tmp_path / "missing" / "out.json"],
+                    ["render", THESIS, "-o", tmp_path / "taken.svg"],
+                    ["report", THESIS, "-o", tmp_path / "taken.svg"]):
+        result = argmap(*command)
+        assert result.returncode == 1, (command, result.stderr)
+        assert result.stderr.strip().splitlines()[-1].endswith(("cannot write: No such file or directory",
+                                                                "cannot write: Is a directory")), command
+        assert "internal error" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_usage_errors_exit_2(tmp_path):
     assert argmap("check").returncode == 2
     result = argmap("check", tmp_path / "missing.argdown")
@@ -64,7 +85,7 @@ def test_export_writes_reference_shaped_json(tmp_path):
     assert [s["title"] for s in data["sections"]][:2] == ["SVD Basis", "Orthogonality"]
 
 
-def test_help_is_quick_to_reach():
+def test_help_lists_the_commands():
     result = argmap("--help")
     assert result.returncode == 0 and "check" in result.stdout and "export" in result.stdout
 

@@ -21,7 +21,7 @@ import pytest
 
 import argmap
 from argmap.propagate import credence
-from argmap.render import credence_colour, diagram, pen_width, render
+from argmap.render import credence_colour, diagram, pen_width, render, short_text
 from conftest import ROOT, THESIS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -377,3 +377,10 @@ def test_watch_refuses_an_output_it_cannot_write(tmp_path):
     path.write_text("[T]: thesis\n")
     result = cli("watch", path, "-o", tmp_path / "map.gif")
     assert result.returncode == 2 and "use .svg, .png, .pdf or .dot" in result.stderr
+
+
+def test_short_text_cuts_at_a_word_within_the_limit():
+    assert short_text("aaaa bbbb", 9) == "aaaa bbbb"  # fits exactly: nothing cut
+    assert short_text("aaaa bbbb cc", 9) == "aaaa…"  # the ellipsis counts
+    assert short_text("aa, bbbbbbbbbb", 9) == "aa…"  # no dangling comma
+    assert short_text("x" * 20, 9) == "x" * 8 + "…"  # one long word is cut, not dropped

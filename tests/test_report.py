@@ -93,6 +93,14 @@ def test_every_link_and_anchor_resolves(thesis_page):
         or not shutil.which("dot")
 
 
+def test_relative_links_lead_from_the_page_to_the_map_folder(thesis_page):
+    model, _ = thesis_page
+    links = Page(report(model, credence(model), [], "../maps")).links()
+    assert "../maps/docs/pissa_principal_singular_values_adaptation.md#L1-L20" in links
+    assert "https://arxiv.org/abs/2404.02948" in links  # absolute links stay as written
+    assert not any(link.startswith("../maps/#") for link in links)  # anchors within the page stay too
+
+
 def test_the_page_is_self_contained(thesis_page):
     _, text = thesis_page
     page = Page(text)
