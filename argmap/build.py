@@ -278,6 +278,7 @@ class _Walk:
         self.tree = tree
         self.diagnostics: list[Diagnostic] = list(tree.diagnostics)
         self.front_matter: dict = {}
+        self.front_matter_token: Lexeme | None = None  # where warnings about its settings point
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
         self.untitled = 0
@@ -298,6 +299,17 @@ class _Walk:
         """A diagnostic at a token's or a span's line and column."""
         self.diagnostics.append(Diagnostic(severity=severity, code=code, message=message, line=where.line,
                                            column=where.column, subject=subject))
+
+    def statement_number(self, token, position: int, argument: str) -> int:
+        """n in `(n)`; a number too long for Python's int() (thousands of digits) is taken as
+        the statement's position, with a warning."""
+        digits = token.value.strip()[1:-1]
+        try:
+            return int(digits)
+        except ValueError:
+            self.warn(token, "statement-number", f"<{argument}>: a statement number of {len(digits)} digits "
+                      f"is too long; it was taken as ({position})", subject=argument)
+            return position
 
     def unique_title(self) -> str:
         self.untitled += 1
@@ -360,7 +372,7 @@ class _Walk:
                 message=f"front matter is not valid YAML ({error.problem}); it was ignored"))
             return
         if isinstance(value, dict):
-            self.front_matter = value
+            self.front_matter, self.front_matter_token = value, token
             model = value.get("model")
             self.settings = model if isinstance(model, dict) else {}
             self.shortcodes = _shortcodes(self.settings)
@@ -497,7 +509,7 @@ class _Walk:
                 continue
             occurrence = yield self.statement(step.statement, None)
             occurrence.argument = entity.title
-            occurrence.number = int(step.number.value.strip()[1:-1])
+            occurrence.number = self.statement_number(step.number, len(pcs) + 1, entity.title)
             if after_inference:
                 occurrence.role = Role.INTERMEDIARY_CONCLUSION
                 occurrence.inference = self.inference.inference
@@ -707,17 +719,34 @@ class _Walk:
             config, level, counter, parent = stack.pop()
             if not isinstance(config, dict):
                 continue
-            section = {"id": f"s{counter}", "title": str(config.get("title", "")), "level": level,
-                       "parent": parent, "tags": list(config.get("tags") or []), "data": {},
+            title = config.get("title")
+            if title is not None and not isinstance(title, str):
+                self.warn(self.front_matter_token, "regroup",
+                          f"group: regroup: a title should be text; {title!r} was ignored")
+            section = {"id": f"s{counter}", "title": title if isinstance(title, str) else "", "level": level,
+                       "parent": parent, "tags": self.regroup_list(config, "tags", str), "data": {},
                        "span": Span(1, 1, 1, 1, 0, 0)}
             self.sections.append(section)
             for kind, table in (("statements", self.statements), ("arguments", self.arguments)):
-                for title in config.get(kind) or []:
+                for title in self.regroup_list(config, kind, str):
                     if title in table:
                         table[title].fields["section"] = section["id"]
-            children = config.get("children") or []
+            children = self.regroup_list(config, "children", object)  # what is not a dict is skipped above
             stack += [(child, level + 1, counter + 1 + i, section["id"])
                       for i, child in reversed(list(enumerate(children)))]
+
+    def regroup_list(self, config: dict, key: str, kind: type) -> list:
+        """The items of type ``kind`` listed under ``key`` in a regroup entry: others are ignored,
+        with a warning, rather than taken for titles or sections."""
+        value = config.get(key) or []
+        items = [item for item in value if isinstance(item, kind)] if isinstance(value, list) else []
+        if not isinstance(value, list) or len(items) < len(value):
+            noun = {"children": "sections", "tags": "tags"}.get(key, "titles")
+            self.warn(self.front_matter_token, "regroup",
+                      f"group: regroup: {key} should be a list of {noun}; {value!r} was ignored"
+                      if not isinstance(value, list) else f"group: regroup: {key} should list {noun} only; "
+                      f"{[item for item in value if not isinstance(item, kind)]!r} was ignored")
+        return items
 
     def result(self) -> ArgumentMap:
         for entity in (*self.statements.values(), *self.arguments.values()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Hashable
 from typing import Any
 
 import yaml
@@ -30,15 +31,23 @@ class _Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     `on`, `off` and `1:30` stay text."""
 
     def construct_mapping(self, node, deep=False):
-        keys = set()
-        for key_node, _ in node.value:
+        """Scalar keys become their text, as in js-yaml: so `1` and `true` (equal in Python)
+        are two keys, while `1` and `1.0` are one key given twice, an error."""
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark)
+        mapping = {}
+        for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=True)
             if isinstance(key, (str, int, float, bool)) or key is None:
-                if key in keys:
+                key = _key(key)
+                if key in mapping:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"duplicate key {key!r}", key_node.start_mark)
-                keys.add(key)
-        return super().construct_mapping(node, deep)
+            elif not isinstance(key, Hashable):
+                raise yaml.constructor.ConstructorError(None, None, "a key is a list or mapping", key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
 
 
 _Yaml12Loader.yaml_implicit_resolvers = {
@@ -62,12 +71,19 @@ def _construct_int(loader, node) -> int:
 
 
 _Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+# A set (`!!set {a, b}`) as js-yaml makes it: a mapping of nulls, in order.
+_Yaml12Loader.add_constructor("tag:yaml.org,2002:set",
+                              lambda loader, node: dict.fromkeys(loader.construct_mapping(node)))
 
 
 def _plain(value: Any) -> Any:
-    """Values as JSON sees them: dates become ISO strings, keys strings, whole floats ints."""
+    """Values as JSON sees them: dates become ISO strings, keys strings, whole floats ints.
+    Binary data (a Buffer in js-yaml) becomes what the reference exports for it after lodash's
+    merge: an object of byte values by index."""
     if isinstance(value, dict):
         return {_key(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return {str(index): byte for index, byte in enumerate(value)}
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, datetime.datetime):
@@ -95,6 +111,9 @@ _FLAT_ENTRY = re.compile(
     r"(?:\"([^\"\\\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*)\"|(" + _NUMBER + r")|(true|True|TRUE|false|False|FALSE)|(null|Null|NULL|~))"
     r"[ \t\r\n]*(,|\})")
 
+# Keys that YAML reads as booleans or null, which JavaScript then writes in lower case.
+_WORD_KEYS = frozenset("true True TRUE false False FALSE null Null NULL".split())
+
 
 def _read_flat(source: str) -> dict | None:
     """The mapping, if ``source`` is in the flat subset; None otherwise."""
@@ -109,8 +128,8 @@ def _read_flat(source: str) -> dict | None:
         if match is None:
             return None
         key, quoted, number, boolean, _, delimiter = match.groups()
-        if key in result:
-            return None  # let YAML report the duplicate
+        if key in result or key in _WORD_KEYS:
+            return None  # let YAML report the duplicate, or read `TRUE:` as the key "true"
         if quoted is not None:
             value: Any = quoted
         elif number is not None:
@@ -142,8 +161,8 @@ def read_data(source: str) -> Any:
         raise DataError("it holds bytes that are not UTF-8") from None
     except RecursionError:
         raise DataError("it is nested too deeply") from None
-    except ValueError as error:  # a number too long to convert, for one
-        raise DataError(str(error)) from None
+    except Exception as error:  # PyYAML fails on some values: `!!timestamp foo`, a date before year 1
+        raise DataError(f"a value cannot be read: {error}") from None
 
 
 _BLOCK_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")
@@ -168,22 +187,24 @@ def read_front_matter(image: str) -> Any:
 
 
 def merge(target: dict, source: dict) -> dict:
-    """Deep merge as the reference does it (lodash's merge): dicts by key, lists by index."""
+    """Deep merge as the reference does it (lodash's merge): dicts by key, lists by index, and
+    any other value (null too) replaces what was there."""
     for key, value in source.items():
-        current = target.get(key)
-        if isinstance(value, dict) and isinstance(current, dict):
-            merge(current, value)
-        elif isinstance(value, list) and isinstance(current, list):
-            for index, item in enumerate(value):
-                if index < len(current) and isinstance(item, dict) and isinstance(current[index], dict):
-                    merge(current[index], item)
-                elif index < len(current):
-                    current[index] = item
-                else:
-                    current.append(item)
-        elif value is not None or key not in target:
-            target[key] = _copy(value)
+        target[key] = _merged(target[key], value) if key in target else _copy(value)
     return target
+
+
+def _merged(current: Any, value: Any) -> Any:
+    if isinstance(value, dict) and isinstance(current, dict):
+        return merge(current, value)
+    if isinstance(value, list) and isinstance(current, list):
+        for index, item in enumerate(value):
+            if index < len(current):
+                current[index] = _merged(current[index], item)
+            else:
+                current.append(_copy(item))
+        return current
+    return _copy(value)
 
 
 def _copy(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from typing import Any, Iterable, Iterator, TextIO
 
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Inference, Range, Relation, Role, Span,
@@ -149,7 +150,14 @@ def to_argdown_json(model: ArgumentMap) -> dict:
 
 def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
     """Write Argdown-JSON (compact) entry by entry, so a large map never exists as one string."""
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    strict = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+    def encode(value: Any) -> str:
+        try:
+            return strict(value)
+        except ValueError:  # NaN or infinity, from data such as `{credence: .nan}`
+            return strict(_finite(value))
+
     stream.write("{")
     for number, (key, kind, entries) in enumerate(_document(model)):
         stream.write(("," if number else "") + encode(key) + (":{" if kind is dict else ":["))
@@ -158,6 +166,17 @@ def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
             stream.write(comma + encode(entry[0]) + ":" + encode(entry[1]) if kind is dict else comma + encode(entry))
         stream.write("}" if kind is dict else "]")
     stream.write("}\n")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as null, as JSON.stringify writes them."""
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def dumps(model: ArgumentMap) -> str:

@@ -37,9 +37,10 @@ def atomic_writer(path: str | Path, mode: str = "wb", **open_args) -> Iterator[I
     error: a crash or an exception leaves the old file (or none) and no partial one.
 
     The data goes to a temporary file beside the target, is flushed to disk, takes the
-    target's permissions and then replaces it with a rename.
+    target's permissions and then replaces it with a rename. A symbolic link is followed, so
+    the file it points to is replaced and the link stays.
     """
-    path = Path(path)
+    path = Path(os.path.realpath(path))
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, mode, **open_args) as stream:

@@ -9,7 +9,8 @@ Edges carry ``kind``:
 - ``conclusion``: an argument to its main conclusion;
 - a relation type (``support``, ``attack``, ``undercut``, ``entails``, ``contrary``,
   ``contradictory``) from a relation's source to its target, with ``relation`` (the model
-  object). An undercut points at the argument whose inference it attacks.
+  object). An undercut points at the argument whose inference it attacks; one whose argument
+  is gone (split by ``explodeArguments``) has no edge, so every node is an element of the model.
 
 Nothing here is stored: change the model and ask for the graph again.
 """
@@ -44,6 +45,7 @@ def claim_graph(model: ArgumentMap) -> nx.MultiDiGraph:
                 graph.add_edge(statement_node(member.title), node, kind="premise")
     for relation in model.relations:
         source = (relation.source_kind, relation.source)
-        target_kind = "argument" if relation.target_kind == "inference" else relation.target_kind
-        graph.add_edge(source, (target_kind, relation.target), kind=relation.type.value, relation=relation)
+        target = ("argument" if relation.target_kind == "inference" else relation.target_kind, relation.target)
+        if source in graph and target in graph:
+            graph.add_edge(source, target, kind=relation.type.value, relation=relation)
     return graph

@@ -159,7 +159,8 @@ class _Lines:
 class Lexeme(tuple):
     """A token: its kind (``type``, all Lark's parser reads), its text (``value``) and where it
     is. A tuple, because a large map has hundreds of thousands of them; lines and columns
-    (Lark's names, ``end_column`` just past the end) are computed when asked for."""
+    (Lark's names, ``end_column`` just past the end) are computed when asked for. Lark reads
+    ``end_line`` and ``end_column`` itself, to place the end of the input after the last token."""
 
     __slots__ = ()
     type = property(itemgetter(0))
@@ -728,6 +729,13 @@ def _left_out(first: int, last: int) -> Diagnostic:
                       message=f"{where} left out of the model")
 
 
+def _misplaced_front_matter(token: Lexeme) -> Diagnostic:
+    """Front matter is read only at the start of the file, as the reference reads it."""
+    line, column = token.position()
+    return Diagnostic(severity=Severity.ERROR, line=line, column=column, code="front-matter",
+                      message="front matter (=== ... ===) is allowed only at the start of the file; it was ignored")
+
+
 def _salvage(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse a block; when it cannot be repaired, keep its longest prefix of whole lines that
     parses, and say which lines were left out."""
@@ -763,14 +771,20 @@ def parse(text: str) -> SyntaxTree:
         pass
     front_matter, blocks = None, []
     segment: list[Lexeme] = []
+    at_start = True
     for token in tokens + [None]:
         if token is not None and token.type != "EMPTYLINE":
             segment.append(token)
             continue
         if segment:
             parsed = _salvage(segment, diagnostics)
+            if parsed is not None and parsed[0] is not None:
+                if at_start:
+                    front_matter = parsed[0]
+                else:
+                    diagnostics.append(_misplaced_front_matter(parsed[0]))
             if parsed is not None:
-                front_matter = front_matter or parsed[0]
                 blocks += parsed[1]
+            at_start = False
         segment = []
     return SyntaxTree(text, front_matter, blocks, diagnostics)

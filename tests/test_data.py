@@ -1,14 +1,19 @@
 """Data blocks: YAML as the reference reads it, and the fast path that must agree with it."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import argmap
 from argmap.data import DataError, _read_flat, _Yaml12Loader, _plain, merge, read_block, read_data
+from argmap.export import dumps
 
-KEYS = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
+KEYS = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
+                 st.sampled_from(["true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL"]))
 VALUES = st.one_of(
     st.from_regex(r'"[^"\\\n]{0,12}"', fullmatch=True),
     st.from_regex(r"[-+]?(\.[0-9]{1,3}|[0-9]{1,4}(\.[0-9]{0,3})?)([eE][-+]?[0-9]{1,2})?", fullmatch=True),
@@ -51,5 +56,38 @@ def test_block_style_and_errors_with_positions():
 
 
 def test_merge_is_lodash_merge():
-    assert merge({"a": {"x": 1}, "l": [1, 2, 3], "k": 1}, {"a": {"y": 2}, "l": [9], "k": None}) == {
-        "a": {"x": 1, "y": 2}, "l": [9, 2, 3], "k": 1}
+    # As `argdown json` merges `[A]: a {...}` and a second `[A]: b {...}` (checked by hand).
+    first = {"k": 1, "d": {"x": 1}, "l": [[1, 2], 3], "n": [1, 2, 3], "o": {"x": 1}, "a": {"x": 1}}
+    second = {"k": None, "d": None, "l": [[9]], "n": [9], "o": [5], "a": {"y": 2}}
+    assert merge(first, second) == {
+        "k": None, "d": None, "l": [[9, 2], 3], "n": [9, 2, 3], "o": [5], "a": {"x": 1, "y": 2}}
+
+
+def test_keys_are_told_apart_by_their_text():
+    assert read_data("{1: a, true: b, TRUE_: c}") == {"1": "a", "true": "b", "TRUE_": "c"}
+    assert read_data("{True: 1, NULL: 2, FALSE: 3}") == {"true": 1, "null": 2, "false": 3}
+    for source in ("{1.0: a, 1: b}", "{Null: a, ~: b}"):
+        with pytest.raises(DataError, match="duplicate key"):
+            read_data(source)
+
+
+@pytest.mark.parametrize("value", ["!!timestamp foo", "0001-01-01T00:00:00+01:00"])
+def test_values_pyyaml_cannot_convert_are_diagnostics(value):
+    with pytest.raises(DataError, match="a value cannot be read"):
+        read_data(f"{{x: {value}}}")
+    model = argmap.loads(f"===\nx: {value}\n===\n\n[A]: a {{x: {value}}}\n")
+    assert [(d.line, d.column) for d in model.diagnostics] == [(1, 1), (5, 8)]
+    assert all("a value cannot be read" in d.message for d in model.diagnostics)
+
+
+def test_binary_sets_and_non_finite_numbers_export_as_the_reference_does():
+    model = argmap.loads("[A]: a {b: !!binary aGk=, s: !!set {y, x}, n: .nan, i: [-.inf, 1.5]}\n")
+    assert model.statements["A"].data == {"b": {"0": 104, "1": 105}, "s": {"y": None, "x": None},
+                                          "n": pytest.approx(float("nan"), nan_ok=True), "i": [float("-inf"), 1.5]}
+
+    def no_nan(word):
+        raise AssertionError(f"{word} is not JSON")
+
+    exported = json.loads(dumps(model), parse_constant=no_nan)
+    assert exported["statements"]["A"]["data"] == {
+        "b": {"0": 104, "1": 105}, "s": {"y": None, "x": None}, "n": None, "i": [None, 1.5]}

@@ -6,6 +6,7 @@ expectation was checked against its JSON export of the same text."""
 from __future__ import annotations
 
 import argmap
+from argmap.files import write_atomically
 from argmap.model import RelationType, Role, Severity
 
 from conftest import THESIS
@@ -148,3 +149,48 @@ def test_the_graph_view_is_derived_from_the_model(thesis):
     assert graph.has_edge(("statement", "SVD Init Wins"), ("argument", "SVD Basis Cluster"))
     edge_kinds = [d["kind"] for _, _, d in graph.in_edges(("statement", "Natural Manifold"), data=True)]
     assert sorted(edge_kinds).count("contrary") == 4
+
+
+def test_a_statement_number_too_long_to_convert_is_taken_as_the_position():
+    model = argmap.loads("(" + "1" * 5000 + ") a\n----\n(2) b\n")
+    [argument] = model.arguments.values()
+    assert [(m.number, m.role) for m in argument.pcs] == [(1, Role.PREMISE), (2, Role.MAIN_CONCLUSION)]
+    [diagnostic] = model.diagnostics
+    assert (diagnostic.line, diagnostic.column, diagnostic.code) == (1, 1, "statement-number")
+    assert "5000 digits is too long; it was taken as (1)" in diagnostic.message
+
+
+def test_regroup_settings_of_the_wrong_type_are_ignored_with_a_warning():
+    def regrouped(entry):
+        model = argmap.loads(f"===\ngroup:\n  regroup:\n    - {entry}\n===\n\n[A]: a\n")
+        return [(s.title, s.tags) for s in model.sections], [(d.line, d.code, d.message) for d in model.diagnostics]
+
+    assert regrouped("{title: t, statements: 5}") == (
+        [("t", [])], [(1, "regroup", "group: regroup: statements should be a list of titles; 5 was ignored")])
+    assert regrouped("{title: t, children: 5}")[1] == [
+        (1, "regroup", "group: regroup: children should be a list of sections; 5 was ignored")]
+    assert regrouped("{title: t, tags: 5}")[1] == [
+        (1, "regroup", "group: regroup: tags should be a list of tags; 5 was ignored")]
+    assert regrouped("{title: 5, statements: [[1], A], tags: [x]}") == ([("", ["x"])], [
+        (1, "regroup", "group: regroup: a title should be text; 5 was ignored"),
+        (1, "regroup", "group: regroup: statements should list titles only; [[1]] was ignored")])
+    model = argmap.loads("===\ngroup:\n  regroup:\n    - {title: t, statements: [[1], A]}\n===\n\n[A]: a\n")
+    assert model.sections[0].id == model.statements["A"].section
+
+
+def test_an_undercut_of_an_exploded_argument_adds_no_bare_node():
+    model = argmap.loads("===\nmodel:\n  explodeArguments: true\n===\n\n"
+                         "<A>\n\n(1) a\n----\n  <_ [U]: u\n(2) b\n----\n(3) c\n")
+    assert [(r.source, r.target, r.target_kind) for r in model.relations] == [("U", "A", "inference")]
+    graph = model.graph()
+    assert sorted(node for node, kind in graph.nodes(data="kind") if kind == "argument") == [
+        ("argument", "A - 1"), ("argument", "A - 2")]
+    assert all(kind is not None for _, kind in graph.nodes(data="kind"))
+
+
+def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path):
+    target, link = tmp_path / "map.argdown", tmp_path / "link.argdown"
+    target.write_bytes(b"old")
+    link.symlink_to(target)
+    write_atomically(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"

@@ -129,6 +129,17 @@ def test_an_error_costs_at_most_its_block():
     assert "statement number '(3)'" in error.message and "blank line" in error.message
 
 
+def test_front_matter_is_read_only_at_the_start_of_the_file():
+    tree = parse("[A]: a\n  + [B]: b\n\n===\nmodel:\n  mode: strict\n===\n")
+    assert tree.front_matter is None and [b.title.value for b in tree.blocks] == ["[A]:"]
+    [error] = tree.diagnostics
+    assert (error.line, error.column, error.severity.value, error.code) == (4, 1, "error", "front-matter")
+    assert "only at the start of the file" in error.message
+    tree = parse("===\nx: 1\n===\n\n[A]: a\n\n===\nx: 2\n===\n")  # the error sends it to recovery
+    assert tree.front_matter.value == "===\nx: 1\n===" and [(d.line, d.code) for d in tree.diagnostics] == [
+        (7, "front-matter")]
+
+
 def test_unclosed_emphasis_is_closed_for_the_author():
     tree = parse("[A]: some **bold text\n\n[B]: b\n")
     assert len(tree.blocks) == 2
