@@ -32,10 +32,9 @@ def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnost
     return sorted(found, key=lambda d: (d.line, d.column))
 
 
-def _diagnostic(span: Span | None, code: str, message: str, subject: str | None = None,
-                severity: Severity = Severity.WARNING) -> Diagnostic:
+def _diagnostic(span: Span | None, code: str, message: str, subject: str | None = None) -> Diagnostic:
     line, column = (span.line, span.column) if span is not None else (1, 1)
-    return Diagnostic(severity=severity, code=code, message=message, line=line, column=column, subject=subject)
+    return Diagnostic(severity=Severity.WARNING, code=code, message=message, line=line, column=column, subject=subject)
 
 
 def _reasons(model: ArgumentMap) -> Iterator[Diagnostic]:
@@ -65,10 +64,21 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
                 yield _diagnostic(member.data_span, "premise-inference", f"[{member.title}] is a premise of "
                                   f"<{title}>: only conclusions get {{inference}}; argmap ignores it", title)
     for title, statement in model.statements.items():
-        holders = [m for m in statement.members if number(m.data, "credence") is not None]
+        holders = [m for m in statement.members if "credence" in m.data]
         if not holders:
             continue
         chosen = number(statement.data, "credence")
+        if chosen is None:  # the last written is not a number (an error already): argmap states none
+            last = holders[-1].data_span
+            for member in holders[:-1]:
+                if number(member.data, "credence") is not None:
+                    yield _diagnostic(member.data_span, "conflicting-credence",
+                                      f"[{title}] has {{credence: {fmt(number(member.data, 'credence'))}}} here, "
+                                      f"but the last written, at line {last.line if last else '?'}, is not a number "
+                                      "from 0 to 1: argmap goes by the last written, so it ignores this one too",
+                                      title)
+            continue
+        holders = [m for m in holders if number(m.data, "credence") is not None]
         node = network.nodes[("statement", title)]
         if node.concluded_by:
             argument = node.concluded_by[0][1]

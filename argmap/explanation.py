@@ -6,7 +6,6 @@ one the propagation produced.
 """
 from __future__ import annotations
 
-import math
 from typing import Callable
 
 from pydantic import BaseModel, Field
@@ -108,7 +107,7 @@ def _tree(result: CredenceResult, root: tuple) -> Derivation:
     stack: list[tuple] = [(root, None, None, top)]
     while stack:
         node, kind, contribution, parent = stack.pop()
-        line, children = _line(result, node, kind, contribution), []
+        line = _line(result, node, kind, contribution)
         parent.children.append(line)
         if node in seen:
             line.repeated = True
@@ -138,12 +137,8 @@ def _line(result: CredenceResult, node: tuple, kind: str | None, contribution: f
         return Derivation(label=f"<{node[1]}>", value=record.strength, formula=record.formula, kind=kind,
                           contribution=contribution)
     step = result.arguments[node[1]].steps[node[2]]
-    used = [v for _, v in step.premises if v is not None]
-    inference = [f"inference {fmt(step.inference)}"] if step.inference is not None else []
-    factors = " × ".join([fmt(v) for v in used] + inference)
-    formula = f"{factors} = {fmt(math.prod(used) * step.inference)}" if step.strength is not None else "not computed"
     return Derivation(label=f"<{node[1]}> step to [{step.conclusion}]", value=step.strength or 0.0, kind=kind,
-                      formula=formula)
+                      formula=step.formula)
 
 
 @no_gc()
@@ -213,6 +208,10 @@ def bottom_line(result: CredenceResult) -> str:
     for thesis in result.theses:
         record = result.statements[thesis]
         inputs = result.into(("statement", thesis))
+        # `+ <A>` and `+> [Thesis]` from A's conclusion are one supporter: list it once
+        said = {(c.source, c.kind in _RAISING) for c in inputs if c.source[0] == "statement"}
+        inputs = [c for c in inputs if c.source[0] == "statement" or
+                  (("statement", result.arguments[c.source[1]].conclusion), c.kind in _RAISING) not in said]
         pros = sum(1 for c in inputs if c.kind in _RAISING)
         lines = [f"[{thesis}] = {fmt(record.credence)}   ({result.semantics}, {record.origin.value}: "
                  f"{pros} for, {len(inputs) - pros} against; `argmap explain` shows the arithmetic)"]

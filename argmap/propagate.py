@@ -69,6 +69,7 @@ class Step(BaseModel):
     premises: list[tuple[str, float | None]]  # title and the credence used (None: left out, as vargdown does)
     inference: float | None
     strength: float | None  # None: not computed (vargdown)
+    formula: str = ""  # the arithmetic, in words
 
 
 class ArgumentCredence(BaseModel):
@@ -85,11 +86,13 @@ class Contribution(BaseModel):
     ``source``/``target`` are claim-graph nodes, ``("statement", title)`` or
     ``("argument", title)``; ``kind`` is the edge's kind (a relation type, "premise" or
     "conclusion"); ``value`` is the signed change of the target's credence (or strength)
-    that this source accounts for. A node's contributions add up to how far it moved: the
-    conclusion edges into a statement to its base score, its relations to the rest; the
-    premises of an argument (with its inferences) to how far its strength falls short of 1,
-    so they are negative or zero. A contradictory relation acts both ways and is listed both
-    ways.
+    that this source accounts for. The conclusion edges into a statement add up to its base
+    score, its relations to the rest (but an argument and its conclusion, both written as
+    one supporter, each carry that supporter's whole share). The premises of each step of
+    an argument, with the step's inference (which has no edge), add up to how far the step's
+    product falls short of 1, so they are negative or zero; an intermediary conclusion stands
+    for its whole step in the next. A contradictory relation acts both ways and is listed
+    both ways.
     """
 
     source: tuple[str, str]
@@ -356,7 +359,7 @@ class Network:
     def _missing_numbers(self) -> None:
         """A warning for each number the computation needs and the author left out."""
         if not self.inputs:
-            if self.model.statements:
+            if self.model.statements and all(node.prior == UNKNOWN for node in self.nodes.values()):
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.INFO, code="no-numbers", line=1, column=1,
                     message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
@@ -434,10 +437,9 @@ class Network:
             if not cyclic:
                 values[members[0]] = self._value(members[0], semantics, numbers, values)
                 continue
-            fresh = [key for key in members if key not in values]
-            for key in fresh:
+            for key in members:  # a what-if too starts afresh, so its values are those of a full run
                 values[key] = UNKNOWN
-            for key in fresh:  # a cycle starts from its base scores, as the continuous models do
+            for key in members:  # a cycle starts from its base scores, as the continuous models do
                 values[key] = self.base(key, numbers, values)
             for iteration in range(1, MAX_ITERATIONS + 1):
                 moved = 0.0
@@ -578,13 +580,13 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         for member, share in zip(stage.premises, product_shares(factors)):
             edge = (("statement", member.title), node_key, "premise")
             contributions[edge] = contributions.get(edge, 0.0) + share
-        steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
-                                          strength=values[key]))
         note = " (set)" if ("inference", key) in changes else "" if ("inference", key) in numbers else " (assumed)"
         formula = " × ".join([fmt(v) for _, v in premises] + [f"inference {fmt(inference)}{note}"])
         formula += f" = {fmt(math.prod(factors))}"
-        if key in moved:
+        if key in moved:  # an undercut on this step
             formula = f"base {formula}; {moved[key]}"
+        steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
+                                          strength=values[key], formula=formula))
     return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
                                             steps=steps, formula=formula)
 

@@ -78,3 +78,16 @@ def test_the_thesis_has_warnings_only(thesis):
     # 6 supporting conclusions below 0.5 (0.4428, 0.3575, 0.3276, 0.216, 0.1875, 0.3575) and
     # all 4 contrary ones (0.243, 0.1958, 0.0853, 0.2025)
     assert len(flips) == 10 and all(d.severity.value == "warning" for d in flips)
+
+
+def test_an_invalid_last_credence_is_reported_not_a_crash():
+    # The last written credence wins, and here it is not a number: argmap states none, so the
+    # earlier valid ones are ignored too (no thesis-credence: nothing stated is used).
+    text = "[T]: t\n  + [S]: s {credence: 0.6}\n\n[S]\n  {credence: 0.7}\n\n[S]\n  {credence: high}\n"
+    diagnostics = [d for d in check_map(argmap.loads(text)) if d.code != "reason"]
+    assert [(d.code, d.line) for d in diagnostics] == [
+        ("no-numbers", 1), ("conflicting-credence", 2), ("conflicting-credence", 5), ("number", 8)]
+    assert "[S] has {credence: 0.7} here, but the last written, at line 8, is not a number" in diagnostics[2].message
+    thesis = "[T]: thesis {credence: 0.4}\n  + [S]: s {credence: 0.6}\n\n[T]\n  {credence: 1.5}\n"
+    assert [(d.code, d.line) for d in check_map(argmap.loads(thesis)) if d.code != "reason"] == [
+        ("conflicting-credence", 1), ("number", 5)]

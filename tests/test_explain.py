@@ -43,6 +43,18 @@ def test_explain_shows_each_step_of_a_multi_step_argument():
     assert text.index("premise: [A]") > text.index("step: <R> step to [I]")
 
 
+def test_explain_shows_an_undercut_step_as_computed():
+    model = argmap.loads("[T]: t\n\n<A>\n\n(1) [P]: p {reason: r, credence: 0.5}\n----\n"
+                         "  <_ [U]: u {reason: r, credence: 0.9}\n(2) [I]: i {reason: r, inference: 0.5}\n----\n"
+                         "(3) [C]: c {reason: r, inference: 0.5}\n  +> [T]\n")
+    # df-quad: 0.5 × 0.5 = 0.25, and the undercut 0.9 takes 0.25 × 0.9 off it: 0.025
+    assert "step: <A> step to [I] = 0.025   base 0.5 × inference 0.5 = 0.25; support 0 (none), attack 0.9 (0.9): " \
+           "0.25 - 0.25 × (0.9 - 0) = 0.025" in explain(model, "T").text()
+    # vargdown leaves the step alone (an undercut is contrary to the main conclusion)
+    assert "step: <A> step to [I] = 0.25   0.5 × inference 0.5 = 0.25 (rounded to 4 places)" in \
+           explain(model, "T", "vargdown").text()
+
+
 def test_explain_marks_repeats_and_rejects_unknown_titles(thesis):
     model = argmap.loads("[T]: t\n\n<X>\n\n(1) [P]: p {reason: r, credence: 0.9}\n----\n"
                          "(2) [C1]: c {reason: r, inference: 0.5}\n"
@@ -91,6 +103,16 @@ def test_cruxes_agree_with_full_recomputation(thesis):
             assert moved.statements["Natural Manifold"].credence - report.credence == pytest.approx(crux.up, abs=1e-12)
     (vargdown,) = cruxes(thesis, "vargdown")
     assert vargdown.cruxes[0].derivative > 0  # of the rule without its rounding, which is flat
+    for values in ((0.9, 1, 1), (1, 1, 1)):  # a ring of three attacks: the what-if starts it afresh too
+        ring = "".join(f"[{x}]: {x} {{reason: r, credence: {v}}}\n  - [{y}]\n\n"
+                       for (x, y), v in zip((("A", "C"), ("B", "A"), ("C", "B")), values))
+        model = argmap.loads("===\nthesis: T\n===\n\n[T]: t\n\n" + ring + "[A]\n  +> [T]\n\n"
+                             "[S]: s {reason: r, credence: 0.6}\n  +> [T]\n")
+        (report,) = cruxes(model)
+        for crux in report.cruxes:
+            for change, found in ((-0.1, crux.down), (0.1, crux.up)):
+                moved = credence(model, "df-quad", {crux.input.label: min(max(crux.input.value + change, 0.0), 1.0)})
+                assert moved.statements["T"].credence - report.credence == pytest.approx(found, abs=1e-12)
 
 
 def test_texts(thesis):

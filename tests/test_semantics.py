@@ -12,6 +12,7 @@ import re
 import pytest
 
 import argmap
+from argmap.explanation import bottom_line
 from argmap.propagate import Origin, credence
 from conftest import SHARED, THESIS, shared
 
@@ -120,7 +121,10 @@ def test_an_argument_written_twice_counts_once():
     result = credence(twice)
     assert result.statements["T"].credence == pytest.approx(0.7, abs=1e-12)
     values = {(c.source, c.kind): c.value for c in result.into(("statement", "T"))}
+    # each drawn edge carries the one supporter's whole share; the bottom line lists it once
     assert values[(("argument", "A"), "support")] == values[(("statement", "C"), "support")] == pytest.approx(0.2)
+    lines = bottom_line(result).splitlines()
+    assert "1 for, 0 against" in lines[0] and lines[2:] == ["          +0.2       0.4  <A> through [C] (supports)"]
 
 
 def test_an_undercut_weakens_the_argument_it_targets():
@@ -198,6 +202,28 @@ def test_missing_numbers_are_diagnostics_not_silent_skips():
     assert "(assumed)" in result.arguments["A"].formula
     bare = credence(argmap.loads("[T]: t\n  + [S]: s\n"))
     assert [d.code for d in bare.diagnostics] == ["no-numbers"]
+    priors = credence(argmap.loads("[T]: t {prior: 0.2}\n  + [S]: s {prior: 0.9}\n"))
+    assert priors.diagnostics == []  # not every claim starts at 0.5
+    assert priors.statements["T"].credence == pytest.approx(0.2 + 0.8 * 0.9, abs=1e-12)
+
+
+def test_extreme_numbers_give_results_not_exceptions():
+    # 1e-200 * 1e-200 * 0.5 underflows to 0, yet each premise's share of the fall from 1 is
+    # still in proportion to its log: log(1e-200) / (2 log(1e-200) + log(0.5)), times -1.
+    tiny = argmap.loads("[T]: t\n\n<A>\n\n(1) [P]: p {reason: r, credence: 1.0e-200}\n"
+                        "(2) [Q]: q {reason: r, credence: 1.0e-200}\n----\n"
+                        "(3) [C]: c {reason: r, inference: 0.5}\n  +> [T]\n")
+    share = -math.log(1e-200) / (2 * math.log(1e-200) + math.log(0.5))
+    for semantics in ("df-quad", "quadratic-energy", "vargdown"):
+        result = credence(tiny, semantics)
+        assert result.arguments["A"].strength == 0.0 and result.statements["T"].credence == 0.5
+        premises = {c.source[1]: c.value for c in result.into(("argument", "A")) if c.kind == "premise"}
+        assert premises == pytest.approx({"P": share, "Q": share}, abs=1e-12)
+    # 110 contrary sources at 0.999 take vargdown's log-odds to -110 logit(0.999) = -759.8:
+    # JavaScript's 1 / (1 + Math.exp(759.8)) is 1 / (1 + Infinity) = 0.
+    contrary = "===\nmodel:\n    mode: strict\n===\n\n[T]: t\n\n" + "".join(
+        f"[S{i}]: s {{reason: r, credence: 0.999}}\n  -> [T]\n\n" for i in range(110))
+    assert credence(argmap.loads(contrary), "vargdown").statements["T"].credence == 0.0
 
 
 def test_theses_come_from_the_structure_or_the_front_matter(thesis):
@@ -227,9 +253,19 @@ def test_the_record_covers_every_edge_of_the_claim_graph(thesis):
         concluded = [c.value for c in result.into(("statement", title)) if c.kind == "conclusion"]
         if concluded:
             assert sum(concluded) == pytest.approx(statement.base, abs=1e-12)
-    for title, argument in result.arguments.items():
-        premises = sum(c.value for c in result.into(("argument", title)) if c.kind == "premise")
-        assert -1 <= premises <= 0
+    # Into an argument, each step's premises and inference share how far its product falls
+    # short of 1, in proportion to -log: step (3) 0.85 × 0.5 × 0.4 = 0.17, step (5) 0.17 × 0.35
+    # × 0.3 = 0.01785 (so all four premises add up to neither strength - 1 nor anything else).
+    steps = argmap.loads("[T]: t\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.85}\n"
+                         "(2) [B]: b {reason: r, credence: 0.5}\n----\n(3) [I]: i {reason: r, inference: 0.4}\n"
+                         "(4) [C]: c {reason: r, credence: 0.35}\n----\n(5) [D]: d {reason: r, inference: 0.3}\n"
+                         "  +> [T]\n")
+    premises = {c.source[1]: c.value for c in credence(steps).into(("argument", "R")) if c.kind == "premise"}
+    log = math.log
+    first = (0.17 - 1) * (log(0.85) + log(0.5)) / (log(0.85) + log(0.5) + log(0.4))
+    second = (0.01785 - 1) * (log(0.17) + log(0.35)) / (log(0.17) + log(0.35) + log(0.3))
+    assert premises["A"] + premises["B"] == pytest.approx(first, abs=1e-12)
+    assert premises["I"] + premises["C"] == pytest.approx(second, abs=1e-12)
 
 
 def test_json_shape_of_the_result(thesis):

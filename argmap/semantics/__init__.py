@@ -73,5 +73,6 @@ def product_shares(factors: list[float]) -> list[float]:
         return [(product - 1.0) / sum(zeros) if is_zero else 0.0 for is_zero in zeros]
     if product >= 1.0:
         return [0.0] * len(factors)
-    whole = math.log(product)
-    return [(product - 1.0) * math.log(factor) / whole for factor in factors]
+    logs = [math.log(factor) for factor in factors]
+    whole = sum(logs)  # not log(product): the product can underflow to 0
+    return [(product - 1.0) * part / whole for part in logs]

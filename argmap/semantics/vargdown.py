@@ -137,7 +137,7 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
             continue
         inference = _number(data.get("inference"))
         used = [c for _, c in step if c is not None]
-        value = None
+        value, arithmetic = None, "not computed"
         if used and inference is not None:
             value = rounding(math.prod(used) * inference)
             arithmetic = " × ".join([fmt(c) for c in used] + [f"inference {fmt(inference)}"]) + \
@@ -151,7 +151,8 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
             if role == MAIN:
                 strength, formula = value, arithmetic
                 contributions[(node, ("statement", member["title"]), "conclusion")] = value
-        steps.append({"conclusion": member["title"], "premises": list(step), "inference": inference, "strength": value})
+        steps.append({"conclusion": member["title"], "premises": list(step), "inference": inference, "strength": value,
+                      "formula": arithmetic})
         if value is not None and role == INTERMEDIARY:
             step = [(member["title"], value)]
     if steps and (node, ("statement", steps[-1]["conclusion"]), "conclusion") not in contributions:
@@ -197,7 +198,10 @@ def _bottom_lines(doc: dict, model, credences: dict, contributions: dict) -> dic
             log_odds += logit(credence)
         for _, credence in contrary:
             log_odds -= logit(credence)
-        value = 1.0 / (1.0 + math.exp(-log_odds))
+        try:
+            value = 1.0 / (1.0 + math.exp(-log_odds))
+        except OverflowError:  # JavaScript's Math.exp gives Infinity there, and the bottom line 0
+            value = 0.0
         terms = [(edge, logit(c)) for edge, c in entails] + [(edge, -logit(c)) for edge, c in contrary]
         for edge, term in terms:
             contributions[edge] = (value - 0.5) * term / log_odds if log_odds else 0.0
