@@ -29,7 +29,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "tests")]
 from run import CACHE, reference_cli  # noqa: E402
 
 import argmap  # noqa: E402
-from argmap.export import to_argdown_json  # noqa: E402
+from argmap.export import dumps  # noqa: E402
 from randommaps import document  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def main() -> int:
                     silent += 1
                     print(f"{source.name}: the reference rejects it, argmap says nothing")
                 continue
-            structure, content = compare.compare(expected, json.loads(json.dumps(to_argdown_json(model))))
+            structure, content = compare.compare(expected, json.loads(dumps(model)))
             if structure or content:
                 (keep / source.name).write_bytes(source.read_bytes())
                 print(f"{source.name}: " + "; ".join((structure + content)[:3]))

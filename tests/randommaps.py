@@ -54,8 +54,8 @@ def inline(rng: random.Random, allow_breaks: bool = True) -> str:
 
 def data(rng: random.Random) -> str:
     entries = []
-    for key in rng.sample(["reason", "credence", "inference", "prior", "isInGroup", "color", "list", "nested"],
-                          rng.randint(1, 3)):
+    for key in rng.sample(["reason", "credence", "inference", "prior", "isInGroup", "color", "list", "nested",
+                           "odd"], rng.randint(1, 3)):
         if key == "reason":
             entries.append(f'reason: "{words(rng, 1, 4)}"')
         elif key in ("credence", "inference", "prior"):
@@ -66,6 +66,9 @@ def data(rng: random.Random) -> str:
             entries.append("list: [1, two, 3.5]")
         elif key == "nested":
             entries.append("nested: {a: 1, b: [x, y]}")
+        elif key == "odd":  # values that are easy to get wrong: tags, non-finite and extreme numbers, dates
+            entries.append("odd: " + rng.choice(["!!binary aGk=", "!!set {a, b}", ".nan", "-.inf", "1.0e-200",
+                                                 "2001-12-14t21:59:43.10-05:00"]))
         else:
             entries.append(f"color: {rng.choice(['red', 'blue'])}")
     return "{" + ", ".join(entries) + "}"
