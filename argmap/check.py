@@ -102,6 +102,8 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
 
 def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
     """An #observation names its source with a link and quotes it with `>`."""
+    from argmap.render import claim_and_quote
+
     for title, statement in model.statements.items():
         for member in statement.members:
             if member.is_reference or "observation" not in member.tags or not member.text:
@@ -109,7 +111,7 @@ def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
             missing = []
             if not any(r.type is RangeType.LINK and r.url for r in member.ranges):
                 missing.append("a source link ([Author Year](url))")
-            if "> " not in member.text and '>"' not in member.text:
+            if not claim_and_quote(member)[1]:  # the quote `argmap evidence` and the diagrams read
                 missing.append("a `>` quote from the source")
             if missing:
                 yield _diagnostic(member.span, "observation", f"[{title}] is an #observation without "

@@ -103,7 +103,7 @@ def _progress(label: str):
             bar.__enter__()
             bar.update(done)
         elif bar is not None:
-            bar.update(1)
+            bar.update(done - bar.pos)
 
     try:
         yield progress
@@ -153,16 +153,10 @@ def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
 
 
 def _check_evidence(path: Path, root: Optional[Path], model):
-    """The evidence report, with a progress bar on a terminal."""
+    """The evidence report, with a progress bar once the work looks long."""
     from argmap.evidence import check_evidence
 
-    if not sys.stderr.isatty():
-        return check_evidence(path, root, model=model)
-    with typer.progressbar(length=1, label="checking quotes", file=sys.stderr) as bar:
-        def progress(done: int, total: int) -> None:
-            bar.length = total
-            bar.update(1)
-
+    with _progress("checking quotes") as progress:
         return check_evidence(path, root, model=model, progress=progress)
 
 

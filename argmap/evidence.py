@@ -27,7 +27,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, Field
 
-from argmap.files import read_source
+from argmap.files import LINE_BREAK, read_source
 from argmap.model import ArgumentMap, Diagnostic, Severity, Span, StatementOccurrence
 
 __all__ = ["EvidenceReport", "EvidenceStatus", "Observation", "RangeFix", "check_evidence", "fix_ranges"]
@@ -152,6 +152,8 @@ _REMOTE = re.compile(r"^(?!file:)[A-Za-z][A-Za-z0-9+.-]+:", re.I)  # http:, mail
 _LINE_ANCHOR = re.compile(r"^L(\d+)(?:-L?(\d+))?$")
 _OMISSION = re.compile(r"\(\s*(?:\.\.\.|…)\s*\)|\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…")
 _TAG = re.compile(r"#\([^)]*\)|#[^\s#]+")
+# A line that starts a relation (`+ [X]`, `-> <Y>`, `>< [Z]`, ...): the statement's text ends before it.
+_RELATION_LINE = re.compile(r"(?:\r\n?|\n)[ \t]*(?:<[+\-_]|[+\-_]>?|><)[ \t]")
 
 
 def _observations(model: ArgumentMap) -> list[StatementOccurrence]:
@@ -162,13 +164,14 @@ def _observations(model: ArgumentMap) -> list[StatementOccurrence]:
 
 def _quote_start(occurrence: StatementOccurrence, source: str) -> tuple[int | None, int]:
     """Where the occurrence's quote starts in the source (the first line after its first that
-    begins with `>`), if it has one, and where its text ends (before its data block)."""
+    begins with `>`), if it has one, and where its text ends (before its data block and the
+    relations written under it)."""
     end = occurrence.data_span.start if occurrence.data_span else occurrence.span.end
-    position = source.find("\n", occurrence.span.start, end)
-    while position >= 0:
-        if source[position + 1:end].lstrip(" \t").startswith(">"):
-            return position + 1, end
-        position = source.find("\n", position + 1, end)
+    relation = _RELATION_LINE.search(source, occurrence.span.start, end)
+    end = relation.start() if relation else end
+    for line_break in LINE_BREAK.finditer(source, occurrence.span.start, end):
+        if source[line_break.end():end].lstrip(" \t").startswith(">"):
+            return line_break.end(), end
     return None, end
 
 
@@ -696,7 +699,10 @@ def _resolve(url: str, root: Path) -> tuple[Path | None, str | None]:
         return None, "the link names no file"
     if path_part.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:[\\/]", path_part) or url.lower().startswith("file:"):
         return None, f"evidence link '{url}' is an absolute path; argmap reads evidence only under {root}"
-    target = (root / path_part).resolve()
+    try:
+        target = (root / path_part).resolve()
+    except (OSError, ValueError) as error:  # a NUL byte (`%00`) in the link, say
+        return None, f"evidence link '{url}' names no file argmap can open ({error})"
     if not target.is_relative_to(root.resolve()):
         return None, f"evidence link '{url}' leads outside {root}; argmap reads evidence only under it"
     return target, None
@@ -747,17 +753,21 @@ def _prepare(occurrence: StatementOccurrence, source: str, root: Path) -> Observ
     result.link_url, result.link_span = link.url, link.span
     result.line, result.column = link.span.line, link.span.column
     path, refusal = _resolve(link.url, root)
+    try:
+        exists, is_file = (path.exists(), path.is_file()) if path is not None else (False, False)
+    except OSError as error:  # a name too long for the file system, say
+        path, refusal = None, f"evidence link '{link.url}' names no file argmap can open ({error.strerror})"
     if path is None:
         result.status, result.note = EvidenceStatus.REFUSED, refusal
-    elif not path.exists():
+    elif not exists:
         result.status = EvidenceStatus.MISSING_FILE
         result.note = f"evidence file {result.evidence} does not exist under {root}"
-    elif not path.is_file():
+    elif not is_file:
         result.status, result.note = EvidenceStatus.UNREADABLE, f"evidence {result.evidence} is not a file"
     else:
         parts = _quote_parts(quote)
         if parts:  # point at the quote's `>`
-            result.line = occurrence.span.line + source.count("\n", occurrence.span.start, quote_start)
+            result.line = occurrence.span.line + len(LINE_BREAK.findall(source, occurrence.span.start, quote_start))
             result.column = 1 + len(source[quote_start:end]) - len(source[quote_start:end].lstrip(" \t"))
         else:
             result.status = EvidenceStatus.NO_QUOTE
@@ -866,6 +876,8 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
             _check_file(file, pending)
         except _Unreadable as error:
             for item in pending:
+                if item.result.status is EvidenceStatus.NO_QUOTE:  # it needed nothing from the file
+                    continue
                 item.result.status, item.result.note = EvidenceStatus.UNREADABLE, str(error)
                 item.result.line, item.result.column = item.result.link_span.line, item.result.link_span.column
         done += len(pending)

@@ -156,9 +156,6 @@ class Statement(BaseModel):
         canonical = self.canonical
         return canonical.text if canonical is not None else None
 
-    def has_role(self, role: Role) -> bool:
-        return any(member.role is role for member in self.members)
-
 
 class Argument(BaseModel):
     title: str

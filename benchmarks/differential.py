@@ -54,6 +54,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=0, help="first seed")
     parser.add_argument("--folder", type=Path, help="also every .argdown file below this folder")
     args = parser.parse_args()
+    if not args.random and not args.folder:
+        parser.error("nothing to compare: give --random N and/or --folder DIR")
     reference = reference_cli()
     if reference is None:
         return 2

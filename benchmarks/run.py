@@ -6,7 +6,8 @@
 
 Each measurement is a whole process (start-up included) timed with its peak memory (the
 child's own maximum resident set, from wait4). Commands alternate (argmap, reference,
-argmap, ...) so that both see the same machine; each figure is the median of --runs runs.
+argmap, ...) so that both see the same machine; times are medians of --runs runs, peak memory
+and exit status the maximum.
 Maps come from ../shared/bench/genmap.py and are cached in benchmarks/.cache/maps. Where
 Node.js and npm are present, @argdown/cli 1.7.5 is installed into benchmarks/.cache/node (not
 into the project) and `argdown json` is timed on the same files; the ratios compare it with
@@ -124,10 +125,10 @@ def table(results: dict) -> str:
                      f"| {row['argmap render .dot']['seconds']:.2f} s |")
     if any(row.get("argdown json", {}).get("status") for row in results["maps"].values()):
         lines += ["", "(exit N): the reference failed on that map; its time is how long it took to fail."]
-    big = [r for n, r in results["maps"].items() if n in ("N=5000", "N=50000")]
-    if len(big) == 2:
+    small, large = results["maps"].get("N=5000"), results["maps"].get("N=50000")
+    if small and large:
         lines += ["", f"Scaling, argmap export N=50000 / N=5000: "
-                      f"{big[1]['argmap export']['seconds'] / big[0]['argmap export']['seconds']:.1f}"]
+                      f"{large['argmap export']['seconds'] / small['argmap export']['seconds']:.1f}"]
     return "\n".join(lines)
 
 

@@ -91,3 +91,13 @@ def test_an_invalid_last_credence_is_reported_not_a_crash():
     thesis = "[T]: thesis {credence: 0.4}\n  + [S]: s {credence: 0.6}\n\n[T]\n  {credence: 1.5}\n"
     assert [(d.code, d.line) for d in check_map(argmap.loads(thesis)) if d.code != "reason"] == [
         ("conflicting-credence", 1), ("number", 5)]
+
+
+def test_an_observation_quote_is_what_follows_its_links():
+    def complaint(text):
+        return [d.message for d in check_map(argmap.loads(text)) if d.code == "observation"]
+
+    # the same rule `argmap evidence` and the diagrams use: a `>` after the last link or tag
+    assert complaint("[S]: c #observation\n  [p](docs/p.md)\n  >quote\n") == []
+    assert complaint("[S]: gain is > 5 #observation [p](docs/p.md)\n") == [
+        "[S] is an #observation without a `>` quote from the source"]

@@ -492,3 +492,35 @@ def test_check_with_evidence_adds_the_findings(tmp_path):
     assert result.stdout.strip().splitlines()[-1].endswith(
         "9 errors, 6 warnings; evidence: 20 observations: 7 verified, 2 outside-cited-lines, 6 not-found, "
         "1 missing-file, 2 refused, 1 no-quote, 1 no-link")
+
+
+def test_relations_under_an_observation_are_not_part_of_its_quote(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "paper.md").write_text("intro\nthe quote is here\n", encoding="utf-8")
+    for newline in ("\n", "\r"):  # a lone \r ends lines too
+        text = "[T]: t\n\n[S]: c. #observation\n  [evidence](docs/paper.md#L2)\n  > the quote is here\n  + [T]\n"
+        (tmp_path / "map.argdown").write_bytes(text.replace("\n", newline).encode())
+        [result] = check_evidence(tmp_path / "map.argdown").observations
+        # before, `+ [T]` was read as part of the quote, which the paper then did not have
+        assert (result.status, result.found_lines, result.similarity, result.line) == (
+            EvidenceStatus.VERIFIED, (2, 2), 100.0, 5)
+
+
+def test_links_no_file_system_can_open_are_refused_not_a_crash(tmp_path):
+    (tmp_path / "map.argdown").write_text(
+        "[T]: t\n\n[N]: c #observation\n  [evidence](docs/%00.md)\n  > x\n  + [T]\n\n"
+        f"[L]: c #observation\n  [evidence](docs/{'a' * 300}.md)\n  > x\n  + [T]\n", encoding="utf-8")
+    results = check_evidence(tmp_path / "map.argdown").observations
+    assert results[0].status is EvidenceStatus.REFUSED and "embedded null byte" in results[0].note
+    # whether the file system says "too long" or "no such file" depends on the path before it
+    assert results[1].status in (EvidenceStatus.REFUSED, EvidenceStatus.MISSING_FILE)
+
+
+def test_an_observation_without_a_quote_stays_no_quote_when_its_file_is_unreadable(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "paper.md").write_bytes(bytes(range(256)) * 8)  # binary: unreadable
+    (tmp_path / "map.argdown").write_text(
+        "[T]: t\n\n[Q]: c #observation\n  [evidence](docs/paper.md#L1)\n  > a quote\n  + [T]\n\n"
+        "[N]: c #observation\n  [evidence](docs/paper.md)\n  + [T]\n", encoding="utf-8")
+    statuses = [r.status for r in check_evidence(tmp_path / "map.argdown").observations]
+    assert statuses == [EvidenceStatus.UNREADABLE, EvidenceStatus.NO_QUOTE]
