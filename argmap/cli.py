@@ -63,8 +63,7 @@ def _write(path: Path, write) -> None:
         with atomic_writer(path, "w", encoding="utf-8", errors="backslashreplace") as stream:
             write(stream)
     except OSError as error:
-        typer.echo(f"{path}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(1) from None
+        _refused(path, error)
 
 
 def _overrides(items: Optional[List[str]]) -> dict[str, float]:
@@ -253,14 +252,14 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statem
             semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
-    from argmap.explanation import explain
+    from argmap.explanation import derivation
     from argmap.propagate import credence
 
     model = _load(file)
-    overrides = _overrides(set)
-    derivation = _usage(explain, model, title, semantics, overrides)
-    status = _print_diagnostics(file, model.diagnostics + credence(model, semantics, overrides).diagnostics)
-    typer.echo(derivation.text())
+    result = _usage(credence, model, semantics, _overrides(set))
+    tree = _usage(derivation, result, title)
+    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
+    typer.echo(tree.text())
     raise typer.Exit(status)
 
 
@@ -327,7 +326,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
 
 
 def _refused(path: Path, error: Exception) -> None:
-    """One line naming the file, then exit 1."""
+    """One line naming the file (an OSError says it cannot be written), then exit 1."""
     message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
     typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
     raise typer.Exit(1)
@@ -479,8 +478,7 @@ def render(file: Path = FileArg,
         typer.echo(f"argmap render: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
-        typer.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
-        raise typer.Exit(1) from None
+        _refused(output, error)
     if output is not None:
         typer.echo(f"{output}: drawn", err=True)
     raise typer.Exit(status)

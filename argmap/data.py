@@ -165,14 +165,14 @@ def read_data(source: str) -> Any:
         raise DataError(f"a value cannot be read: {error}") from None
 
 
-_BLOCK_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")
+BLOCK_START = re.compile(r"^{[ \t]*(?:\n\r|\n)")  # a data block written as block YAML
 _BLOCK_END = re.compile(r"}\s*$")
 
 
 def read_block(image: str) -> Any:
     """A data block as written, `{...}`; one that opens with a line break holds YAML in block
     style (`key: value` lines). Error positions count from the block's first character."""
-    match = _BLOCK_START.match(image)
+    match = BLOCK_START.match(image)
     if match is None:
         return read_data(image)
     try:

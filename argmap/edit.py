@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Union
 
+from argmap.data import BLOCK_START
 from argmap.files import decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
@@ -43,7 +44,6 @@ RELATION_KINDS = {
 }
 _BOM = b"\xef\xbb\xbf"
 _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
-_BLOCK_STYLE = re.compile(r"{[ \t]*(?:\n\r|\n)")  # the builder reads such a block as block YAML
 
 
 class EditError(Exception):
@@ -72,7 +72,7 @@ def data_entries(block: str) -> list[DataEntry]:
     """
     from argmap.data import DataError, read_data
 
-    if not (block.startswith("{") and block.endswith("}")) or _BLOCK_STYLE.match(block):
+    if not (block.startswith("{") and block.endswith("}")) or BLOCK_START.match(block):
         raise ValueError("not a one-level flow mapping {key: value, ...}")
     entries: list[DataEntry] = []
     end = len(block) - 1
@@ -404,7 +404,7 @@ class Document:
         model shows: the canonical member, else the last one written out. Only the claim is
         replaced: tags, links and a quote after it stay."""
         kind, name = self._resolve(title, ("statement", "argument"))
-        entity = (self.model.statements if kind == "statement" else self.model.arguments)[name]
+        entity = self._table(kind)[name]
         written = [m for m in entity.members if not m.is_reference and m.text and m.title_span is not None]
         canonical = [m for m in written if m.data.get("isCanonical")]
         if not written:
@@ -427,7 +427,7 @@ class Document:
         alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
-        before = (self.model.statements if kind == "statement" else self.model.arguments)[name].tags
+        before = entity.tags
 
         def check(model: ArgumentMap) -> str | None:
             entities = model.statements if kind == "statement" else model.arguments
@@ -449,7 +449,7 @@ class Document:
         if not new or closing in new or any(c in new for c in "\r\n\u2028\u2029"):
             raise EditError(f"{_written(kind, new)} cannot be a title: a title is one line without '{closing}'")
         _text_value("title", new)
-        entities = self.model.statements if kind == "statement" else self.model.arguments
+        entities = self._table(kind)
         if new in entities and new != name:
             taken = entities[new].members[0].span if entities[new].members else None
             where = f"{self._where(taken)}: " if taken else f"{self.name}: "
@@ -589,7 +589,7 @@ class Document:
     def _relation_home(self, kind: str, title: str) -> Element:
         """The element under which a new relation to ``title`` is written: its top-level
         definition, else another definition, else any occurrence."""
-        members = (self.model.statements if kind == "statement" else self.model.arguments)[title].members
+        members = self._table(kind)[title].members
         if not members:
             raise EditError(f"{self.name}: {_written(kind, title)} is not written anywhere to relate it")
         return max(members, key=lambda m: (getattr(m, "role", None) is Role.TOP_LEVEL, not m.is_reference,

@@ -75,7 +75,11 @@ def explain(model: ArgumentMap, title: str, semantics: str = DEFAULT,
     (``<Title>``) comes about, as a tree down to the stated numbers: each node with its
     arithmetic, beneath it what it rests on, the most influential first; a node met again is
     marked, not repeated. ValueError for an unknown title."""
-    result = credence(model, semantics, overrides)
+    return derivation(credence(model, semantics, overrides), title)
+
+
+def derivation(result: CredenceResult, title: str) -> Derivation:
+    """:func:`explain` for a result already computed."""
     bracket = title[:1] + title[-1:]
     name = title[1:-1] if bracket in ("[]", "<>") else title
     if bracket != "<>" and name in result.statements:
