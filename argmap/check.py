@@ -34,7 +34,8 @@ def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnost
 
 def _diagnostic(span: Span | None, code: str, message: str, subject: str | None = None) -> Diagnostic:
     line, column = (span.line, span.column) if span is not None else (1, 1)
-    return Diagnostic(severity=Severity.WARNING, code=code, message=message, line=line, column=column, subject=subject)
+    return Diagnostic(severity=Severity.WARNING, code=code, message=message, line=line, column=column, subject=subject,
+                      span=span)
 
 
 def _reasons(model: ArgumentMap) -> Iterator[Diagnostic]:

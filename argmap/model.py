@@ -16,8 +16,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
-    "Argument", "ArgumentDescription", "ArgumentMap", "Diagnostic", "Inference", "Range", "RangeType",
-    "Relation", "RelationType", "Role", "Section", "Severity", "Span", "Statement", "StatementOccurrence",
+    "Argument", "ArgumentDescription", "ArgumentMap", "Diagnostic", "Fix", "Inference", "Range", "RangeType",
+    "Related", "Relation", "RelationType", "Role", "Section", "Severity", "Span", "Statement", "StatementOccurrence",
 ]
 
 
@@ -44,8 +44,29 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+class Fix(NamedTuple):
+    """A text edit that resolves a diagnostic: replace characters ``start`` to ``end`` (offsets
+    into the parsed text, end exclusive, as in :class:`Span`) with ``text``. ``title`` says what
+    it does ("Replace with <Sleep Debt>"); editors offer it as a quick fix."""
+
+    title: str
+    start: int
+    end: int
+    text: str
+
+
+class Related(NamedTuple):
+    """Another place that explains a diagnostic (the other of two conflicting credences)."""
+
+    message: str
+    span: Span
+
+
 class Diagnostic(BaseModel):
-    """A problem found in a file, at ``line``:``column`` (1-based)."""
+    """A problem found in a file, at ``line``:``column`` (1-based).
+
+    ``span``, when known, covers the whole text the problem concerns (an editor underlines it);
+    ``fixes`` are edits that resolve it, ``related`` other places that explain it."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -55,6 +76,9 @@ class Diagnostic(BaseModel):
     line: int
     column: int
     subject: str | None = None  # the statement or argument title it concerns, if any
+    span: SkipValidation[Span | None] = None
+    fixes: SkipValidation[tuple[Fix, ...]] = ()
+    related: SkipValidation[tuple[Related, ...]] = ()
 
 
 class RelationType(str, Enum):
