@@ -163,3 +163,16 @@ def document(rng: random.Random) -> str:
     if rng.random() < 0.1:
         text = text.replace("\n", "\r\n")
     return text
+
+
+def chain_of_arguments(n: int) -> str:
+    """n arguments, each concluding what supports the previous one's conclusion: deep nesting
+    of the credence computation with a flat text."""
+    return "[S0]: the end\n\n" + "\n\n".join(
+        f"<A{i}>\n\n(1) [P{i}]: p {{credence: 0.9}}\n----\n(2) [S{i}]: c {{inference: 0.9}}\n  +> [S{i - 1}]"
+        for i in range(1, n + 1)) + "\n"
+
+
+def direct_supporters(n: int) -> str:
+    """One claim with n supporters written under it."""
+    return "[T]: thesis\n" + "".join(f"  + [S{i}]: s {{credence: 0.6}}\n" for i in range(n))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +16,7 @@ from argmap.propagate import credence
 from argmap.render import diagram
 
 from conftest import SHARED, THESIS
-from randommaps import document
+from randommaps import chain_of_arguments, direct_supporters, document
 
 SIGNIFICANT = "[]<>(){}@#*_+-:.,;/\\=!\"' \t\n\r\u2028\ufeff0123456789abcXYZäß💣"
 CASES = sorted((SHARED / "conformance" / "cases").glob("*.argdown")) + [THESIS]
@@ -99,10 +98,9 @@ EXTREMES = {
     "unclosed comment": "[A]: a /* never closed\n\n[B]: b\n",
     "front matter only": "===\ntitle: x\n===\n",
     "broken front matter": "===\ntitle: [unclosed\n===\n\n[A]: a\n",
-    "a chain of 10,000 arguments": "[S0]: the end\n\n" + "\n\n".join(
-        f"<A{i}>\n\n(1) [P{i}]: p {{credence: 0.9}}\n----\n(2) [S{i}]: c {{inference: 0.9}}\n  +> [S{i - 1}]"
-        for i in range(1, 10001)) + "\n",
-    "20,000 direct supporters": "[T]: thesis\n" + "".join(f"  + [S{i}]: s {{credence: 0.6}}\n" for i in range(20000)),
+    # Past the recursion limit (1000); benchmarks/extremes.py runs 10,000 and 20,000.
+    "a chain of 1,500 arguments": chain_of_arguments(1500),
+    "2,000 direct supporters": direct_supporters(2000),
     "cycles of every relation type": "\n\n".join(
         f"[X{n}]: x\n  {symbol} [Y{n}]: y\n    {symbol} [Z{n}]: z\n      {symbol} [X{n}]"
         for n, symbol in enumerate(["+", "-", "+>", "->", "><", "_", "_>", "<+", "<-", "<_"])) + "\n",
@@ -111,9 +109,7 @@ EXTREMES = {
 
 @pytest.mark.parametrize("name", list(EXTREMES))
 def test_extremes(name):
-    started = time.perf_counter()
     assert_sound(argmap.loads(EXTREMES[name]))
-    assert time.perf_counter() - started < 60  # a hang guard; speed lives in benchmarks/
 
 
 def test_relation_nesting_deeper_than_the_recursion_limit():
