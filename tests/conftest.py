@@ -4,6 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No test may depend on how fast the machine is: hypothesis's per-example deadline is off.
+settings.register_profile("argmap", deadline=None)
+settings.load_profile("argmap")
 
 ROOT = Path(__file__).resolve().parent.parent
 THESIS = ROOT / "maps" / "natural_manifold.argdown"

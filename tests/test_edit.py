@@ -426,7 +426,7 @@ def test_watch_sees_real_saves(tmp_path):
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
 
     def wait_for(fragment: str) -> str:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a hang guard, not a speed limit
         seen = []
         while time.monotonic() < deadline:
             try:

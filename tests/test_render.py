@@ -350,7 +350,7 @@ def test_watch_redraws_on_real_saves(tmp_path):
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
 
     def wait_for(fragment: str) -> None:
-        deadline, seen = time.monotonic() + 30, []
+        deadline, seen = time.monotonic() + 120, []  # a hang guard, not a speed limit
         while time.monotonic() < deadline:
             try:
                 seen.append(lines.get(timeout=0.5))

@@ -20,7 +20,7 @@ from randommaps import chain_of_arguments, direct_supporters, document
 
 SIGNIFICANT = "[]<>(){}@#*_+-:.,;/\\=!\"' \t\n\r\u2028\ufeff0123456789abcXYZäß💣"
 CASES = sorted((SHARED / "conformance" / "cases").glob("*.argdown")) + [THESIS]
-FAST = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SEMANTICS = ("df-quad", "quadratic-energy", "vargdown")
 
 
