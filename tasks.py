@@ -116,7 +116,8 @@ def test() -> int:
     ensure_venv()
     ensure_installed("test")
     ensure_graphviz()
-    return run(BIN / "python", "-m", "pytest", "-q", *sys.argv[2:])
+    # One worker per core: the suite is CPU-bound and its tests share no files.
+    return run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", *sys.argv[2:])
 
 
 def main() -> int:
