@@ -207,26 +207,56 @@ def model_source_lines(path: Path) -> list[str]:
 
 @app.command()
 def export(file: Path = FileArg,
-           format: str = typer.Option("argdown-json", "--format", "-f", help="argdown-json"),
+           format: str = typer.Option("argdown-json", "--format", "-f",
+                                      help="argdown-json (the reference's model), aif, graphml or qbaf-json"),
+           semantics: str = typer.Option("df-quad", "--semantics", "-s",
+                                         help="whose credences aif and graphml carry (qbaf-json: a gradual one)"),
            output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout")) -> None:
-    """Export the model, in the shape of the reference implementation's JSON export."""
+    """Export the model: Argdown JSON as the reference implementation writes it, AIF-JSON for
+    AIFdb and OVA, GraphML for graph tools, or the weighted graph the semantics evaluates."""
     import io
 
-    from argmap.export import write_argdown_json
+    from argmap import formats
 
-    if format != "argdown-json":
-        typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
-        raise typer.Exit(2)
+    _usage(formats.exporter, format)
     model = _load(file)
     status = _print_diagnostics(file, model.diagnostics)
+    if format == "argdown-json":  # streamed: the largest export, and it carries no credences
+        write = lambda stream: formats.export(model, format, stream)  # noqa: E731
+    else:  # made before anything is written, so that a semantics the format cannot carry writes nothing
+        made = io.StringIO()
+        _usage(formats.export, model, format, made, semantics)
+        write = lambda stream: stream.write(made.getvalue())  # noqa: E731
     # Undecodable bytes of the map come out as JSON escapes (\udcXX) rather than as an error.
     if output is None:
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", errors="backslashreplace")
-        write_argdown_json(model, stream)
+        write(stream)
         stream.detach()
     else:
-        _write(output, lambda stream: write_argdown_json(model, stream))
+        _write(output, write)
     raise typer.Exit(status)
+
+
+@app.command("import")
+def import_command(file: Path = typer.Argument(..., dir_okay=False, help="a file in another format"),
+                   source: str = typer.Option(..., "--from", help="argdown-json, aif or kialo (a Kialo text export)"),
+                   output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                                         help="write the Argdown here instead of stdout")) -> None:
+    """Argdown text, as a person would write it, from Argdown JSON, AIF-JSON or a Kialo export."""
+    from argmap import formats
+    from argmap.files import read_source
+
+    _usage(formats.importer, source)
+    text = _read(file, read_source)
+    try:
+        argdown = formats.import_text(text, source, str(file))
+    except formats.FormatError as error:
+        typer.echo(f"{file}:{error.line}:{error.column}: error: {error}", err=True)
+        raise typer.Exit(1) from None
+    if output is None:
+        typer.echo(argdown, nl=False)
+    else:
+        _write(output, lambda stream: stream.write(argdown))
 
 
 @app.command("credence")

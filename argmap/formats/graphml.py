@@ -1,0 +1,57 @@
+"""GraphML: the claim graph with argmap's numbers, for graph tools (yEd, Gephi, networkx).
+
+Nodes are statements and arguments (ids ``statement:Title`` and ``argument:Title``), with their
+title, kind, text, section, the value the author stated, the base score and the computed
+credence (a statement) or strength (an argument). Edges are the claim graph's: premise,
+conclusion and each relation type, with the contribution the propagation recorded for them.
+networkx writes the file, so the attribute declarations are GraphML's own.
+"""
+from __future__ import annotations
+
+from typing import TextIO
+
+import networkx as nx
+
+from argmap.formats.qbaf import node_id
+from argmap.model import ArgumentMap
+from argmap.propagate import CredenceResult, credence, number
+
+__all__ = ["export", "graph_with_numbers"]
+
+
+def graph_with_numbers(model: ArgumentMap, result: CredenceResult) -> nx.MultiDiGraph:
+    """The claim graph, nodes and edges carrying only GraphML-writable attributes."""
+    sections = {section.id: section.title for section in model.sections}
+    contributions = {(c.source, c.target, c.kind): c.value for c in result.contributions}
+    graph = nx.MultiDiGraph(semantics=result.semantics, theses=", ".join(result.theses))
+    claims = model.graph()
+    for key, attributes in claims.nodes(data=True):
+        element = attributes["element"]
+        if key[0] == "statement":
+            computed = result.statements[key[1]]
+            stated, value, base = number(element.data, "credence"), computed.credence, computed.base
+        else:
+            computed = result.arguments[key[1]]
+            conclusion = element.conclusion
+            stated = number(conclusion.data, "inference") if conclusion is not None else number(element.data, "credence")
+            value, base = computed.strength, None
+        fields = {"title": key[1], "kind": key[0], "text": element.text or "", "value": value,
+                  "section": sections.get(element.section, ""), "thesis": key[0] == "statement"
+                  and key[1] in result.theses}
+        if stated is not None:
+            fields["stated"] = stated
+        if base is not None:
+            fields["base"] = base
+        graph.add_node(node_id(key), **fields)
+    for source, target, attributes in claims.edges(data=True):
+        contribution = contributions.get((source, target, attributes["kind"]))
+        fields = {"kind": attributes["kind"]}
+        if contribution is not None:
+            fields["contribution"] = contribution
+        graph.add_edge(node_id(source), node_id(target), **fields)
+    return graph
+
+
+def export(model: ArgumentMap, stream: TextIO, semantics: str) -> None:
+    stream.write("\n".join(nx.generate_graphml(graph_with_numbers(model, credence(model, semantics)), prettyprint=True)))
+    stream.write("\n")
