@@ -280,13 +280,27 @@ def _meant_key(key: str) -> str | None:
     return None
 
 
-def close_title(title: str, choices) -> str | None:
-    """The choice that ``title`` is most likely a slip for: equal but for case and spacing, or
-    a few typos away (at least 80% alike); None when no choice is that close."""
-    from rapidfuzz import fuzz, process
+def close_title(title: str, choices: dict[str, str]) -> str | None:
+    """The key of ``choices`` (shown form: title) whose title ``title`` is most likely a slip
+    for: equal but for case and spacing, or one typo away (one more for every 8 characters)
+    with the same numbers and short words (`Argument 2` is no slip for `Argument 1`, nor `[c]`
+    for `[d]`); the first on a tie; None when no title is that close."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
 
-    found = process.extractOne(title, choices, scorer=fuzz.ratio, processor=_folded, score_cutoff=80)
-    return found[0] if found else None
+    folded = _folded(title)
+    marks = _marks(folded)
+    order = {key: index for index, key in enumerate(choices)}
+    found = sorted((distance, order[key], key) for _, distance, key in process.extract(
+        title, choices, scorer=Levenshtein.distance, processor=_folded, score_cutoff=max(1, len(folded) // 8),
+        limit=None) if _marks(_folded(choices[key])) == marks)
+    return found[0][2] if found else None
+
+
+def _marks(folded: str) -> list[str]:
+    """The words of a title that a one-letter change turns into another name: numbers, and
+    words of one or two letters."""
+    return [word for word in folded.split() if len(word) <= 2 or any(c.isdigit() for c in word)]
 
 
 def _folded(title: str) -> str:
@@ -832,7 +846,7 @@ class _Walk:
         line, column = token.position_of(token.start_pos + key.start()) if key else token.position()
         for title in map(str, named if isinstance(named, list) else [named]):
             if title not in self.statements:
-                close = close_title(title, [t for t, e in self.statements.items() if e.fields["members"]])
+                close = close_title(title, {t: t for t, e in self.statements.items() if e.fields["members"]})
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.ERROR, code="thesis", line=line, column=column, subject=title,
                     message=f"the front matter names the thesis [{title}], but no statement has that title"
