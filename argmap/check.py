@@ -5,10 +5,11 @@ The vargdown rules (each a diagnostic at the place it concerns): credence and in
 numbers in [0, 1]; every number has a ``{reason}``, written before it; conclusions get
 ``{inference}``, premises ``{credence}``; a thesis's credence is computed, not stated; an
 ``#observation`` has a source link and a ``>`` quote; no top-level statement stands alone; no
-statement entails itself through others. And what vargdown misses: a relation to a textless
-statement that shares its title with an argument (almost certainly meant as the argument), a
-premise whose credence is stated nowhere, a step without an inference, conflicting credences,
-and, under ``--semantics vargdown``, supporters that lower a thesis and attackers that raise it.
+statement entails itself through others. And what vargdown misses: a reference or mention of
+a title that nothing defines (most often a typo of a defined title, which it names, with the
+fix), a claim that supports or attacks itself, a premise whose credence is stated nowhere, a
+step without an inference, conflicting credences, and, under ``--semantics vargdown``,
+supporters that lower a thesis and attackers that raise it.
 """
 from __future__ import annotations
 
@@ -120,8 +121,7 @@ def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
 
 
 def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
-    """Isolated top-level statements, entailment cycles, relations to a textless namesake of
-    an argument."""
+    """Isolated top-level statements, entailment cycles, claims that bear on themselves."""
     import networkx as nx
 
     for title, statement in model.statements.items():
@@ -155,29 +155,28 @@ def self_relations(model: ArgumentMap) -> Iterator[tuple[Relation, str, str | No
     """Each relation by which a claim bears on itself, directly or through an argument that
     concludes it: the relation, the claim, and that argument (None when direct). Entailment is
     left to the cycle check."""
-    def claim(kind: str, title: str, index: int | None = None) -> tuple[str, str | None]:
+    def claim(kind: str, title: str, index: int | None = None) -> tuple[tuple[str, str], str | None]:
+        """The node an element stands for (an argument, for its conclusion), and that argument."""
         argument = model.arguments.get(title) if kind != "statement" else None
         if argument is None or not argument.pcs:
-            return f"{kind}:{title}", None
+            return (kind, title), None
         step = argument.pcs[index] if index is not None and 0 <= index < len(argument.pcs) else argument.pcs[-1]
-        return f"statement:{step.title}", title
+        return ("statement", step.title), title
 
     for relation in model.relations:
         if relation.type is RelationType.ENTAILS:
             continue
-        (source, via_source), (target, via_target) = (claim(relation.source_kind, relation.source),
-                                                      claim(relation.target_kind, relation.target,
-                                                            relation.conclusion_index))
-        if source == target and source.startswith("statement:"):
-            yield relation, source.split(":", 1)[1], via_source or via_target
+        source, via_source = claim(relation.source_kind, relation.source)
+        target, via_target = claim(relation.target_kind, relation.target, relation.conclusion_index)
+        if source == target and source[0] == "statement":
+            yield relation, source[1], via_source or via_target
 
 
 def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
     """The statements and arguments that something defines: a text, data, or a place in a
     premise-conclusion structure. Any other is only a title, read as an empty claim."""
     statements = {title for title, statement in model.statements.items()
-                  if statement.text or statement.data or any(m.argument or m.role in (Role.PREMISE,
-                  Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION) for m in statement.members)}
+                  if statement.text or statement.data or any(m.argument for m in statement.members)}
     arguments = {title for title, argument in model.arguments.items()
                  if argument.text or argument.data or argument.pcs}
     return statements, arguments
@@ -190,30 +189,29 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
     from argmap.build import close_title
 
     statements, arguments = _defined(model)
+    defined = {"statement": statements, "argument": arguments}
     places = []  # (kind, title, where the title is, where the brackets start, is a mention)
     for kind, elements in (("statement", model.statements), ("argument", model.arguments)):
         for element in elements.values():
             for member in element.members:
-                if element.title not in (statements if kind == "statement" else arguments) and member.title_span:
+                if element.title not in defined[kind] and member.title_span:
                     places.append((kind, element.title, member.title_span, member.title_span.start - 1, False))
                 for rng in member.ranges:
-                    mention = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}
-                    if rng.type in mention and rng.span and rng.title not in (
-                            statements if rng.type is RangeType.STATEMENT_MENTION else arguments):
-                        start = rng.span.start + 2
+                    mentioned = _MENTIONS.get(rng.type)
+                    if mentioned and rng.span and rng.title not in defined[mentioned]:
+                        start = rng.span.start + 2  # past `@[`
                         title_span = Span(rng.span.line, rng.span.column + 2, rng.span.line,
                                           rng.span.column + 1 + len(rng.title), start, start + len(rng.title))
-                        places.append((mention[rng.type], rng.title, title_span, start - 1, True))
+                        places.append((mentioned, rng.title, title_span, start - 1, True))
     noted = set()
     for kind, title, where, bracket, is_mention in sorted(places, key=lambda p: p[2].start):
-        written = _written(kind, title)
-        same, other = (statements, arguments) if kind == "statement" else (arguments, statements)
-        choices = {**{_written(kind, t): t for t in same}, **{_written(_other(kind), t): t for t in other}}
+        written, other = _written(kind, title), _other(kind)
+        choices = {**{_written(kind, t): t for t in defined[kind]}, **{_written(other, t): t for t in defined[other]}}
         close = close_title(title, choices)
         empty = "" if is_mention else f"an empty {'claim' if kind == 'statement' else 'argument'} worth 0.5"
         if close is not None:
-            fix = ((where.start, where.end, choices[close]) if close[0] == written[0]
-                   else (bracket, where.end + 1, close))
+            same_kind = close[0] == written[0]  # the same brackets: only the title changes
+            fix = (where.start, where.end, choices[close]) if same_kind else (bracket, where.end + 1, close)
             yield Diagnostic(severity=Severity.WARNING, code="undefined-title", line=where.line, column=where.column,
                              subject=title, span=where, fixes=(Fix(f"Replace with {close}", *fix),),
                              message=(f"@{written} mentions a title that nothing defines" if is_mention else
@@ -226,6 +224,9 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
                              message=f"{written} is only a title: nothing gives it a text, data or a "
                                      f"premise-conclusion structure, so it counts as {empty}" if empty else
                                      f"@{written} mentions a title that nothing defines")
+
+
+_MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}
 
 
 def _written(kind: str, title: str) -> str:
