@@ -17,8 +17,8 @@ from typing import Any, Generator
 
 
 from argmap.data import DataError, merge, read_block, read_front_matter
-from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Inference, RangeType, RelationType, Role,
-                          Severity, Span, StatementOccurrence)
+from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, RangeType, RelationType,
+                          Role, Severity, Span, StatementOccurrence)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
@@ -72,15 +72,16 @@ def _span(first: Lexeme, last: Lexeme) -> Span:
 class _Text:
     """Text being assembled the way the reference does it, with its formatting ranges."""
 
-    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes")
+    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links")
 
-    def __init__(self, keep_tags: bool, shortcodes: dict[str, str]) -> None:
+    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme]) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.ranges: list[dict] = []  # Range fields
         self.tags: list[str] = []
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
+        self.broken_links = broken_links  # links across a line break, which the reference refuses
 
     def add(self, piece: str) -> None:
         if piece:
@@ -156,6 +157,7 @@ class _Text:
     def _link(self, token: Lexeme) -> None:
         match = _LINK.match(token.value)
         if match is None:
+            self.broken_links.append(token)
             self.add(token.value)
             return
         start = self.length
@@ -261,6 +263,50 @@ def _run(steps: _Steps) -> Any:
     return value
 
 
+# The data keys argmap reads: vargdown's numbers and reason, and the reference's own.
+DATA_KEYS = ("reason", "credence", "inference", "prior", "isCanonical", "isInGroup", "isGroup", "uses", "from")
+
+
+def _meant_key(key: str) -> str | None:
+    """The key in DATA_KEYS that ``key`` is a slip for: the same but for case, or (for keys of
+    five letters or more) one typo away, two for keys of seven or more; else None."""
+    from rapidfuzz.distance import OSA
+
+    folded = key.casefold()
+    for known in DATA_KEYS:
+        allowed = 0 if len(known) < 5 else 1 if len(known) < 7 else 2
+        if OSA.distance(folded, known.casefold(), score_cutoff=allowed) <= allowed:
+            return known
+    return None
+
+
+def close_title(title: str, choices: dict[str, str]) -> str | None:
+    """The key of ``choices`` (shown form: title) whose title ``title`` is most likely a slip
+    for: equal but for case and spacing, or one typo away (one more for every 8 characters)
+    with the same numbers and short words (`Argument 2` is no slip for `Argument 1`, nor `[c]`
+    for `[d]`); the first on a tie; None when no title is that close."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import Levenshtein
+
+    folded = _folded(title)
+    marks = _marks(folded)
+    order = {key: index for index, key in enumerate(choices)}
+    found = sorted((distance, order[key], key) for _, distance, key in process.extract(
+        title, choices, scorer=Levenshtein.distance, processor=_folded, score_cutoff=max(1, len(folded) // 8),
+        limit=None) if _marks(_folded(choices[key])) == marks)
+    return found[0][2] if found else None
+
+
+def _marks(folded: str) -> list[str]:
+    """The words of a title that a one-letter change turns into another name: numbers, and
+    words of one or two letters."""
+    return [word for word in folded.split() if len(word) <= 2 or any(c.isdigit() for c in word)]
+
+
+def _folded(title: str) -> str:
+    return " ".join(title.casefold().split())
+
+
 def _title_span(token: Lexeme, inner: str) -> Span:
     """Where the title between a title token's brackets is."""
     line, column = token.position()
@@ -291,6 +337,7 @@ class _Walk:
         self.tags: list[str] = []
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
         self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
+        self.broken_links: list[Lexeme] = []
 
     # -- helpers
 
@@ -337,15 +384,52 @@ class _Walk:
         try:
             value = read_block(token.value)
         except DataError as error:
-            column = (token.column if error.line == 0 else 1) + error.column
-            self.diagnostics.append(Diagnostic(
-                severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
-                message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
+            if not self.unclosed(token, error):
+                column = (token.column if error.line == 0 else 1) + error.column
+                self.diagnostics.append(Diagnostic(
+                    severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
+                    message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
             return {}, _span(token, token)
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
             return {}, _span(token, token)
+        self.misspelt_keys(token, value)
         return value, _span(token, token)
+
+    def unclosed(self, token: Lexeme, error: DataError) -> bool:
+        """A `{` left open runs on to the next `}`, lines further; when its first line closed
+        by a `}` is a valid block, report that line (with the fix) instead of where YAML failed."""
+        first = token.value.split("\n", 1)[0].rstrip(" \t\r")
+        if first == token.value.rstrip():
+            return False
+        try:
+            value = read_block(first + "}")
+        except DataError:
+            return False
+        if not isinstance(value, dict) or not value:
+            return False
+        end = token.start_pos + len(first)
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column, span=_span(token, token),
+            message=f"this data block's {{ is not closed on its line: it runs on to the }} at line {token.end_line} "
+                    f"and is not valid YAML there ({error.problem}); the block was ignored. Close it: {first}}}",
+            fixes=(Fix("Close the data block with }", end, end, "}"),)))
+        return True
+
+    def misspelt_keys(self, token: Lexeme, data: dict) -> None:
+        """A key one slip away from a key argmap reads (`credance`), named with that key."""
+        for key in data:
+            meant = _meant_key(key) if isinstance(key, str) and key not in DATA_KEYS else None
+            if meant is None or meant in data:
+                continue
+            found = re.search(rf"(?<![\w\"'])([\"']?){re.escape(key)}\1\s*:", token.value)
+            start = token.start_pos + (found.start() + len(found.group(1)) if found else 0)
+            line, column = token.position_of(start)
+            self.diagnostics.append(Diagnostic(
+                severity=Severity.WARNING, code="data-key", line=line, column=column,
+                span=Span(line, column, line, column + len(key) - 1, start, start + len(key)) if found else None,
+                message=f"{{{key}}} is not a key argmap reads: did you mean {{{meant}}}? As written, it is ignored",
+                fixes=(Fix(f"Rename to {meant}", start, start + len(key), meant),) if found else ()))
 
     def text(self, node: StatementNode | ArgumentNode) -> _Text:
         text = self.new_text()
@@ -357,7 +441,8 @@ class _Walk:
         return text
 
     def new_text(self) -> _Text:
-        return _Text(keep_tags=not self.settings.get("removeTagsFromText"), shortcodes=self.shortcodes)
+        return _Text(keep_tags=not self.settings.get("removeTagsFromText"), shortcodes=self.shortcodes,
+                     broken_links=self.broken_links)
 
     # -- elements
 
@@ -573,6 +658,9 @@ class _Walk:
                 for _, item in block.items:
                     _run(self.member(item, None))
                 preceding = None
+        for token in self.broken_links:
+            self.warn(token, "link", "a link [text](url) must be written on one line; it was kept as text, and "
+                      "other Argdown tools reject the file")
         self.tree = None
 
     # -- the reference's transformations, after the walk
@@ -748,7 +836,24 @@ class _Walk:
                       f"{[item for item in value if not isinstance(item, kind)]!r} was ignored")
         return items
 
+    def named_theses(self) -> None:
+        """The front matter's `thesis:` names statements of this map; an error where it does not."""
+        named = self.front_matter.get("thesis")
+        token = self.front_matter_token
+        if not named or token is None:
+            return
+        key = re.search(r"^[ \t]*thesis[ \t]*:", token.value, re.MULTILINE)
+        line, column = token.position_of(token.start_pos + key.start()) if key else token.position()
+        for title in map(str, named if isinstance(named, list) else [named]):
+            if title not in self.statements:
+                close = close_title(title, {t: t for t, e in self.statements.items() if e.fields["members"]})
+                self.diagnostics.append(Diagnostic(
+                    severity=Severity.ERROR, code="thesis", line=line, column=column, subject=title,
+                    message=f"the front matter names the thesis [{title}], but no statement has that title"
+                            + (f": did you mean [{close}]?" if close else "")))
+
     def result(self) -> ArgumentMap:
+        self.named_theses()
         for entity in (*self.statements.values(), *self.arguments.values()):
             if entity.fields["section"] is None and entity.fields["members"]:
                 entity.fields["section"] = entity.fields["members"][0].section

@@ -5,19 +5,20 @@ The vargdown rules (each a diagnostic at the place it concerns): credence and in
 numbers in [0, 1]; every number has a ``{reason}``, written before it; conclusions get
 ``{inference}``, premises ``{credence}``; a thesis's credence is computed, not stated; an
 ``#observation`` has a source link and a ``>`` quote; no top-level statement stands alone; no
-statement entails itself through others. And what vargdown misses: a relation to a textless
-statement that shares its title with an argument (almost certainly meant as the argument), a
-premise whose credence is stated nowhere, a step without an inference, conflicting credences,
-and, under ``--semantics vargdown``, supporters that lower a thesis and attackers that raise it.
+statement entails itself through others. And what vargdown misses: a reference or mention of
+a title that nothing defines (most often a typo of a defined title, which it names, with the
+fix), a claim that supports or attacks itself, a premise whose credence is stated nowhere, a
+step without an inference, conflicting credences, and, under ``--semantics vargdown``,
+supporters that lower a thesis and attackers that raise it.
 """
 from __future__ import annotations
 
 from typing import Iterator
 
-from argmap.model import ArgumentMap, Diagnostic, RangeType, RelationType, Role, Severity, Span
+from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Relation, RelationType, Role, Severity, Span
 from argmap.semantics import fmt
 
-__all__ = ["check_map", "format_diagnostic"]
+__all__ = ["check_map", "format_diagnostic", "self_relations"]
 
 def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnostic]:
     """Every diagnostic for a map, in document order. With ``semantics="vargdown"``, also a
@@ -26,7 +27,7 @@ def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnost
 
     network = Network(model)
     found = [*model.diagnostics, *_reasons(model), *_role_rules(model, network), *_observations(model),
-             *_structure(model, network), *network.diagnostics]
+             *_structure(model, network), *_undefined_titles(model), *network.diagnostics]
     if semantics == "vargdown":
         found += _sign_flips(model)
     return sorted(found, key=lambda d: (d.line, d.column))
@@ -120,8 +121,7 @@ def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
 
 
 def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
-    """Isolated top-level statements, entailment cycles, relations to a textless namesake of
-    an argument."""
+    """Isolated top-level statements, entailment cycles, claims that bear on themselves."""
     import networkx as nx
 
     for title, statement in model.statements.items():
@@ -143,11 +143,98 @@ def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
             path = " → ".join(f"[{source}]" for source, _ in cycle) + f" → [{cycle[0][0]}]"
             yield _diagnostic(spans[cycle[0]], "entailment-cycle", f"entailment cycle: {path}: each of these "
                               "statements is taken to follow from itself", first)
+    for relation, claim, via in self_relations(model):
+        verb = {RelationType.SUPPORT: "supports", RelationType.UNDERCUT: "undercuts"}.get(relation.type, "attacks")
+        through = f" through <{via}>, which concludes it" if via else ""
+        for span in relation.spans:
+            yield _diagnostic(span, "self-relation", f"[{claim}] {verb} itself{through}: a claim is no "
+                              "reason for or against itself; relate another claim, or remove this line", claim)
+
+
+def self_relations(model: ArgumentMap) -> Iterator[tuple[Relation, str, str | None]]:
+    """Each relation by which a claim bears on itself, directly or through an argument that
+    concludes it: the relation, the claim, and that argument (None when direct). Entailment is
+    left to the cycle check."""
+    def claim(kind: str, title: str, index: int | None = None) -> tuple[tuple[str, str], str | None]:
+        """The node an element stands for (an argument, for its conclusion), and that argument."""
+        argument = model.arguments.get(title) if kind != "statement" else None
+        if argument is None or not argument.pcs:
+            return (kind, title), None
+        step = argument.pcs[index] if index is not None and 0 <= index < len(argument.pcs) else argument.pcs[-1]
+        return ("statement", step.title), title
+
     for relation in model.relations:
-        for kind, title in ((relation.source_kind, relation.source), (relation.target_kind, relation.target)):
-            if kind == "statement" and title in model.arguments and model.statements[title].text is None:
-                yield _diagnostic(relation.spans[0], "argument-title", f"[{title}] has no text of its own and "
-                                  f"shares its title with the argument <{title}>: did you mean <{title}>?", title)
+        if relation.type is RelationType.ENTAILS:
+            continue
+        source, via_source = claim(relation.source_kind, relation.source)
+        target, via_target = claim(relation.target_kind, relation.target, relation.conclusion_index)
+        if source == target and source[0] == "statement":
+            yield relation, source[1], via_source or via_target
+
+
+def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
+    """The statements and arguments that something defines: a text, data, or a place in a
+    premise-conclusion structure. Any other is only a title, read as an empty claim."""
+    statements = {title for title, statement in model.statements.items()
+                  if statement.text or statement.data or any(m.argument for m in statement.members)}
+    arguments = {title for title, argument in model.arguments.items()
+                 if argument.text or argument.data or argument.pcs}
+    return statements, arguments
+
+
+def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
+    """A reference or mention of a title nothing defines is most often a typo: a warning at
+    each place, with the defined title it is probably meant as (and a fix); else, once, a note
+    that it counts as an empty claim."""
+    from argmap.build import close_title
+
+    statements, arguments = _defined(model)
+    defined = {"statement": statements, "argument": arguments}
+    places = []  # (kind, title, where the title is, where the brackets start, is a mention)
+    for kind, elements in (("statement", model.statements), ("argument", model.arguments)):
+        for element in elements.values():
+            for member in element.members:
+                if element.title not in defined[kind] and member.title_span:
+                    places.append((kind, element.title, member.title_span, member.title_span.start - 1, False))
+                for rng in member.ranges:
+                    mentioned = _MENTIONS.get(rng.type)
+                    if mentioned and rng.span and rng.title not in defined[mentioned]:
+                        start = rng.span.start + 2  # past `@[`
+                        title_span = Span(rng.span.line, rng.span.column + 2, rng.span.line,
+                                          rng.span.column + 1 + len(rng.title), start, start + len(rng.title))
+                        places.append((mentioned, rng.title, title_span, start - 1, True))
+    noted = set()
+    for kind, title, where, bracket, is_mention in sorted(places, key=lambda p: p[2].start):
+        written, other = _written(kind, title), _other(kind)
+        choices = {**{_written(kind, t): t for t in defined[kind]}, **{_written(other, t): t for t in defined[other]}}
+        close = close_title(title, choices)
+        empty = "" if is_mention else f"an empty {'claim' if kind == 'statement' else 'argument'} worth 0.5"
+        if close is not None:
+            same_kind = close[0] == written[0]  # the same brackets: only the title changes
+            fix = (where.start, where.end, choices[close]) if same_kind else (bracket, where.end + 1, close)
+            yield Diagnostic(severity=Severity.WARNING, code="undefined-title", line=where.line, column=where.column,
+                             subject=title, span=where, fixes=(Fix(f"Replace with {close}", *fix),),
+                             message=(f"@{written} mentions a title that nothing defines" if is_mention else
+                                      f"{written} is defined nowhere (no text, data or premise-conclusion structure)")
+                                     + f": did you mean {close}?" + (f" As written it counts as {empty}" if empty else ""))
+        elif (kind, title) not in noted:
+            noted.add((kind, title))
+            yield Diagnostic(severity=Severity.INFO, code="undefined-title", line=where.line, column=where.column,
+                             subject=title, span=where,
+                             message=f"{written} is only a title: nothing gives it a text, data or a "
+                                     f"premise-conclusion structure, so it counts as {empty}" if empty else
+                                     f"@{written} mentions a title that nothing defines")
+
+
+_MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}
+
+
+def _written(kind: str, title: str) -> str:
+    return f"[{title}]" if kind == "statement" else f"<{title}>"
+
+
+def _other(kind: str) -> str:
+    return "argument" if kind == "statement" else "statement"
 
 
 def _sign_flips(model: ArgumentMap) -> Iterator[Diagnostic]:

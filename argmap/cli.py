@@ -409,9 +409,10 @@ def rename(file: Path = FileArg, old: str = typer.Argument(..., help="a title; [
 @app.command()
 def relate(file: Path = FileArg, source: str = typer.Option(..., "--from", help="the supporting or attacking side"),
            target: str = typer.Option(..., "--to", help="what it supports or attacks"),
-           kind: str = KindOption, dry_run: bool = DryRun) -> None:
+           kind: str = KindOption, dry_run: bool = DryRun,
+           force: bool = typer.Option(False, "--force", help="write it even if a claim would bear on itself")) -> None:
     """Add a relation line under the target, indented as the file indents relations."""
-    _edit(file, lambda document: document.relate(source, target, kind), dry_run, show_credence=True)
+    _edit(file, lambda document: document.relate(source, target, kind, force), dry_run, show_credence=True)
 
 
 @app.command()

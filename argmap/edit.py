@@ -505,8 +505,11 @@ class Document:
 
     # -- relations
 
-    def relate(self, source: str, target: str, kind: str) -> None:
-        """Add a relation line under the target's definition, indented as the file indents."""
+    def relate(self, source: str, target: str, kind: str, force: bool = False) -> None:
+        """Add a relation line under the target's definition, indented as the file indents;
+        one by which a claim would bear on itself only with ``force``."""
+        from argmap.check import self_relations
+
         symbol, types = self._relation_kind(kind)
         source_kind, source_title = self._resolve(source, ("statement", "argument"))
         target_kind, target_title = self._resolve(target, ("statement", "argument"))
@@ -521,10 +524,15 @@ class Document:
         line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
+        loops = {(claim, via) for _, claim, via in self_relations(self.model)}
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
             added = after - before
+            loop = next(((c, v) for _, c, v in self_relations(model) if (c, v) not in loops), None)
+            if loop is not None and not force:
+                return (f"[{loop[0]}] would bear on itself" + (f" through <{loop[1]}>, which concludes it" if loop[1]
+                        else "") + " (--force writes it anyway)")
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
             if before - after:

@@ -513,6 +513,8 @@ class _Builder(lark.Transformer):
 
     def pcs_statement(self, children):
         number, statement = children
+        if isinstance(statement, Lexeme):  # `(n)` and the end of its line: an empty statement
+            statement = StatementNode(None, None, [], None, [], statement, statement)
         return PcsMemberNode(number, statement, number, statement.last)
 
     def inference(self, children):
@@ -641,7 +643,43 @@ def _hint(token: Lexeme, expected: set[str]) -> str:
     return ""
 
 
-def _syntax_error(error: UnexpectedInput) -> Diagnostic:
+def _indentation_hint(before: list[Lexeme], token: Lexeme) -> str:
+    """For a relation indented unlike any open level above it (a tab, one space): the
+    indentations that would have fit."""
+    if token.type not in _RELATIONS:
+        return ""
+    levels = [("", 0)]  # the indentation as written, and its width
+    for earlier in before:
+        if earlier.type in _RESETS_INDENTATION:
+            levels = [("", 0)]
+        elif earlier.type in _RELATIONS:
+            indent = earlier.value[:len(earlier.value) - len(earlier.value.lstrip(" \t"))]
+            while len(levels) > 1 and len(indent) < levels[-1][1]:
+                levels.pop()
+            if len(indent) > levels[-1][1]:
+                levels.append((indent, len(indent)))
+    indent = token.value[:len(token.value) - len(token.value.lstrip(" \t"))]
+    if len(levels) == 1 or any(width == len(indent) for _, width in levels):
+        return ""
+    shown = " or ".join(_indent_name(written) for written, _ in levels[1:])
+    return (f"; it is indented by {_indent_name(indent)} and the relations above it by {shown}: indent it like "
+            "one of them to relate it to the same element, or deeper than the last to relate it to that one")
+
+
+def _indent_name(indent: str) -> str:
+    if not indent:
+        return "nothing"
+    if indent == " " * len(indent):
+        return f"{len(indent)} space{'s' * (len(indent) > 1)}"
+    if indent == "\t" * len(indent):
+        return f"{len(indent)} tab{'s' * (len(indent) > 1)}"
+    return "a mix of " + " and ".join(f"{indent.count(c)} {n}{'s' * (indent.count(c) > 1)}"
+                                      for c, n in ((" ", "space"), ("\t", "tab")))
+
+
+def _syntax_error(error: UnexpectedInput, hint: str = "") -> Diagnostic:
+    """The message for a token the grammar does not allow here; a ``hint`` that says what
+    would fit replaces the grammar's list of what it expected."""
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
     if token is None or token.type == "$END":
@@ -651,8 +689,8 @@ def _syntax_error(error: UnexpectedInput) -> Diagnostic:
         what, line, column = f"unexpected {_describe(token)}", token.line, token.column
     wanted = sorted({"text" if k in _TEXT_LIKE else _DESCRIPTIONS.get(k, k.lower())
                      for k in expected if k.isupper() and k != "$END"})
-    detail = ("; expected " + ", ".join(wanted[:5]) + (" or more" if len(wanted) > 5 else "")) if wanted else ""
-    hint = _hint(token, expected) if token is not None else ""
+    detail = ("; expected " + ", ".join(wanted[:5]) + (" or more" if len(wanted) > 5 else "")) if wanted and not hint else ""
+    hint = hint or (_hint(token, expected) if token is not None else "")
     return Diagnostic(severity=Severity.ERROR, line=line or 1, column=column or 1, code="syntax",
                       message=what + hint + detail)
 
@@ -704,7 +742,8 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
             # LALR merges states, so the table offers more than fits here: ask each candidate.
             candidates = _lark().parser.parser.parser.parse_table.states[stack[-1]]
             expected = {kind for kind in candidates if kind.isupper() and _advance(stack, kind) is not None}
-            diagnostics.append(_syntax_error(UnexpectedToken(token, expected)))
+            before = [t for t in tokens if t.start_pos < token.start_pos]
+            diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(before, token)))
         if errors > _MAX_ERRORS_PER_BLOCK:
             return None
         closer = next((c for c in _CLOSERS if (after := _advance(stack, c)) is not None
@@ -757,11 +796,36 @@ def _salvage(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     return None
 
 
+def _rejected_layout(text: str, tokens: list[Lexeme]) -> list[Diagnostic]:
+    """What the reference rejects and argmap reads anyway: a file with nothing to read, and
+    front matter that content follows without a blank line. At the reference's positions."""
+    content = [t for t in tokens if t.type not in ("NEWLINE", "EMPTYLINE", "_INDENT", "_DEDENT")]
+    front_matter = content[0] if content and content[0].type == "FRONT_MATTER" else None
+    if len(content) == (front_matter is not None):
+        after = tokens[tokens.index(front_matter) + 1:] if front_matter else tokens
+        line, column = after[0].position() if after else front_matter.end_position() if front_matter else (1, 1)
+        what = ("holds only front matter" if front_matter else "holds only comments" if text.strip()
+                else "is empty")
+        return [Diagnostic(severity=Severity.WARNING, line=line, column=column, code="empty",
+                           message=f"the file {what}: there is no statement or argument to read")]
+    if front_matter is not None:
+        after = tokens[tokens.index(front_matter) + 1:]
+        if after and after[0].type != "EMPTYLINE" and not (after[0].type == "NEWLINE" and after[1:2]
+                                                           and after[1].type == "EMPTYLINE"):
+            first = next(t for t in after if t.type != "NEWLINE")
+            line, column = first.position()
+            return [Diagnostic(severity=Severity.WARNING, line=line, column=column, code="front-matter",
+                               message="front matter (=== ... ===) must be followed by a blank line; "
+                                       "argmap reads on, other Argdown tools reject the file")]
+    return []
+
+
 def parse(text: str) -> SyntaxTree:
     """Parse Argdown text; never raises on bad input, reporting diagnostics instead."""
     if text.startswith("\ufeff"):
         text = text[1:]
     tokens, diagnostics = tokenize(text)
+    diagnostics += _rejected_layout(text, tokens)
     if not tokens:
         return SyntaxTree(text, None, [], diagnostics)
     try:

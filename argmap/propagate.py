@@ -336,12 +336,6 @@ class Network:
         named = self.model.front_matter.get("thesis")
         if named:
             titles = [str(t) for t in (named if isinstance(named, list) else [named])]
-            for title in titles:
-                if title not in self.model.statements:
-                    self.diagnostics.append(Diagnostic(
-                        severity=Severity.WARNING, code="thesis", line=1, column=1, subject=title,
-                        message=f"the front matter names the thesis [{title}], but no statement has that title"
-                                + did_you_mean(title, list(self.model.statements))))
             return [t for t in titles if t in self.model.statements]
         free = [t for t in self.model.statements if self.graph.out_degree(("statement", t)) == 0]
         top = [t for t in free if self.model.statements[t].is_used_as_top_level]

@@ -56,7 +56,7 @@ def test_each_vargdown_rule_at_its_place():
         ("premise-inference", 20, 43, "warning"),  # {inference} on a premise
         ("conclusion-credence", 22, 44, "warning"),  # {credence} on a conclusion
         ("missing-inference", 22, 44, "warning"),  # ... and no {inference}
-        ("argument-title", 24, 1, "warning"),  # +> [Other], a textless namesake of <Other>
+        ("undefined-title", 24, 7, "warning"),  # +> [Other], a textless namesake of <Other>
     }
 
 
@@ -72,7 +72,7 @@ def test_vargdown_sign_warnings():
 def test_the_thesis_has_warnings_only(thesis):
     diagnostics = check_map(thesis)
     assert [(d.code, d.line) for d in diagnostics] == [
-        ("missing-inference", 117), ("argument-title", 210), ("argument-title", 258)]
+        ("missing-inference", 117), ("undefined-title", 210), ("undefined-title", 258)]
     assert "did you mean <Orthogonal Preservation>?" in diagnostics[1].message
     flips = [d for d in check_map(thesis, "vargdown") if d.code == "vargdown-sign"]
     # 6 supporting conclusions below 0.5 (0.4428, 0.3575, 0.3276, 0.216, 0.1875, 0.3575) and

@@ -20,7 +20,7 @@ def test_check_reports_the_thesis_warning_and_summary():
     assert "    (2) [SVD Causal Not Correlational]" in result.stdout and "\n    ^" in result.stdout
     assert result.stdout.strip().splitlines()[-1] == (
         f"{THESIS}: 50 statements, 17 arguments, 17 relations, 8 sections; 0 errors, 3 warnings")
-    assert f"{THESIS}:210:1: warning: [Orthogonal Preservation] has no text of its own" in result.stdout
+    assert f"{THESIS}:210:7: warning: [Orthogonal Preservation] is defined nowhere" in result.stdout
     vargdown = argmap("check", "--semantics", "vargdown", THESIS)
     assert vargdown.returncode == 0 and vargdown.stdout.count("under vargdown's rule") == 10
 

@@ -139,7 +139,7 @@ def test_diagnostics_sit_beside_the_claims_they_concern(thesis_page):
     assert "117:1</code> warning: &lt;AntiPaSTO OOD Transfer&gt;: no inference line" in conclusion
     ether = next(i for i, t in enumerate(model.arguments) if t == "ETHER Bounded Deviation")
     card = text[text.index(f'id="a-{ether}"'):text.index(f'id="a-{ether + 1}"')]
-    assert "210:1</code> warning: [Orthogonal Preservation] has no text of its own" in card
+    assert "210:7</code> warning: [Orthogonal Preservation] is defined nowhere" in card
 
 
 def test_map_text_is_only_ever_text(tmp_path):

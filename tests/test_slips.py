@@ -1,0 +1,203 @@
+"""The slips a new user makes are caught, each at its place, with what was probably meant and,
+where one edit resolves it, the fix; and Argdown as people write it is read as the reference
+reads it, or with a diagnostic where the reference rejects it.
+
+Positions were read off the texts by hand; where the reference (@argdown/cli 1.7.5) reports a
+position, the expected one is the reference's.
+"""
+from __future__ import annotations
+
+import pytest
+
+import argmap
+import argmap.edit
+from argmap.check import check_map
+from argmap.edit import EditError
+
+SLEEP = """[Rested]: People who sleep enough decide better.
+  + <Sleep Debt>
+  + <Sleep Dept>
+  - [Placbo]
+  - [rested]
+  - [Unrelated Claim]
+
+<Sleep Debt>: Sleep debt impairs judgement.
+
+[Placebo]: The effect is a placebo. @[Placbo] says so too.
+"""
+
+
+def diagnostics(text: str, code: str) -> list:
+    return [d for d in check_map(argmap.loads(text)) if d.code == code]
+
+
+def fixed(text: str, diagnostic) -> str:
+    (fix,) = diagnostic.fixes
+    return text[:fix.start] + fix.text + text[fix.end:]
+
+
+# --- titles nothing defines ----------------------------------------------------------------------
+
+def test_a_title_nothing_defines_is_a_warning_with_the_close_title_and_a_fix():
+    found = diagnostics(SLEEP, "undefined-title")
+    assert [(d.line, d.column, d.severity.value) for d in found] == [
+        (3, 6, "warning"),  # <Sleep Dept>: one letter from <Sleep Debt>
+        (4, 6, "warning"),  # [Placbo]: one letter from [Placebo]
+        (5, 6, "warning"),  # [rested]: [Rested] but for case
+        (6, 6, "info"),  # [Unrelated Claim]: nothing is close
+        (10, 39, "warning"),  # @[Placbo], a mention
+    ]
+    dept, placbo, rested, unrelated, mention = found
+    assert "<Sleep Dept> is defined nowhere" in dept.message and "did you mean <Sleep Debt>?" in dept.message
+    assert "empty argument worth 0.5" in dept.message
+    assert "did you mean [Placebo]?" in placbo.message and "did you mean [Rested]?" in rested.message
+    assert "counts as an empty claim worth 0.5" in unrelated.message and not unrelated.fixes
+    assert "@[Placbo] mentions a title that nothing defines: did you mean [Placebo]?" in mention.message
+    assert fixed(SLEEP, dept).splitlines()[2] == "  + <Sleep Debt>"
+    assert fixed(SLEEP, placbo).splitlines()[3] == "  - [Placebo]"
+    assert fixed(SLEEP, mention).splitlines()[9].endswith("@[Placebo] says so too.")
+    # Once each fix is applied, only the note about the unrelated claim is left.
+    text = SLEEP
+    for place in (mention, rested, placbo, dept):  # from the end, so earlier offsets still hold
+        text = fixed(text, place)
+    assert [d.severity.value for d in diagnostics(text, "undefined-title")] == ["info"]
+
+
+def test_a_statement_named_like_an_argument_is_fixed_into_the_argument():
+    text = "[T]: thesis\n  + [Sleep Debt]\n\n<Sleep Debt>: debt\n\n(1) [P]: p\n----\n(2) [C]: c\n"
+    (found,) = diagnostics(text, "undefined-title")
+    assert (found.line, found.column) == (2, 6) and "did you mean <Sleep Debt>?" in found.message
+    assert fixed(text, found).splitlines()[1] == "  + <Sleep Debt>"
+
+
+def test_no_slip_where_titles_differ_by_a_number_or_a_letter_name():
+    text = "[T]: t\n  + <Argument 2>\n  + [c]\n\n<Argument 1>: one\n\n[d]: d\n  - [T]\n"
+    assert [d.severity.value for d in diagnostics(text, "undefined-title")] == ["info", "info"]
+
+
+def test_the_thesis_keeps_one_warning_per_textless_namesake(thesis):
+    found = [d for d in check_map(thesis) if d.code == "undefined-title"]
+    assert [(d.line, d.column) for d in found] == [(210, 7), (258, 7)]
+    assert "did you mean <Orthogonal Preservation>?" in found[0].message
+    assert found[0].fixes[0].text == "<Orthogonal Preservation>"
+
+
+# --- data keys -----------------------------------------------------------------------------------
+
+def test_a_misspelt_data_key_is_named_with_the_key_meant():
+    text = ('<A>: a\n\n(1) [P]: p {reason: "r", credance: 0.7}\n----\n'
+            '(2) [C]: c {resaon: "r", Infrence: 0.8, priority: 2, mykey: 3}\n')
+    found = diagnostics(text, "data-key")
+    assert [(d.line, d.column) for d in found] == [(3, 26), (5, 13), (5, 26)]
+    assert [d.message.split(":")[0] for d in found] == ["{credance} is not a key argmap reads"] + [
+        "{resaon} is not a key argmap reads", "{Infrence} is not a key argmap reads"]
+    assert "did you mean {inference}?" in found[2].message
+    repaired = text
+    for place in reversed(found):
+        repaired = fixed(repaired, place)
+    assert repaired.splitlines()[2] == '(1) [P]: p {reason: "r", credence: 0.7}'
+    assert argmap.loads(repaired).statements["C"].data == {
+        "reason": "r", "inference": 0.8, "priority": 2, "mykey": 3}
+
+
+# --- claims that bear on themselves --------------------------------------------------------------
+
+LOOPS = """[C]: c
+  + [C]
+
+<A>: a
+
+(1) [P]: p
+----
+(2) [C]
+
+<A>
+  + [C]
+
+[T]: t
+  - [P]
+"""
+
+
+def test_a_claim_that_supports_itself_is_a_warning():
+    found = diagnostics(LOOPS, "self-relation")
+    assert [(d.line, d.column) for d in found] == [(2, 1), (11, 1)]
+    assert found[0].message.startswith("[C] supports itself: ")
+    assert found[1].message.startswith("[C] supports itself through <A>, which concludes it")
+
+
+def test_relate_refuses_a_relation_of_a_claim_to_itself_without_force(tmp_path):
+    path = tmp_path / "map.argdown"
+    path.write_text("<A>: a\n\n(1) [P]: p\n----\n(2) [C]: c\n\n[T]: t\n  + [C]\n")
+    doc = argmap.edit.open(path)
+    with pytest.raises(EditError, match=r"\[C\] would bear on itself through <A>, which concludes it"):
+        doc.relate("[C]", "<A>", "support")
+    with pytest.raises(EditError, match=r"\[T\] would bear on itself"):
+        doc.relate("[T]", "[T]", "attack")
+    doc.relate("[P]", "[T]", "attack")  # no loop: written
+    doc.relate("[C]", "<A>", "support", force=True)
+    assert doc.text == "<A>: a\n  + [C]\n\n(1) [P]: p\n----\n(2) [C]: c\n\n[T]: t\n  + [C]\n  - [P]\n"
+
+
+# --- front matter, positions ---------------------------------------------------------------------
+
+def test_a_thesis_the_front_matter_names_must_exist():
+    text = "===\ntitle: sleep\nthesis: Sleep Matter\n===\n\n[Sleep Matters]: s\n  + [B]: b\n"
+    (found,) = diagnostics(text, "thesis")
+    assert (found.severity.value, found.line, found.column) == ("error", 3, 1)
+    assert found.message.endswith("did you mean [Sleep Matters]?")
+
+
+def test_an_unclosed_brace_is_reported_on_its_own_line_with_a_fix():
+    text = '[A]: a {reason: "x", credence: 0.5\n  + [B]: b\n\n[C]: c {reason: "y", credence: 0.3}\n'
+    (found,) = [d for d in argmap.loads(text).diagnostics if d.severity.value == "error"]
+    assert (found.code, found.line, found.column) == ("data-unclosed", 1, 8)
+    assert "runs on to the } at line 4" in found.message
+    repaired = argmap.loads(fixed(text, found))
+    assert not repaired.errors and repaired.statements["A"].data == {"reason": "x", "credence": 0.5}
+
+
+@pytest.mark.parametrize("indent, said", [("\t", "1 tab"), (" ", "1 space")])
+def test_a_relation_indented_unlike_those_above_says_what_fits(indent, said):
+    text = f"[A]: a\n  + [B]: b\n{indent}+ [C]: c\n"
+    (found,) = argmap.loads(text).errors
+    assert (found.line, found.column) == (3, 1)  # the reference's position
+    assert f"it is indented by {said} and the relations above it by 2 spaces" in found.message
+
+
+# --- Argdown as people write it ------------------------------------------------------------------
+
+def test_a_numbered_statement_without_text_is_an_empty_premise():
+    model = argmap.loads("<A>\n\n(1)\n(2) // a comment\n-----\n(3) [C]: conc\n")
+    assert not model.errors
+    pcs = model.arguments["A"].pcs
+    assert [(m.title, m.text, m.role.value) for m in pcs] == [
+        ("Untitled 1", None, "premise"), ("Untitled 2", None, "premise"), ("C", "conc", "main-conclusion")]
+    assert [(m.span.line, m.span.column) for m in pcs[:2]] == [(3, 4), (4, 17)]  # as the reference has them
+
+
+@pytest.mark.parametrize("text, place, what", [
+    ("// only\n// comments\n", (1, 8), "the file holds only comments"),
+    ("/* a\nb */\n", (2, 5), "the file holds only comments"),
+    ("===\ntitle: x\n===\n[A]: a\n", (4, 1), "front matter (=== ... ===) must be followed by a blank line"),
+    ("=== title: x ===\n[A]: a\n", (2, 1), "front matter (=== ... ===) must be followed by a blank line"),
+    ("[A]: see [the\nlink](https://example.org) here\n", (1, 10), "a link [text](url) must be written on one line"),
+])
+def test_what_the_reference_rejects_gets_a_diagnostic_at_its_position(text, place, what):
+    model = argmap.loads(text)
+    found = [d for d in model.diagnostics if what in d.message]
+    assert [(d.line, d.column) for d in found] == [place]
+    assert not model.errors
+
+
+def test_the_relate_command_takes_force(tmp_path):
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    path = tmp_path / "map.argdown"
+    path.write_text("[T]: t\n  + [S]: s\n")
+    refused = CliRunner().invoke(app, ["relate", str(path), "--from", "T", "--to", "T", "--kind", "attack"])
+    assert refused.exit_code == 1 and "[T] would bear on itself (--force writes it anyway)" in refused.output
+    forced = CliRunner().invoke(app, ["relate", str(path), "--from", "T", "--to", "T", "--kind", "attack", "--force"])
+    assert forced.exit_code == 0 and path.read_text() == "[T]: t\n  + [S]: s\n  - [T]\n"
