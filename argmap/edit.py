@@ -43,6 +43,8 @@ RELATION_KINDS = {
     "contradictory": ("><", {"contradictory"}),
 }
 _BOM = b"\xef\xbb\xbf"
+_THESIS_KEY = re.compile(r"^thesis[ \t]*:", re.MULTILINE)
+_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9][^:#,\[\]{}\"'\r\n]*(?<! )")  # a title YAML reads as written
 _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -317,8 +319,16 @@ class Document:
 
     # -- setting values
 
-    def set_credence(self, title: str, value: Number, reason: str | None = None) -> None:
-        """Set a statement's `credence` (trust in its source), and its `reason` if given."""
+    def set_credence(self, title: str, value: Number, reason: str | None = None, force: bool = False) -> None:
+        """Set a statement's `credence` (trust in its source), and its `reason` if given. A
+        conclusion's credence comes from its argument, and a stated one would override it
+        without a word: refused unless ``force``."""
+        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        concluding = [m for m in statement.members if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+        if concluding and not force:
+            raise EditError(f"{self._where(concluding[0].span)}: [{statement.title}] is concluded by an argument, "
+                            "and a credence would override what the argument gives it; set how strongly its "
+                            "premises support it with --inference instead, or override with --force")
         self._set_data(title, "credence", value, reason)
 
     def set_inference(self, title: str, value: Number, reason: str | None = None) -> None:
@@ -354,6 +364,48 @@ class Document:
             return None
 
         self._apply(replacements, check, f"setting {', '.join(fields)} of [{statement.title}]", same_shape=True)
+
+    def unset(self, title: str, key: str) -> None:
+        """Remove a statement's `credence`, `inference` or `reason` wherever it is written; a
+        data block left empty goes, with the space or line that held it."""
+        if key not in ("credence", "inference", "reason"):
+            raise EditError(f"argmap unsets credence, inference or reason, not {key!r}")
+        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        holders = [m for m in statement.members if key in m.data and m.data_span is not None]
+        if not holders:
+            return
+        cuts = [cut for member in holders for cut in self._data_removal(member, key)]
+        expected = {k: v for k, v in statement.data.items() if k != key}
+
+        def check(model: ArgumentMap) -> str | None:
+            data = model.statements[statement.title].data if statement.title in model.statements else {}
+            return None if data == expected else f"[{statement.title}] would have the data {data!r}"
+
+        self._apply(cuts, check, f"removing the {key} of [{statement.title}]", same_shape=True)
+
+    def _data_removal(self, element: Element, key: str) -> list[tuple[int, int, str]]:
+        """The splice that takes ``key`` out of an element's data block with its comma, or the
+        whole block with the spaces before it (and its line, when it stood alone there)."""
+        span = element.data_span
+        block = self.text[span.start:span.end]
+        try:
+            entries = data_entries(block)
+        except ValueError as error:
+            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
+                            f"on one level, and this one is not ({error}); edit it by hand") from None
+        index = next(i for i, e in enumerate(entries) if e.key == key)
+        if len(entries) > 1:  # the entry and the separator after it (before it, for the last)
+            start, end = (entries[index].start, entries[index + 1].start) if index + 1 < len(entries) \
+                else (entries[index - 1].end, entries[index].end)
+            return [(span.start + start, span.start + end, "")]
+        start, end = span.start, self._span_end(span)
+        line_start, line_end = self.text.rfind("\n", 0, start) + 1, self._line_end(end)
+        if line_start and not self.text[line_start:start].strip() and not self.text[end:line_end].strip():
+            before = line_start - 1 - (self.text[line_start - 2:line_start] == "\r\n")
+            return [(before, line_end, "")]  # the block's line, from the line break before it
+        while start > line_start and self.text[start - 1] in " \t":
+            start -= 1
+        return [(start, end, "")]
 
     def _data_home(self, title: str, members: list[StatementOccurrence], key: str | None) -> StatementOccurrence:
         """Where a statement's missing value goes: for an inference its conclusion, otherwise the
@@ -473,9 +525,40 @@ class Document:
                 raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
                                 "nothing renamed")
         expected = _shape(self.model, (kind, name, new))
-        self._apply([(s, s + len(name), new) for s in sorted(places)],
-                    lambda model: None if _shape(model) == expected else "the map would change beyond the name",
-                    f"renaming {_written(kind, name)} to {_written(kind, new)}")
+        thesis = self.model.front_matter.get("thesis")
+        theses = [new if kind == "statement" and str(t) == name else t for t in thesis] \
+            if isinstance(thesis, list) else new if kind == "statement" and str(thesis) == name else thesis
+        renames = [(s, s + len(name), new) for s in sorted(places)]
+        if theses != thesis:
+            renames += self._thesis_renames(name, new)
+
+        def check(model: ArgumentMap) -> str | None:
+            if _shape(model) != expected:
+                return "the map would change beyond the name"
+            return None if model.front_matter.get("thesis") == theses else \
+                "the front matter's `thesis:` would not name the new title; rename it there by hand"
+
+        self._apply(renames, check, f"renaming {_written(kind, name)} to {_written(kind, new)}")
+
+    def _thesis_renames(self, name: str, new: str) -> list[tuple[int, int, str]]:
+        """Splices that rename the thesis where the front matter names it (``thesis: Title``,
+        quoted or in a list); :meth:`rename` checks that the front matter then reads as meant."""
+        from argmap.parse import tokenize
+
+        token = next((t for t in tokenize(self.text)[0] if t.type == "FRONT_MATTER"), None)
+        found = _THESIS_KEY.search(token.value) if token is not None else None
+        if found is None:
+            return []
+        end = re.compile(r"^(?:\S|===)", re.MULTILINE).search(token.value, found.end())
+        value = token.value[found.end():end.start() if end else len(token.value)]
+        out = []
+        for match in re.finditer(r"(?<=[\s\[,\-\"'])" + re.escape(name) + r"(?=[\s\],\"']|$)", value):
+            quote = value[match.start() - 1]
+            written = _quoted(new)[1:-1] if quote == '"' else new.replace("'", "''") if quote == "'" else \
+                new if _PLAIN_SCALAR.fullmatch(new) else _quoted(new)
+            start = token.start_pos + found.end() + match.start()
+            out.append((start, start + len(name), written))
+        return out
 
     # -- links
 
