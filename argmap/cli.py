@@ -301,14 +301,15 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     contribution, the most influential first."""
     import json
 
-    from argmap.explanation import bottom_line
+    from argmap.explanation import bottom_line, bottom_line_json
     from argmap.propagate import credence
 
     _format(format)
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
-    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
+    typer.echo(json.dumps(bottom_line_json(result), ensure_ascii=False, indent=1) if format == "json"
+               else bottom_line(result))
     raise typer.Exit(status)
 
 
@@ -336,7 +337,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     moves by 0.1 either way, with the derivative: the numbers to check first."""
     import json
 
-    from argmap.explanation import cruxes, cruxes_text
+    from argmap.explanation import cruxes, cruxes_text, rounded
     from argmap.propagate import credence
 
     _format(format)
@@ -348,7 +349,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     if format == "json":
         shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
                  for report in reports]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(rounded(shown), ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)

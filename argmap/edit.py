@@ -13,6 +13,7 @@ writes atomically, and refuses when the file changed on disk since it was read.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import json
@@ -27,7 +28,8 @@ from argmap.data import BLOCK_START
 from argmap.files import decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
-__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open"]
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open",
+           "without_quote_marks"]
 
 Element = Union[StatementOccurrence, ArgumentDescription]
 Number = Union[float, int, str]
@@ -229,6 +231,26 @@ def model_fingerprint(model: ArgumentMap) -> dict:
 
     return {"model": _without_positions(to_argdown_json(model)),
             "diagnostics": sorted(Counter((d.severity.value, d.code, d.subject) for d in model.diagnostics).items())}
+
+
+_QUOTE_MARK = re.compile(r"(?<= )> ")  # a quote line's `>` as a statement's text reads it
+
+
+def without_quote_marks(value):
+    """A fingerprint with the `>` that starts a quote's lines taken out of each text, and the
+    ranges after them moved back: `fmt` writes one on each line it adds to a quote."""
+    if isinstance(value, list):
+        return [without_quote_marks(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    value = {k: without_quote_marks(v) for k, v in value.items()}
+    if isinstance(value.get("text"), str) and value.get("ranges"):
+        marks = [m.start() for m in _QUOTE_MARK.finditer(value["text"])]
+        moved = lambda at: at - 2 * bisect.bisect_left(marks, at)  # noqa: E731
+        value["ranges"] = [r | {"start": moved(r["start"]), "stop": moved(r["stop"])} for r in value["ranges"]]
+    if isinstance(value.get("text"), str):
+        value["text"] = _QUOTE_MARK.sub("", value["text"])
+    return value
 
 
 def _shape(model: ArgumentMap, renamed: tuple[str, str, str] | None = None) -> tuple:
@@ -719,19 +741,19 @@ class Document:
         changed the model (none on every file argmap knows of)."""
         from argmap.layout import PASSES, layout
 
-        before = model_fingerprint(self.model)
+        before = without_quote_marks(model_fingerprint(self.model))
         candidate = layout(self.text, self.newline, width)
         if candidate == self.text:
             return []
         model = self._parse(candidate)
-        if model_fingerprint(model) == before:
+        if without_quote_marks(model_fingerprint(model)) == before:
             self.text, self.model = candidate, model
             return []
         left_out = []
         for one in PASSES:  # find the pass at fault, keep the others
             candidate = layout(self.text, self.newline, width, (one,))
             model = self._parse(candidate)
-            if model_fingerprint(model) == before:
+            if without_quote_marks(model_fingerprint(model)) == before:
                 self.text, self.model = candidate, model
             else:
                 left_out.append(one)

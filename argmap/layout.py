@@ -7,13 +7,14 @@ the author chose stay. The layout:
   `(n)` and inference lines `----` at the start of their lines (lists are left as written);
 - a statement's continuation lines four spaces past its first line;
 - a line of statement text longer than ``width`` wrapped at spaces where the next word cannot
-  be mistaken for syntax at the start of a line;
+  be mistaken for syntax at the start of a line; a quote's new lines start with `> ` as its
+  first does;
 - data blocks on one line, `{reason: ..., credence: ..., inference: ..., other: ...}`, each
   value written as it was;
 - no trailing spaces, at most two blank lines in a row, one line break at the end.
 
 :func:`layout` is a pure function of the text; :meth:`argmap.edit.Document.format` checks that
-the result parses to the same model before it keeps it.
+the result parses to the same model before it keeps it (the same but for those `>` marks).
 """
 from __future__ import annotations
 
@@ -134,6 +135,8 @@ class _Layout:
 
     def wrap(self, text_start: int, line_end: int, indent: str, continuation: str, breaks: list[int]) -> None:
         origin = text_start - len(indent)  # column 0 of the line as it will be
+        if self.text.startswith(">", text_start):  # a quote: its new lines start with `>` too
+            continuation += "> "
         while line_end - origin > self.width:
             inside = [b for b in breaks if text_start < b < line_end]
             fitting = [b for b in inside if b - origin <= self.width]
