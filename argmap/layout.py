@@ -128,15 +128,14 @@ class _Layout:
             at = text.find("\n", text_start, end)
         if "wrap" in self.passes:
             breaks = sorted(self.break_points(content))
-            for text_start, line_indent in lines:
+            for index, (text_start, line_indent) in enumerate(lines):
                 line_end = text.find("\n", text_start)
                 line_end = len(text) if line_end < 0 else line_end - (text[line_end - 1] == "\r")
-                self.wrap(text_start, line_end, line_indent, continuation, breaks)
+                quote = index > 0 and text.startswith(">", text_start)  # its new lines start with `>` too
+                self.wrap(text_start, line_end, line_indent, continuation + "> " * quote, breaks)
 
     def wrap(self, text_start: int, line_end: int, indent: str, continuation: str, breaks: list[int]) -> None:
         origin = text_start - len(indent)  # column 0 of the line as it will be
-        if self.text.startswith(">", text_start):  # a quote: its new lines start with `>` too
-            continuation += "> "
         while line_end - origin > self.width:
             inside = [b for b in breaks if text_start < b < line_end]
             fitting = [b for b in inside if b - origin <= self.width]
