@@ -337,7 +337,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     moves by 0.1 either way, with the derivative: the numbers to check first."""
     import json
 
-    from argmap.explanation import cruxes, cruxes_text, rounded
+    from argmap.explanation import cruxes, cruxes_json, cruxes_text
     from argmap.propagate import credence
 
     _format(format)
@@ -347,9 +347,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
         reports = _usage(cruxes, model, semantics, overrides, None, progress)
     status = _print_diagnostics(file, model, credence(model, semantics, overrides).diagnostics)
     if format == "json":
-        shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
-                 for report in reports]
-        typer.echo(json.dumps(rounded(shown), ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(cruxes_json(reports, top), ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)

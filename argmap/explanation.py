@@ -16,7 +16,8 @@ from argmap.model import ArgumentMap
 from argmap.propagate import CredenceResult, Input, InputKey, Network, credence, did_you_mean
 from argmap.semantics import DEFAULT, fmt, get
 
-__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "bottom_line_json", "cruxes", "explain", "rounded"]
+__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "bottom_line_json", "cruxes", "cruxes_json", "explain",
+           "rounded"]
 
 NUDGE = 0.1  # cruxes: how far each input moves either way
 DERIVATIVE_STEP = 1e-6
@@ -287,6 +288,17 @@ def _source_words(node: tuple, kind: str, concluding: dict[str, list[str]]) -> s
     if not arguments:
         return f"[{node[1]}] ({words})"
     return f"{', '.join(f'<{a}>' for a in arguments)} through [{node[1]}] ({words})"
+
+
+def cruxes_json(reports: list[CruxReport], top: int | None = None) -> list[dict]:
+    """What ``argmap cruxes --format json`` prints: each thesis's first ``top`` cruxes, numbers
+    rounded to 12 significant digits and derivatives to 8 (a central difference over 2e-6 is
+    good to about that)."""
+    shown = []
+    for report in reports:
+        cruxes = [c.model_dump(mode="json") | {"derivative": rounded(c.derivative, 8)} for c in report.cruxes[:top]]
+        shown.append(report.model_dump(mode="json") | {"cruxes": cruxes})
+    return rounded(shown)
 
 
 def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) -> str:
