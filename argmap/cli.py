@@ -205,8 +205,8 @@ def check(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown 
             typer.echo(format_diagnostic(diagnostic, str(path), lines))
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
-        typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
-                   f"{len(model.relations)} relations, {len(model.sections)} sections; "
+        typer.echo(f"{path}: {plural(len(model.statements), 'statement')}, {plural(len(model.arguments), 'argument')}, "
+                   f"{plural(len(model.relations), 'relation')}, {plural(len(model.sections), 'section')}; "
                    f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
                    + (f"; evidence: {report.summary_text}" if report else ""))
         failed = failed or errors > 0
