@@ -70,9 +70,11 @@ def ensure_installed(extras: str) -> None:
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == digest:
         return
-    say(f"installing argmap{f'[{extras}]' if extras else ''} into .venv")
+    say(f"installing argmap{f'[{extras}]' if extras else ''} and its dependencies into .venv "
+        "(a minute or two the first time; pip shows each step)")
     target = f"{ROOT}[{extras}]" if extras else str(ROOT)
-    if run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", target) != 0:
+    if run(BIN / "python", "-m", "pip", "install", "--progress-bar", "on", "--disable-pip-version-check",
+           "-e", target) != 0:
         sys.exit("[tasks] pip could not install argmap's dependencies (see above); check the network "
                  "connection or the package index, then run this again.")
     stamp.write_text(digest)

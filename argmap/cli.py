@@ -11,19 +11,71 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperCommand
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  pretty_exceptions_enable=False,
-                  help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
 
-FileArg = typer.Argument(..., exists=False, dir_okay=False, help="an Argdown file")
-SemanticsOption = typer.Option("df-quad", "--semantics", "-s",
+class _Command(TyperCommand):
+    """Help in the usual Unix form whatever typer's version: `FILE...`, `--width N`, each
+    option with its text, no Python type names."""
+
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        return [self.options_metavar] + [_metavar(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
+
+    def format_options(self, ctx, formatter) -> None:
+        rows: dict[str, list[tuple[str, str]]] = {"Arguments": [], "Options": []}
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                rows["Arguments"].append((_metavar(param), param.help or ""))
+                continue
+            names = ", ".join(sorted(param.opts, key=len)) + ("" if param.is_flag else f" {_metavar(param)}")
+            shown = param.default not in (None, False, ()) and not param.required and not param.is_flag
+            rows["Options"].append((names, (param.help or "") + (f"  [default: {param.default}]" if shown else "")))
+        for title, items in rows.items():
+            if items:
+                with formatter.section(title):
+                    formatter.write_dl(items)
+
+
+def _metavar(param) -> str:
+    return (param.metavar or param.name.upper()) + ("..." if param.nargs != 1 else "")
+
+
+class _Typer(typer.Typer):
+    """Every command gets :class:`_Command`'s help."""
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)
+
+
+app = _Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+             pretty_exceptions_enable=False,
+             help="Argument maps in Argdown: check, weigh, explain, render and edit them.")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        import argmap
+
+        typer.echo(f"argmap {argmap.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="print argmap's version and exit")) -> None:
+    """Argument maps in Argdown: check, weigh, explain, render and edit them."""
+
+
+FileArg = typer.Argument(..., exists=False, dir_okay=False, metavar="FILE", help="an Argdown file")
+TitleArg = "[Statement], <Argument> or a bare title"
+SemanticsOption = typer.Option("df-quad", "--semantics", "-s", metavar="NAME",
                                help="df-quad (the default), quadratic-energy or vargdown")
 SetOption = typer.Option(None, "--set", metavar="TITLE=X",
                          help="what-if, leaving the file as it is: replace the credence or inference stated for "
                               "TITLE ([Statement] or <Argument> where a statement and an argument share it); "
                               "repeatable")
-FormatOption = typer.Option("text", "--format", "-f", help="text or json")
+FormatOption = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text or json")
 
 
 def _read(path: Path, reader):
@@ -42,16 +94,26 @@ def _load(path: Path):
     return _read(path, argmap.load)
 
 
-def _print_diagnostics(path: Path, diagnostics: list) -> int:
-    """Diagnostics on stderr, each with file:line:col and the source line; the exit status they
-    call for (1 when one is an error)."""
-    from argmap.check import format_diagnostic
+NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged"))  # `credence` shows these in full
+
+
+def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset()) -> int:
+    """A map's problems on stderr: errors and notes in full (file:line:col and the source line),
+    and the warnings `argmap check` prints as one line that points there, but for those whose
+    code is in ``full``; ``found`` are the command's own (a what-if run's, say). Returns the
+    exit status they call for (1 when one is an error)."""
+    from argmap.check import brief, check_map, format_diagnostic
     from argmap.model import Severity
 
-    if diagnostics:
+    everything = {(d.line, d.column, d.code, d.message): d for d in [*check_map(model), *found]}
+    diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
+    shown, summary = brief(diagnostics, str(path), full)
+    if shown:
         lines = model_source_lines(path)
-        for diagnostic in sorted(diagnostics, key=lambda d: (d.line, d.column)):
+        for diagnostic in shown:
             typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
+    if summary:
+        typer.echo(summary, err=True)
     return 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
 
 
@@ -119,13 +181,13 @@ def _format(format: str) -> str:
 
 
 @app.command()
-def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
+def check(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown files"),
           semantics: Optional[str] = typer.Option(
-              None, "--semantics", "-s", help="vargdown: also warn where its rule turns a relation around"),
+              None, "--semantics", "-s", metavar="NAME", help="vargdown: also warn where its rule turns a relation around"),
           evidence: bool = typer.Option(False, "--evidence",
                                         help="also check each #observation's quote against its saved source")) -> None:
     """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
-    from argmap.check import check_map, format_diagnostic
+    from argmap.check import check_map, format_diagnostic, plural
     from argmap.model import Severity
     from argmap.semantics import get
 
@@ -143,9 +205,9 @@ def check(files: List[Path] = typer.Argument(..., help="Argdown files"),
             typer.echo(format_diagnostic(diagnostic, str(path), lines))
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
-        typer.echo(f"{path}: {len(model.statements)} statements, {len(model.arguments)} arguments, "
-                   f"{len(model.relations)} relations, {len(model.sections)} sections; "
-                   f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        typer.echo(f"{path}: {plural(len(model.statements), 'statement')}, {plural(len(model.arguments), 'argument')}, "
+                   f"{plural(len(model.relations), 'relation')}, {plural(len(model.sections), 'section')}; "
+                   f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
                    + (f"; evidence: {report.summary_text}" if report else ""))
         failed = failed or errors > 0
     raise typer.Exit(1 if failed else 0)
@@ -161,14 +223,16 @@ def _check_evidence(path: Path, root: Optional[Path], model):
 
 @app.command()
 def evidence(file: Path = FileArg,
-             root: Optional[Path] = typer.Option(None, "--root", help="resolve evidence links here instead of the "
+             root: Optional[Path] = typer.Option(None, "--root", metavar="DIR", help="resolve evidence links here instead of the "
                                                  "map's folder; nothing outside it is read"),
-             format: str = typer.Option("text", "--format", "-f", help="text or json"),
+             format: str = FormatOption,
              fix_ranges: bool = typer.Option(False, "--fix-ranges",
                                              help="rewrite each #Lx-Ly that points at the wrong lines")) -> None:
     """Check each #observation's quote against the saved copy of its source; exit 1 if a quote
     is not found or its file cannot be read."""
     import json
+
+    from argmap.check import plural
 
     if format not in ("text", "json"):
         typer.echo(f"unknown format {format!r}; use text or json", err=True)
@@ -195,7 +259,7 @@ def evidence(file: Path = FileArg,
         for change in fixes:
             typer.echo(f"{file}:{change.line}: [{change.statement}] {change.old} -> {change.new}",
                        err=format == "json")
-        typer.echo(f"{file}: {len(fixes)} link{'s' * (len(fixes) != 1)} fixed", err=format == "json")
+        typer.echo(f"{file}: {plural(len(fixes), 'link')} fixed", err=format == "json")
     raise typer.Exit(1 if report.failed else 0)
 
 
@@ -207,11 +271,12 @@ def model_source_lines(path: Path) -> list[str]:
 
 @app.command()
 def export(file: Path = FileArg,
-           format: str = typer.Option("argdown-json", "--format", "-f",
+           format: str = typer.Option("argdown-json", "--format", "-f", metavar="FORMAT",
                                       help="argdown-json (the reference's model), aif, graphml or qbaf-json"),
-           semantics: str = typer.Option("df-quad", "--semantics", "-s",
+           semantics: str = typer.Option("df-quad", "--semantics", "-s", metavar="NAME",
                                          help="whose credences aif and graphml carry (qbaf-json: a gradual one)"),
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="write here instead of stdout")) -> None:
+           output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
+                                                 help="write here instead of stdout")) -> None:
     """Export the model: Argdown JSON as the reference implementation writes it, AIF-JSON for
     AIFdb and OVA, GraphML for graph tools, or the weighted graph the semantics evaluates."""
     import io
@@ -220,7 +285,7 @@ def export(file: Path = FileArg,
 
     _usage(formats.exporter, format)
     model = _load(file)
-    status = _print_diagnostics(file, model.diagnostics)
+    status = _print_diagnostics(file, model)
     if format == "argdown-json":  # streamed: the largest export, and it carries no credences
         write = lambda stream: formats.export(model, format, stream)  # noqa: E731
     else:  # made before anything is written, so that a semantics the format cannot carry writes nothing
@@ -238,9 +303,10 @@ def export(file: Path = FileArg,
 
 
 @app.command("import")
-def import_command(file: Path = typer.Argument(..., dir_okay=False, help="a file in another format"),
-                   source: str = typer.Option(..., "--from", help="argdown-json, aif or kialo (a Kialo text export)"),
-                   output: Optional[Path] = typer.Option(None, "--output", "-o",
+def import_command(file: Path = typer.Argument(..., dir_okay=False, metavar="FILE", help="a file in another format"),
+                   source: str = typer.Option(..., "--from", metavar="FORMAT",
+                                              help="argdown-json, aif or kialo (a Kialo text export)"),
+                   output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
                                                          help="write the Argdown here instead of stdout")) -> None:
     """Argdown text, as a person would write it, from Argdown JSON, AIF-JSON or a Kialo export."""
     from argmap import formats
@@ -266,19 +332,20 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     contribution, the most influential first."""
     import json
 
-    from argmap.explanation import bottom_line
+    from argmap.explanation import bottom_line, bottom_line_json
     from argmap.propagate import credence
 
     _format(format)
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
-    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
-    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
+    status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
+    typer.echo(json.dumps(bottom_line_json(result), ensure_ascii=False, indent=1) if format == "json"
+               else bottom_line(result))
     raise typer.Exit(status)
 
 
 @app.command()
-def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statement], <Argument> or a bare title"),
+def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help=TitleArg),
             semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
@@ -288,20 +355,20 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statem
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     tree = _usage(derivation, result, title)
-    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
+    status = _print_diagnostics(file, model, result.diagnostics)
     typer.echo(tree.text())
     raise typer.Exit(status)
 
 
 @app.command()
-def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="show the first N"),
+def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N", help="show the first N"),
            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
            format: str = FormatOption) -> None:
     """Every stated credence and inference, ranked by how far it moves each thesis when it
     moves by 0.1 either way, with the derivative: the numbers to check first."""
     import json
 
-    from argmap.explanation import cruxes, cruxes_text
+    from argmap.explanation import cruxes, cruxes_json, cruxes_text
     from argmap.propagate import credence
 
     _format(format)
@@ -309,11 +376,9 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
         reports = _usage(cruxes, model, semantics, overrides, None, progress)
-    status = _print_diagnostics(file, model.diagnostics + credence(model, semantics, overrides).diagnostics)
+    status = _print_diagnostics(file, model, credence(model, semantics, overrides).diagnostics)
     if format == "json":
-        shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
-                 for report in reports]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(cruxes_json(reports, top), ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)
@@ -322,7 +387,10 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
 # --- editing ----------------------------------------------------------------------------------
 
 DryRun = typer.Option(False, "--dry-run", help="print a unified diff instead of writing the file")
-KindOption = typer.Option(..., "--kind", help="support, attack, undercut, entails, contrary or contradictory")
+FromOption = typer.Option(..., "--from", metavar="TITLE",
+                          help="the supporting or attacking side: [Statement], <Argument> or a bare title")
+ToOption = typer.Option(..., "--to", metavar="TITLE", help="what it supports or attacks")
+KindOption = typer.Option(..., "--kind", metavar="KIND", help="support, attack, undercut, entails, contrary or contradictory")
 
 
 def _open(path: Path):
@@ -372,11 +440,13 @@ def _print_credence_move(before, after) -> None:
 
 
 @app.command("set")
-def set_value(file: Path = FileArg, title: str = typer.Argument(..., help="the statement's title"),
-              credence: Optional[str] = typer.Option(None, help="trust in the statement's source, 0 to 1"),
-              inference: Optional[str] = typer.Option(None, help="how strongly the premises support this conclusion, 0 to 1"),
-              reason: Optional[str] = typer.Option(None, help="why: written as the data block's reason"),
-              text: Optional[str] = typer.Option(None, help="the statement's new text"),
+def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help="the statement's title"),
+              credence: Optional[str] = typer.Option(None, metavar="X", help="trust in the statement's source, 0 to 1"),
+              inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this conclusion, 0 to 1"),
+              reason: Optional[str] = typer.Option(None, metavar="TEXT", help="why: written as the data block's reason"),
+              text: Optional[str] = typer.Option(None, metavar="TEXT", help="the statement's new text"),
+              force: bool = typer.Option(False, "--force", help="set a credence even where an argument concludes "
+                                         "the statement (the credence then overrides the argument)"),
               dry_run: bool = DryRun) -> None:
     """Set a statement's credence, inference, reason or text; every other byte stays."""
     if credence is not None and inference is not None:
@@ -390,7 +460,7 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., help="the s
         if text is not None:
             document.set_text(title, text)
         if credence is not None:
-            document.set_credence(title, credence, reason)
+            document.set_credence(title, credence, reason, force)
         elif inference is not None:
             document.set_inference(title, inference, reason)
         elif reason is not None:
@@ -400,15 +470,23 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., help="the s
 
 
 @app.command()
-def rename(file: Path = FileArg, old: str = typer.Argument(..., help="a title; [Title] or <Title> where both exist"),
-           new: str = typer.Argument(..., help="the new title"), dry_run: bool = DryRun) -> None:
+def unset(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help="the statement's title"),
+          key: str = typer.Argument(..., metavar="KEY", help="credence, inference or reason"),
+          dry_run: bool = DryRun) -> None:
+    """Remove a statement's credence, inference or reason wherever it is written; every other
+    byte stays."""
+    _edit(file, lambda document: document.unset(title, key), dry_run, show_credence=True)
+
+
+@app.command()
+def rename(file: Path = FileArg, old: str = typer.Argument(..., metavar="OLD", help="a title; [Title] or <Title> where both exist"),
+           new: str = typer.Argument(..., metavar="NEW", help="the new title"), dry_run: bool = DryRun) -> None:
     """Rename a statement or an argument at its definitions, references and mentions."""
     _edit(file, lambda document: document.rename(old, new), dry_run)
 
 
 @app.command()
-def relate(file: Path = FileArg, source: str = typer.Option(..., "--from", help="the supporting or attacking side"),
-           target: str = typer.Option(..., "--to", help="what it supports or attacks"),
+def relate(file: Path = FileArg, source: str = FromOption, target: str = ToOption,
            kind: str = KindOption, dry_run: bool = DryRun,
            force: bool = typer.Option(False, "--force", help="write it even if a claim would bear on itself")) -> None:
     """Add a relation line under the target, indented as the file indents relations."""
@@ -416,16 +494,16 @@ def relate(file: Path = FileArg, source: str = typer.Option(..., "--from", help=
 
 
 @app.command()
-def unrelate(file: Path = FileArg, source: str = typer.Option(..., "--from"), target: str = typer.Option(..., "--to"),
+def unrelate(file: Path = FileArg, source: str = FromOption, target: str = ToOption,
              kind: str = KindOption, dry_run: bool = DryRun) -> None:
     """Remove the lines that write a relation."""
     _edit(file, lambda document: document.unrelate(source, target, kind), dry_run, show_credence=True)
 
 
 @app.command()
-def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
+def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown files"),
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
-        width: int = typer.Option(100, min=20, help="wrap statement text longer than this")) -> None:
+        width: int = typer.Option(100, min=20, metavar="N", help="wrap statement text longer than this")) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same."""
     from argmap.edit import EditError
 
@@ -451,8 +529,9 @@ def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
 
 @app.command()
 def watch(file: Path = FileArg,
-          output: Optional[Path] = typer.Option(None, "--output", "-o", help="redraw this diagram on each save"),
-          interval: float = typer.Option(0.25, min=0.01, help="seconds between looks at the file")) -> None:
+          output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
+                                                help="redraw this diagram (.svg, .png, .pdf or .dot) on each good save"),
+          interval: float = typer.Option(0.25, min=0.01, metavar="SECONDS", help="seconds between looks at the file")) -> None:
     """On each save: re-read, recompute and print the bottom line and how far it moved."""
     import gc
 
@@ -480,15 +559,15 @@ def watch(file: Path = FileArg,
 
 @app.command()
 def render(file: Path = FileArg,
-           output: Optional[Path] = typer.Option(None, "--output", "-o",
+           output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
                                                  help="OUT.svg, .png, .pdf or .dot (default: DOT on stdout)"),
            semantics: str = SemanticsOption,
            premises: bool = typer.Option(False, "--premises", help="also draw every premise and its link"),
-           depth: Optional[int] = typer.Option(None, "--depth", min=0,
+           depth: Optional[int] = typer.Option(None, "--depth", min=0, metavar="N",
                                                help="only what lies within N edges of the thesis (or of --focus)"),
-           focus: Optional[str] = typer.Option(None, "--focus", help="draw one claim's neighbourhood: "
+           focus: Optional[str] = typer.Option(None, "--focus", metavar="TITLE", help="draw one claim's neighbourhood: "
                                                "[Statement], <Argument> or a bare title (--depth, default 1)"),
-           direction: str = typer.Option("LR", "--direction",
+           direction: str = typer.Option("LR", "--direction", metavar="DIRECTION",
                                          help="LR (the thesis on the right), BT (on top) or TB")) -> None:
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
     from argmap.propagate import credence
@@ -498,7 +577,7 @@ def render(file: Path = FileArg,
         _usage(format_of, output)
     model = _load(file)
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
+    status = _print_diagnostics(file, model, result.diagnostics)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
     try:
         if output is None:
@@ -517,7 +596,7 @@ def render(file: Path = FileArg,
 
 @app.command()
 def report(file: Path = FileArg,
-           output: Optional[Path] = typer.Option(None, "--output", "-o", help="report.html (default: stdout)"),
+           output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="report.html (default: stdout)"),
            semantics: str = SemanticsOption) -> None:
     """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
     with its premises, sources, inferences, arithmetic and diagnostics."""
@@ -531,7 +610,7 @@ def report(file: Path = FileArg,
 
     model = _load(file)
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
+    status = _print_diagnostics(file, model, result.diagnostics)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())
     map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
     text = page(model, result, check_map(model, semantics), "" if map_folder == "." else map_folder)

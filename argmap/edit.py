@@ -13,6 +13,7 @@ writes atomically, and refuses when the file changed on disk since it was read.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import json
@@ -27,7 +28,8 @@ from argmap.data import BLOCK_START
 from argmap.files import decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
-__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open"]
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open",
+           "without_quote_marks"]
 
 Element = Union[StatementOccurrence, ArgumentDescription]
 Number = Union[float, int, str]
@@ -43,6 +45,8 @@ RELATION_KINDS = {
     "contradictory": ("><", {"contradictory"}),
 }
 _BOM = b"\xef\xbb\xbf"
+_THESIS_KEY = re.compile(r"^thesis[ \t]*:", re.MULTILINE)
+_PLAIN_SCALAR = re.compile(r"[A-Za-z0-9][^:#,\[\]{}\"'\r\n]*(?<! )")  # a title YAML reads as written
 _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -229,6 +233,26 @@ def model_fingerprint(model: ArgumentMap) -> dict:
             "diagnostics": sorted(Counter((d.severity.value, d.code, d.subject) for d in model.diagnostics).items())}
 
 
+_QUOTE_MARK = re.compile(r"(?<= )> ")  # a quote line's `>` as a statement's text reads it
+
+
+def without_quote_marks(value):
+    """A fingerprint with the `>` that starts a quote's lines taken out of each text, and the
+    ranges after them moved back: `fmt` writes one on each line it adds to a quote."""
+    if isinstance(value, list):
+        return [without_quote_marks(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    value = {k: without_quote_marks(v) for k, v in value.items()}
+    if isinstance(value.get("text"), str) and value.get("ranges"):
+        marks = [m.start() for m in _QUOTE_MARK.finditer(value["text"])]
+        moved = lambda at: at - 2 * bisect.bisect_left(marks, at)  # noqa: E731
+        value["ranges"] = [r | {"start": moved(r["start"]), "stop": moved(r["stop"])} for r in value["ranges"]]
+    if isinstance(value.get("text"), str):
+        value["text"] = _QUOTE_MARK.sub("", value["text"])
+    return value
+
+
 def _shape(model: ArgumentMap, renamed: tuple[str, str, str] | None = None) -> tuple:
     """Titles and relations; ``renamed`` = (kind, old, new) maps one title first."""
     def name(kind: str, title: str) -> str:
@@ -317,8 +341,16 @@ class Document:
 
     # -- setting values
 
-    def set_credence(self, title: str, value: Number, reason: str | None = None) -> None:
-        """Set a statement's `credence` (trust in its source), and its `reason` if given."""
+    def set_credence(self, title: str, value: Number, reason: str | None = None, force: bool = False) -> None:
+        """Set a statement's `credence` (trust in its source), and its `reason` if given. A
+        conclusion's credence comes from its argument, and a stated one would override it
+        without a word: refused unless ``force``."""
+        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        concluding = [m for m in statement.members if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+        if concluding and not force:
+            raise EditError(f"{self._where(concluding[0].span)}: [{statement.title}] is concluded by an argument, "
+                            "and a credence would override what the argument gives it; set how strongly its "
+                            "premises support it with --inference instead, or override with --force")
         self._set_data(title, "credence", value, reason)
 
     def set_inference(self, title: str, value: Number, reason: str | None = None) -> None:
@@ -354,6 +386,48 @@ class Document:
             return None
 
         self._apply(replacements, check, f"setting {', '.join(fields)} of [{statement.title}]", same_shape=True)
+
+    def unset(self, title: str, key: str) -> None:
+        """Remove a statement's `credence`, `inference` or `reason` wherever it is written; a
+        data block left empty goes, with the space or line that held it."""
+        if key not in ("credence", "inference", "reason"):
+            raise EditError(f"argmap unsets credence, inference or reason, not {key!r}")
+        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        holders = [m for m in statement.members if key in m.data and m.data_span is not None]
+        if not holders:
+            return
+        cuts = [cut for member in holders for cut in self._data_removal(member, key)]
+        expected = {k: v for k, v in statement.data.items() if k != key}
+
+        def check(model: ArgumentMap) -> str | None:
+            data = model.statements[statement.title].data if statement.title in model.statements else {}
+            return None if data == expected else f"[{statement.title}] would have the data {data!r}"
+
+        self._apply(cuts, check, f"removing the {key} of [{statement.title}]", same_shape=True)
+
+    def _data_removal(self, element: Element, key: str) -> list[tuple[int, int, str]]:
+        """The splice that takes ``key`` out of an element's data block with its comma, or the
+        whole block with the spaces before it (and its line, when it stood alone there)."""
+        span = element.data_span
+        block = self.text[span.start:span.end]
+        try:
+            entries = data_entries(block)
+        except ValueError as error:
+            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
+                            f"on one level, and this one is not ({error}); edit it by hand") from None
+        index = next(i for i, e in enumerate(entries) if e.key == key)
+        if len(entries) > 1:  # the entry and the separator after it (before it, for the last)
+            start, end = (entries[index].start, entries[index + 1].start) if index + 1 < len(entries) \
+                else (entries[index - 1].end, entries[index].end)
+            return [(span.start + start, span.start + end, "")]
+        start, end = span.start, self._span_end(span)
+        line_start, line_end = self.text.rfind("\n", 0, start) + 1, self._line_end(end)
+        if line_start and not self.text[line_start:start].strip() and not self.text[end:line_end].strip():
+            before = line_start - 1 - (self.text[line_start - 2:line_start] == "\r\n")
+            return [(before, line_end, "")]  # the block's line, from the line break before it
+        while start > line_start and self.text[start - 1] in " \t":
+            start -= 1
+        return [(start, end, "")]
 
     def _data_home(self, title: str, members: list[StatementOccurrence], key: str | None) -> StatementOccurrence:
         """Where a statement's missing value goes: for an inference its conclusion, otherwise the
@@ -473,9 +547,40 @@ class Document:
                 raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
                                 "nothing renamed")
         expected = _shape(self.model, (kind, name, new))
-        self._apply([(s, s + len(name), new) for s in sorted(places)],
-                    lambda model: None if _shape(model) == expected else "the map would change beyond the name",
-                    f"renaming {_written(kind, name)} to {_written(kind, new)}")
+        thesis = self.model.front_matter.get("thesis")
+        theses = [new if kind == "statement" and str(t) == name else t for t in thesis] \
+            if isinstance(thesis, list) else new if kind == "statement" and str(thesis) == name else thesis
+        renames = [(s, s + len(name), new) for s in sorted(places)]
+        if theses != thesis:
+            renames += self._thesis_renames(name, new)
+
+        def check(model: ArgumentMap) -> str | None:
+            if _shape(model) != expected:
+                return "the map would change beyond the name"
+            return None if model.front_matter.get("thesis") == theses else \
+                "the front matter's `thesis:` would not name the new title; rename it there by hand"
+
+        self._apply(renames, check, f"renaming {_written(kind, name)} to {_written(kind, new)}")
+
+    def _thesis_renames(self, name: str, new: str) -> list[tuple[int, int, str]]:
+        """Splices that rename the thesis where the front matter names it (``thesis: Title``,
+        quoted or in a list); :meth:`rename` checks that the front matter then reads as meant."""
+        from argmap.parse import tokenize
+
+        token = next((t for t in tokenize(self.text)[0] if t.type == "FRONT_MATTER"), None)
+        found = _THESIS_KEY.search(token.value) if token is not None else None
+        if found is None:
+            return []
+        end = re.compile(r"^(?:\S|===)", re.MULTILINE).search(token.value, found.end())
+        value = token.value[found.end():end.start() if end else len(token.value)]
+        out = []
+        for match in re.finditer(r"(?<=[\s\[,\-\"'])" + re.escape(name) + r"(?=[\s\],\"']|$)", value):
+            quote = value[match.start() - 1]
+            written = _quoted(new)[1:-1] if quote == '"' else new.replace("'", "''") if quote == "'" else \
+                new if _PLAIN_SCALAR.fullmatch(new) else _quoted(new)
+            start = token.start_pos + found.end() + match.start()
+            out.append((start, start + len(name), written))
+        return out
 
     # -- links
 
@@ -644,19 +749,19 @@ class Document:
         changed the model (none on every file argmap knows of)."""
         from argmap.layout import PASSES, layout
 
-        before = model_fingerprint(self.model)
+        before = without_quote_marks(model_fingerprint(self.model))
         candidate = layout(self.text, self.newline, width)
         if candidate == self.text:
             return []
         model = self._parse(candidate)
-        if model_fingerprint(model) == before:
+        if without_quote_marks(model_fingerprint(model)) == before:
             self.text, self.model = candidate, model
             return []
         left_out = []
         for one in PASSES:  # find the pass at fault, keep the others
             candidate = layout(self.text, self.newline, width, (one,))
             model = self._parse(candidate)
-            if model_fingerprint(model) == before:
+            if without_quote_marks(model_fingerprint(model)) == before:
                 self.text, self.model = candidate, model
             else:
                 left_out.append(one)

@@ -11,11 +11,13 @@ from typing import Callable
 from pydantic import BaseModel, Field
 
 from argmap import no_gc
+from argmap.check import plural
 from argmap.model import ArgumentMap
 from argmap.propagate import CredenceResult, Input, InputKey, Network, credence, did_you_mean
 from argmap.semantics import DEFAULT, fmt, get
 
-__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "cruxes", "explain"]
+__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "bottom_line_json", "cruxes", "cruxes_json", "explain",
+           "rounded"]
 
 NUDGE = 0.1  # cruxes: how far each input moves either way
 DERIVATIVE_STEP = 1e-6
@@ -47,14 +49,15 @@ class Derivation(BaseModel):
     children: list["Derivation"] = Field(default_factory=list)
 
     def text(self) -> str:
-        """The tree, indented two spaces a level."""
+        """The tree, indented two spaces a level; each line below the first says how it bears on
+        the line above and what share of that line's value it accounts for."""
         lines, stack = [], [(self, "")]
         while stack:
             line, indent = stack.pop()
             head = f"{indent}{line.label} = {fmt(line.value)}"
             if line.kind is not None:
-                moved = f"{_signed(line.contribution)} " if line.contribution is not None else ""
-                head = f"{indent}{moved}{_KIND_WORDS.get(line.kind, line.kind)}: {line.label} = {fmt(line.value)}"
+                moved = f" (share of the line above: {_signed(line.contribution)})" if line.contribution is not None else ""
+                head = f"{indent}{_KIND_WORDS.get(line.kind, line.kind)}: {line.label} = {fmt(line.value)}{moved}"
             lines.append(head + (" (derived above)" if line.repeated else f"   {line.formula}" if line.formula else ""))
             stack += [(child, indent + "  ") for child in reversed(line.children)]
         return "\n".join(lines)
@@ -205,17 +208,11 @@ def bottom_line(result: CredenceResult) -> str:
     if not result.theses:
         return ("no thesis: every statement bears on another; name one with `thesis: Title` in the front "
                 "matter")
-    concluding: dict[str, list[str]] = {}
-    for argument in result.arguments.values():
-        concluding.setdefault(argument.conclusion, []).append(argument.title)
+    concluding = _concluding(result)
     blocks = []
     for thesis in result.theses:
         record = result.statements[thesis]
-        inputs = result.into(("statement", thesis))
-        # `+ <A>` and `+> [Thesis]` from A's conclusion are one supporter: list it once
-        said = {(c.source, c.kind in _RAISING) for c in inputs if c.source[0] == "statement"}
-        inputs = [c for c in inputs if c.source[0] == "statement" or
-                  (("statement", result.arguments[c.source[1]].conclusion), c.kind in _RAISING) not in said]
+        inputs = _bearing_on(result, thesis)
         pros = sum(1 for c in inputs if c.kind in _RAISING)
         lines = [f"[{thesis}] = {fmt(record.credence)}   ({result.semantics}, {record.origin.value}: "
                  f"{pros} for, {len(inputs) - pros} against; `argmap explain` shows the arithmetic)"]
@@ -231,9 +228,54 @@ def bottom_line(result: CredenceResult) -> str:
 _RAISING = ("support", "entails", "conclusion")
 
 
+def _concluding(result: CredenceResult) -> dict[str, list[str]]:
+    """Each statement's concluding arguments."""
+    concluding: dict[str, list[str]] = {}
+    for argument in result.arguments.values():
+        concluding.setdefault(argument.conclusion, []).append(argument.title)
+    return concluding
+
+
+def _bearing_on(result: CredenceResult, thesis: str) -> list:
+    """The contributions into a thesis, the most influential first; `+ <A>` and `+> [Thesis]`
+    from A's conclusion are one supporter, listed once."""
+    inputs = result.into(("statement", thesis))
+    said = {(c.source, c.kind in _RAISING) for c in inputs if c.source[0] == "statement"}
+    return [c for c in inputs if c.source[0] == "statement" or
+            (("statement", result.arguments[c.source[1]].conclusion), c.kind in _RAISING) not in said]
+
+
+def bottom_line_json(result: CredenceResult) -> dict:
+    """What ``argmap credence --format json`` prints: every credence and strength, and for each
+    thesis the contributions the text shows, numbers rounded to 12 significant digits."""
+    concluding = _concluding(result)
+    contributions = {thesis: [{"from": f"[{c.source[1]}]" if c.source[0] == "statement" else f"<{c.source[1]}>",
+                               "concluded_by": concluding.get(c.source[1], []) if c.source[0] == "statement" else [],
+                               "kind": c.kind, "contribution": c.value,
+                               "strength": _value(result, c.source)} for c in _bearing_on(result, thesis)]
+                     for thesis in result.theses}
+    return rounded(result.to_json() | {"contributions": contributions})
+
+
+def rounded(value, digits: int = 12):
+    """``value`` with every float rounded to ``digits`` significant digits, for JSON output:
+    `0.2516`, not `0.25160000000000005`."""
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {key: rounded(item, digits) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(item, digits) for item in value]
+    return value
+
+
 def _value_of(result: CredenceResult, node: tuple) -> str:
+    return fmt(_value(result, node))
+
+
+def _value(result: CredenceResult, node: tuple) -> float:
     kind, title = node
-    return fmt(result.statements[title].credence if kind == "statement" else result.arguments[title].strength)
+    return result.statements[title].credence if kind == "statement" else result.arguments[title].strength
 
 
 def _source_words(node: tuple, kind: str, concluding: dict[str, list[str]]) -> str:
@@ -248,6 +290,17 @@ def _source_words(node: tuple, kind: str, concluding: dict[str, list[str]]) -> s
     return f"{', '.join(f'<{a}>' for a in arguments)} through [{node[1]}] ({words})"
 
 
+def cruxes_json(reports: list[CruxReport], top: int | None = None) -> list[dict]:
+    """What ``argmap cruxes --format json`` prints: each thesis's first ``top`` cruxes, numbers
+    rounded to 12 significant digits and derivatives to 8 (a central difference over 2e-6 is
+    good to about that)."""
+    shown = []
+    for report in reports:
+        cruxes = [c.model_dump(mode="json") | {"derivative": rounded(c.derivative, 8)} for c in report.cruxes[:top]]
+        shown.append(report.model_dump(mode="json") | {"cruxes": cruxes})
+    return rounded(shown)
+
+
 def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) -> str:
     """One table a thesis: rank, the thesis's change at -0.1 and +0.1, the derivative, the
     input's value, the input and where it is written."""
@@ -257,8 +310,8 @@ def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) ->
     for report in reports:
         shown = report.cruxes[:top] if top is not None else report.cruxes
         cut = f" (top {len(shown)})" if len(shown) < len(report.cruxes) else ""
-        lines = [f"[{report.thesis}] = {fmt(report.credence)} ({report.semantics}): its {len(report.cruxes)} stated "
-                 f"numbers, by how far they move it{cut}",
+        lines = [f"[{report.thesis}] = {fmt(report.credence)} ({report.semantics}): its "
+                 f"{plural(len(report.cruxes), 'stated number')}, by how far they move it{cut}",
                  "  rank     -0.1     +0.1     d/dx  value  input"]
         for rank, crux in enumerate(shown, 1):
             where = f"{path}:{crux.input.line}:{crux.input.column}"

@@ -7,13 +7,14 @@ the author chose stay. The layout:
   `(n)` and inference lines `----` at the start of their lines (lists are left as written);
 - a statement's continuation lines four spaces past its first line;
 - a line of statement text longer than ``width`` wrapped at spaces where the next word cannot
-  be mistaken for syntax at the start of a line;
+  be mistaken for syntax at the start of a line; a quote's new lines start with `> ` as its
+  first does;
 - data blocks on one line, `{reason: ..., credence: ..., inference: ..., other: ...}`, each
   value written as it was;
 - no trailing spaces, at most two blank lines in a row, one line break at the end.
 
 :func:`layout` is a pure function of the text; :meth:`argmap.edit.Document.format` checks that
-the result parses to the same model before it keeps it.
+the result parses to the same model before it keeps it (the same but for those `>` marks).
 """
 from __future__ import annotations
 
@@ -127,10 +128,11 @@ class _Layout:
             at = text.find("\n", text_start, end)
         if "wrap" in self.passes:
             breaks = sorted(self.break_points(content))
-            for text_start, line_indent in lines:
+            for index, (text_start, line_indent) in enumerate(lines):
                 line_end = text.find("\n", text_start)
                 line_end = len(text) if line_end < 0 else line_end - (text[line_end - 1] == "\r")
-                self.wrap(text_start, line_end, line_indent, continuation, breaks)
+                quote = index > 0 and text.startswith(">", text_start)  # its new lines start with `>` too
+                self.wrap(text_start, line_end, line_indent, continuation + "> " * quote, breaks)
 
     def wrap(self, text_start: int, line_end: int, indent: str, continuation: str, breaks: list[int]) -> None:
         origin = text_start - len(indent)  # column 0 of the line as it will be

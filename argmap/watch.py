@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from argmap.model import ArgumentMap
+from argmap.model import ArgumentMap, Severity
 
 __all__ = ["Session", "bottom_line", "changes", "moves"]
 
@@ -79,17 +79,20 @@ class Session:
     def update(self, data: bytes) -> str:
         """The report for one version of the file's bytes."""
         import argmap
-        from argmap.check import check_map, format_diagnostic
+        from argmap.check import brief, check_map, format_diagnostic, plural
         from argmap.files import decode_source, source_lines
 
         text = decode_source(data)
         model = argmap.loads(text, path=str(self.path))
         lines = source_lines(text)
-        report = [format_diagnostic(d, str(self.path), lines) for d in check_map(model)]
+        diagnostics = check_map(model)
+        shown, summary = brief(diagnostics, str(self.path))
+        report = [format_diagnostic(d, str(self.path), lines) for d in shown] + ([summary] if summary else [])
         stamp = time.strftime("%H:%M:%S")
-        if model.errors:
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        if errors:  # an error anywhere (a credence of 1.7, say) makes the numbers untrustworthy
             kept = "; ".join(moves(None, self.last_good)) if self.last_good else "nothing yet"
-            return "\n".join(report + [f"[{stamp}] {self.path}: {len(model.errors)} error(s); "
+            return "\n".join(report + [f"[{stamp}] {self.path}: {plural(errors, 'error')}; "
                                        f"kept the last good result ({kept})"])
         result, theses = bottom_line(model)
         if self.output is not None:

@@ -25,9 +25,10 @@ def test_explain_walks_the_thesis_down_to_stated_numbers(thesis):
     assert [(p.label, p.formula) for p in argument.children] == [
         ("[Scaling Vectors Competitive]", "stated 0.72"), ("[Random Projections Plus Scaling]", "stated 0.75")]
     text = tree.text()
-    assert text.splitlines()[1].startswith("  -0.0953 contrary: [Rescaling Gets 60-80%] = 0.243")
-    assert "      -0.1758 premise: [Scaling Vectors Competitive] = 0.72   stated 0.72" in text
-    leaves = re.findall(r"premise: \[[^]]+\] = [\d.]+   stated", text)
+    # each line says how it bears on the line above and what share of that line's value it is
+    assert text.splitlines()[1].startswith("  contrary: [Rescaling Gets 60-80%] = 0.243 (share of the line above: -0.0953)")
+    assert "      premise: [Scaling Vectors Competitive] = 0.72 (share of the line above: -0.1758)   stated 0.72" in text
+    leaves = re.findall(r"premise: \[[^]]+\] = [\d.]+ \(share of the line above: [-+.\d]+\)   stated", text)
     assert len(leaves) == 28  # the map's 30 stated premises but ETHER's and ROAD's, which do not reach it
 
 
@@ -60,7 +61,8 @@ def test_explain_marks_repeats_and_rejects_unknown_titles(thesis):
                          "(2) [C1]: c {reason: r, inference: 0.5}\n"
                          "  +> [T]\n\n<Y>\n\n(1) [P]\n----\n(2) [C2]: c {reason: r, inference: 0.5}\n  +> [T]\n")
     text = explain(model, "T").text()
-    assert text.count("[P] = 0.9   stated 0.9") == 1 and "[P] = 0.9 (derived above)" in text
+    assert text.count("stated 0.9") == 1 and text.count("[P] = 0.9 (share of the line above: ") == 2
+    assert text.count(") (derived above)") == 1
     with pytest.raises(ValueError, match="did you mean 'Natural Manifold'"):
         explain(thesis, "Natural Manifolds")
 
@@ -133,7 +135,7 @@ def test_explain_goes_deeper_than_the_recursion_limit():
     model = argmap.loads("===\nmodel:\n    mode: strict\n===\n\n" + text)
     tree = explain(model, "S2000")
     lines = tree.text().splitlines()
-    assert len(lines) == 2001 and lines[-1] == " " * 4000 + "+0.45 entails: [S0] = 0.9   stated 0.9"  # 0.5 -> 0.95
+    assert len(lines) == 2001 and lines[-1] == " " * 4000 + "entails: [S0] = 0.9 (share of the line above: +0.45)   stated 0.9"  # 0.5 -> 0.95
     assert tree.value == pytest.approx(1 - 0.1 * 0.5 ** 2000, abs=1e-12)
 
 
