@@ -114,10 +114,17 @@ def quietly(*command: str | Path) -> int:
     return result.returncode
 
 
+def ensure_neovim() -> None:
+    """The real editor the language server's end-to-end test drives (it skips without one)."""
+    if not shutil.which("nvim") and not apt_install("neovim"):
+        say("Neovim is not installed, so the editor test will skip; install it with 'sudo apt-get install neovim'")
+
+
 def test() -> int:
     ensure_venv()
     ensure_installed("test")
     ensure_graphviz()
+    ensure_neovim()
     # One worker per core: the suite is CPU-bound and its tests share no files.
     return run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", *sys.argv[2:])
 
