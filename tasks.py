@@ -5,8 +5,8 @@
     python3 tasks.py test     # the test suite
 
 Creates a virtual environment in .venv, installs argmap and what it needs into it, and
-installs the system Graphviz (`dot`) with apt-get when run as root; otherwise it says what to
-install. Only the standard library is used here, since nothing else is installed yet.
+installs the system Graphviz (`dot`), and for the tests Neovim (the editor the language server
+is tested in), with apt-get when run as root; otherwise it says what to install. Only the standard library is used here, since nothing else is installed yet.
 """
 from __future__ import annotations
 
