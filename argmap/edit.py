@@ -246,7 +246,10 @@ def without_quote_marks(value):
     value = {k: without_quote_marks(v) for k, v in value.items()}
     if isinstance(value.get("text"), str) and value.get("ranges"):
         marks = [m.start() for m in _QUOTE_MARK.finditer(value["text"])]
-        moved = lambda at: at - 2 * bisect.bisect_left(marks, at)  # noqa: E731
+
+        def moved(at: int) -> int:
+            return at - 2 * bisect.bisect_left(marks, at)
+
         value["ranges"] = [r | {"start": moved(r["start"]), "stop": moved(r["stop"])} for r in value["ranges"]]
     if isinstance(value.get("text"), str):
         value["text"] = _QUOTE_MARK.sub("", value["text"])
@@ -548,8 +551,11 @@ class Document:
                                 "nothing renamed")
         expected = _shape(self.model, (kind, name, new))
         thesis = self.model.front_matter.get("thesis")
-        theses = [new if kind == "statement" and str(t) == name else t for t in thesis] \
-            if isinstance(thesis, list) else new if kind == "statement" and str(thesis) == name else thesis
+
+        def renamed(title):
+            return new if kind == "statement" and str(title) == name else title
+
+        theses = [renamed(t) for t in thesis] if isinstance(thesis, list) else renamed(thesis)
         renames = [(s, s + len(name), new) for s in sorted(places)]
         if theses != thesis:
             renames += self._thesis_renames(name, new)
