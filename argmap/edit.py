@@ -747,19 +747,26 @@ class Document:
         changed the model (none on every file argmap knows of)."""
         from argmap.layout import PASSES, layout
 
-        before = without_quote_marks(model_fingerprint(self.model))
+        before = model_fingerprint(self.model)
+
+        def same(model: ArgumentMap) -> bool:
+            """The same map, or the same but for the `>` of a quote's new lines (compared only
+            then: it costs a walk through both fingerprints)."""
+            after = model_fingerprint(model)
+            return after == before or without_quote_marks(after) == without_quote_marks(before)
+
         candidate = layout(self.text, self.newline, width)
         if candidate == self.text:
             return []
         model = self._parse(candidate)
-        if without_quote_marks(model_fingerprint(model)) == before:
+        if same(model):
             self.text, self.model = candidate, model
             return []
         left_out = []
         for one in PASSES:  # find the pass at fault, keep the others
             candidate = layout(self.text, self.newline, width, (one,))
             model = self._parse(candidate)
-            if without_quote_marks(model_fingerprint(model)) == before:
+            if same(model):
                 self.text, self.model = candidate, model
             else:
                 left_out.append(one)
