@@ -246,7 +246,10 @@ def without_quote_marks(value):
     value = {k: without_quote_marks(v) for k, v in value.items()}
     if isinstance(value.get("text"), str) and value.get("ranges"):
         marks = [m.start() for m in _QUOTE_MARK.finditer(value["text"])]
-        moved = lambda at: at - 2 * bisect.bisect_left(marks, at)  # noqa: E731
+
+        def moved(at: int) -> int:
+            return at - 2 * bisect.bisect_left(marks, at)
+
         value["ranges"] = [r | {"start": moved(r["start"]), "stop": moved(r["stop"])} for r in value["ranges"]]
     if isinstance(value.get("text"), str):
         value["text"] = _QUOTE_MARK.sub("", value["text"])
@@ -548,8 +551,11 @@ class Document:
                                 "nothing renamed")
         expected = _shape(self.model, (kind, name, new))
         thesis = self.model.front_matter.get("thesis")
-        theses = [new if kind == "statement" and str(t) == name else t for t in thesis] \
-            if isinstance(thesis, list) else new if kind == "statement" and str(thesis) == name else thesis
+
+        def renamed(title):
+            return new if kind == "statement" and str(title) == name else title
+
+        theses = [renamed(t) for t in thesis] if isinstance(thesis, list) else renamed(thesis)
         renames = [(s, s + len(name), new) for s in sorted(places)]
         if theses != thesis:
             renames += self._thesis_renames(name, new)
@@ -749,19 +755,26 @@ class Document:
         changed the model (none on every file argmap knows of)."""
         from argmap.layout import PASSES, layout
 
-        before = without_quote_marks(model_fingerprint(self.model))
+        before = model_fingerprint(self.model)
+
+        def same(model: ArgumentMap) -> bool:
+            """The same map, or the same but for the `>` of a quote's new lines (compared only
+            then: it costs a walk through both fingerprints)."""
+            after = model_fingerprint(model)
+            return after == before or without_quote_marks(after) == without_quote_marks(before)
+
         candidate = layout(self.text, self.newline, width)
         if candidate == self.text:
             return []
         model = self._parse(candidate)
-        if without_quote_marks(model_fingerprint(model)) == before:
+        if same(model):
             self.text, self.model = candidate, model
             return []
         left_out = []
         for one in PASSES:  # find the pass at fault, keep the others
             candidate = layout(self.text, self.newline, width, (one,))
             model = self._parse(candidate)
-            if without_quote_marks(model_fingerprint(model)) == before:
+            if same(model):
                 self.text, self.model = candidate, model
             else:
                 left_out.append(one)
