@@ -280,27 +280,41 @@ def _meant_key(key: str) -> str | None:
     return None
 
 
-def close_title(title: str, choices: dict[str, str]) -> str | None:
-    """The key of ``choices`` (shown form: title) whose title ``title`` is most likely a slip
-    for: equal but for case and spacing, or one typo away (one more for every 8 characters)
-    with the same numbers and short words (`Argument 2` is no slip for `Argument 1`, nor `[c]`
-    for `[d]`); the first on a tie; None when no title is that close."""
-    from rapidfuzz import process
-    from rapidfuzz.distance import Levenshtein
+class TitleIndex:
+    """Titles to look up slips among: ``closest(title)`` is the title that ``title`` is most
+    likely a slip for: equal but for case and spacing, or one typo away (one more for every 8
+    characters) with the same numbers and short words (`Argument 2` is no slip for `Argument
+    1`, nor `[c]` for `[d]`). Titles are bucketed by those words and by length, so a lookup
+    compares only titles that could be that close, even in a map of thousands."""
 
-    folded = _folded(title)
-    marks = _marks(folded)
-    order = {key: index for index, key in enumerate(choices)}
-    found = sorted((distance, order[key], key) for _, distance, key in process.extract(
-        title, choices, scorer=Levenshtein.distance, processor=_folded, score_cutoff=max(1, len(folded) // 8),
-        limit=None) if _marks(_folded(choices[key])) == marks)
-    return found[0][2] if found else None
+    def __init__(self, choices: dict[str, str]) -> None:
+        """``choices`` maps the form to show (`<Title>`) to the title."""
+        self.buckets: dict[tuple, dict[int, list[tuple[int, str, str]]]] = {}
+        for order, (shown, title) in enumerate(choices.items()):
+            folded = _folded(title)
+            self.buckets.setdefault(_marks(folded), {}).setdefault(len(folded), []).append((order, shown, folded))
+
+    def closest(self, title: str, prefer: str = "") -> str | None:
+        """The shown form of the closest title, one that starts with ``prefer`` (a bracket)
+        and then the first given on a tie; None when no title is that close."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
+        folded = _folded(title)
+        allowed = max(1, len(folded) // 8)
+        bucket = self.buckets.get(_marks(folded), {})
+        candidates = [c for size in range(len(folded) - allowed, len(folded) + allowed + 1) for c in bucket.get(size, ())]
+        found = process.extract(folded, [c[2] for c in candidates], scorer=Levenshtein.distance,
+                                score_cutoff=allowed, limit=None)
+        best = min(((distance, not candidates[i][1].startswith(prefer), candidates[i][0], candidates[i][1])
+                    for _, distance, i in found), default=None)
+        return best[3] if best else None
 
 
-def _marks(folded: str) -> list[str]:
+def _marks(folded: str) -> tuple[str, ...]:
     """The words of a title that a one-letter change turns into another name: numbers, and
     words of one or two letters."""
-    return [word for word in folded.split() if len(word) <= 2 or any(c.isdigit() for c in word)]
+    return tuple(word for word in folded.split() if len(word) <= 2 or any(c.isdigit() for c in word))
 
 
 def _folded(title: str) -> str:
@@ -846,7 +860,7 @@ class _Walk:
         line, column = token.position_of(token.start_pos + key.start()) if key else token.position()
         for title in map(str, named if isinstance(named, list) else [named]):
             if title not in self.statements:
-                close = close_title(title, {t: t for t, e in self.statements.items() if e.fields["members"]})
+                close = TitleIndex({t: t for t, e in self.statements.items() if e.fields["members"]}).closest(title)
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.ERROR, code="thesis", line=line, column=column, subject=title,
                     message=f"the front matter names the thesis [{title}], but no statement has that title"

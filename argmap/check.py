@@ -186,7 +186,7 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
     """A reference or mention of a title nothing defines is most often a typo: a warning at
     each place, with the defined title it is probably meant as (and a fix); else, once, a note
     that it counts as an empty claim."""
-    from argmap.build import close_title
+    from argmap.build import TitleIndex
 
     statements, arguments = _defined(model)
     defined = {"statement": statements, "argument": arguments}
@@ -203,11 +203,13 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
                         title_span = Span(rng.span.line, rng.span.column + 2, rng.span.line,
                                           rng.span.column + 1 + len(rng.title), start, start + len(rng.title))
                         places.append((mentioned, rng.title, title_span, start - 1, True))
-    noted = set()
+    if not places:
+        return
+    choices = {_written(kind, t): t for kind in ("statement", "argument") for t in defined[kind]}
+    index, noted = TitleIndex(choices), set()
     for kind, title, where, bracket, is_mention in sorted(places, key=lambda p: p[2].start):
-        written, other = _written(kind, title), _other(kind)
-        choices = {**{_written(kind, t): t for t in defined[kind]}, **{_written(other, t): t for t in defined[other]}}
-        close = close_title(title, choices)
+        written = _written(kind, title)
+        close = index.closest(title, prefer=written[0])
         empty = "" if is_mention else f"an empty {'claim' if kind == 'statement' else 'argument'} worth 0.5"
         if close is not None:
             same_kind = close[0] == written[0]  # the same brackets: only the title changes
@@ -232,9 +234,6 @@ _MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTIO
 def _written(kind: str, title: str) -> str:
     return f"[{title}]" if kind == "statement" else f"<{title}>"
 
-
-def _other(kind: str) -> str:
-    return "argument" if kind == "statement" else "statement"
 
 
 def _sign_flips(model: ArgumentMap) -> Iterator[Diagnostic]:

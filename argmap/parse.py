@@ -643,13 +643,13 @@ def _hint(token: Lexeme, expected: set[str]) -> str:
     return ""
 
 
-def _indentation_hint(before: list[Lexeme], token: Lexeme) -> str:
-    """For a relation indented unlike any open level above it (a tab, one space): the
-    indentations that would have fit."""
+def _indentation_hint(block: list[Lexeme], token: Lexeme) -> str:
+    """For a relation indented unlike any open level above it in its block (a tab, one
+    space): the indentations that would have fit."""
     if token.type not in _RELATIONS:
         return ""
     levels = [("", 0)]  # the indentation as written, and its width
-    for earlier in before:
+    for earlier in (t for t in block if t.start_pos < token.start_pos):
         if earlier.type in _RESETS_INDENTATION:
             levels = [("", 0)]
         elif earlier.type in _RELATIONS:
@@ -742,8 +742,7 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
             # LALR merges states, so the table offers more than fits here: ask each candidate.
             candidates = _lark().parser.parser.parser.parse_table.states[stack[-1]]
             expected = {kind for kind in candidates if kind.isupper() and _advance(stack, kind) is not None}
-            before = [t for t in tokens if t.start_pos < token.start_pos]
-            diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(before, token)))
+            diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(tokens, token)))
         if errors > _MAX_ERRORS_PER_BLOCK:
             return None
         closer = next((c for c in _CLOSERS if (after := _advance(stack, c)) is not None
