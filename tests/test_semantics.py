@@ -230,8 +230,8 @@ def test_theses_come_from_the_structure_or_the_front_matter(thesis):
     assert credence(thesis).theses == ["Natural Manifold"]
     named = argmap.loads("===\nthesis: B\n===\n\n[A]: a\n  + [B]: b\n")
     assert credence(named).theses == ["B"]
-    wrong = credence(argmap.loads("===\nthesis: Betta\n===\n\n[Alpha]: a\n  + [Beta]: b\n"))
-    assert wrong.theses == [] and "did you mean 'Beta'" in wrong.diagnostics[0].message
+    wrong = argmap.loads("===\nthesis: Betta\n===\n\n[Alpha]: a\n  + [Beta]: b\n")
+    assert credence(wrong).theses == [] and "did you mean [Beta]?" in wrong.errors[0].message
 
 
 def test_the_record_covers_every_edge_of_the_claim_graph(thesis):
