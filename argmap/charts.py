@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from argmap.files import write_atomically
 
 if TYPE_CHECKING:
-    from argmap.history import Point
+    from argmap.versions import Point
     from argmap.sampling import SampleReport
 
 __all__ = ["chart_format", "history_chart", "histogram_chart"]
@@ -87,15 +87,18 @@ def histogram_chart(report: "SampleReport", path: str | Path) -> None:
     """The distribution of each thesis's credence over the draws: a histogram, the 5-95%
     interval shaded, the mean dashed and the value as stated dotted."""
     plt, figure, axes = _figure()
+    single = len(report.theses) == 1
     for colour, thesis in zip(COLOURS * (len(report.theses) // len(COLOURS) + 1), report.theses):
-        axes.axvspan(thesis.low, thesis.high, color=colour, alpha=0.08, linewidth=0)
-        axes.hist(thesis.draws, bins=50, color=colour, alpha=0.75 if len(report.theses) == 1 else 0.45,
-                  label=f"[{thesis.thesis}]: mean {thesis.mean:.3f}, 90% in [{thesis.low:.3f}, {thesis.high:.3f}]")
-        axes.axvline(thesis.mean, color=colour, linestyle="--", linewidth=1.0)
-        axes.axvline(thesis.credence, color="black", linestyle=":", linewidth=1.0)
-    axes.set_xlabel("credence")
+        name = "" if single else f"[{thesis.thesis}] "
+        axes.axvspan(thesis.low, thesis.high, color=colour, alpha=0.10, linewidth=0,
+                     label=f"{name}5-95%: {thesis.low:.3f} to {thesis.high:.3f}")
+        axes.hist(thesis.draws, bins=50, color=colour, alpha=0.8 if single else 0.45, label=f"[{thesis.thesis}]")
+        axes.axvline(thesis.mean, color=COLOURS[1] if single else colour, linestyle="--", linewidth=1.2,
+                     label=f"{name}mean {thesis.mean:.3f}")
+        axes.axvline(thesis.credence, color="black", linestyle=":", linewidth=1.2,
+                     label=f"{name}as stated {thesis.credence:.3f}")
+    axes.set_xlabel(f"credence ({report.samples:,} draws of the uncertain numbers, {report.semantics})")
     axes.set_ylabel("draws")
-    axes.set_title(f"{report.samples:,} draws ({report.semantics}); shaded: 5-95%, dashed: mean, "
-                   "dotted: as stated", loc="left")
-    axes.legend(frameon=False, loc="upper left")
+    axes.legend(frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=4 if single else 2,
+                borderaxespad=0.2, handlelength=1.6, columnspacing=1.2)
     _save(plt, figure, path)

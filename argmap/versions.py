@@ -1,4 +1,4 @@
-"""How the thesis moved: what changed between two versions of a map, each change's share of
+"""Versions of a map: what changed between two of them, each change's share of
 each thesis's move (``argmap diff``), and the thesis along a file's git history
 (``argmap log``).
 
@@ -8,7 +8,7 @@ fact whose value differs between the versions. Any subset of the changes gives a
 between (the old facts with those changes applied), so the thesis's move is a cooperative
 game among the changes, and each change's attribution is its Shapley value: its marginal
 effect averaged over every order in which the changes could have been made. The values add
-up to the move exactly. Up to :data:`EXACT_UP_TO` changes every subset is evaluated; beyond,
+up to the move exactly. Up to 12 changes every subset is evaluated; beyond,
 random orders are, and each value comes with its standard error (the values still add up
 exactly, since every order does). Texts and reasons move nothing and get 0 without being
 evaluated.
@@ -29,11 +29,10 @@ from argmap.semantics import DEFAULT, get
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["Change", "Diff", "HistoryError", "Point", "changes", "diff", "facts", "history", "read_version",
-           "shapley"]
+__all__ = ["Change", "Diff", "HistoryError", "Point", "changes", "diff", "facts", "history", "log_text",
+           "read_version", "rebuild"]
 
-EXACT_UP_TO = 12  # changes; beyond, Shapley values are sampled
-PERMUTATIONS = 200  # random orders when sampling
+PERMUTATIONS = 200  # random orders when Shapley values are sampled
 INERT = ("text", "reason")  # fields that move no credence
 NOWHERE = Span(1, 1, 1, 1, 0, 0)  # where the rebuilt maps' elements are (they are never shown)
 _SYMBOLS = {"support": "+>", "attack": "->", "undercut": "_>", "entails": "+>", "contrary": "->",
@@ -324,26 +323,6 @@ def _pcs(title: str, structure: tuple, found: dict, statement) -> list[Statement
 
 # --- Shapley values -------------------------------------------------------------------------
 
-def shapley(values: "np.ndarray", players: int) -> "np.ndarray":
-    """Exact Shapley values from a game's value on every coalition (``values[mask]``, bit i
-    set when player i is in)."""
-    import math
-
-    import numpy as np
-
-    masks = np.arange(1 << players)
-    sizes = np.zeros(1 << players, dtype=int)
-    for i in range(players):
-        sizes += (masks >> i) & 1
-    weights = np.array([math.factorial(s) * math.factorial(players - s - 1) / math.factorial(players)
-                        for s in range(players)])
-    result = np.empty(players)
-    for i in range(players):
-        without = masks[((masks >> i) & 1) == 0]
-        result[i] = float(np.sum(weights[sizes[without]] * (values[without | (1 << i)] - values[without])))
-    return result
-
-
 def _game(old: dict, new: dict, keys: list[tuple], semantics: str, targets: list[tuple],
           coalitions: list[int]) -> dict[int, "np.ndarray"]:
     """Each thesis's credence for each coalition (a bit mask over ``keys``): structural
@@ -427,6 +406,7 @@ def diff(old: str | ArgumentMap, new: str | ArgumentMap, semantics: str = DEFAUL
     import numpy as np
 
     import argmap
+    from argmap.contribution import EXACT_UP_TO, sampled_shapley, shapley
 
     get(semantics)
     if semantics == "vargdown":
@@ -463,7 +443,11 @@ def diff(old: str | ArgumentMap, new: str | ArgumentMap, semantics: str = DEFAUL
         table = np.array([values[mask] for mask in range(1 << len(keys))])
         shares = np.stack([shapley(table[:, j], len(keys)) for j in range(len(targets))], axis=1)
     else:
-        shares, errors = _sampled(before_facts, after_facts, keys, semantics, targets, seed, permutations)
+        def value_of(masks: list[int]) -> np.ndarray:
+            values = _game(before_facts, after_facts, keys, semantics, targets, masks)
+            return np.array([values[mask] for mask in masks])
+
+        shares, errors = sampled_shapley(value_of, len(keys), permutations, seed)
     for change in found:
         change.effect = {t: 0.0 for t in scored}
     for i, change in enumerate(active):
@@ -472,30 +456,6 @@ def diff(old: str | ArgumentMap, new: str | ArgumentMap, semantics: str = DEFAUL
             change.error = {t: float(errors[i, j]) for j, t in enumerate(scored)}
     return Diff(semantics=semantics, old=labels[0], new=labels[1], theses=moves, changes=found, exact=exact,
                 permutations=0 if exact else permutations)
-
-
-def _sampled(old: dict, new: dict, keys: list[tuple], semantics: str, targets: list[tuple], seed: int,
-             permutations: int) -> tuple["np.ndarray", "np.ndarray"]:
-    """Shapley values over random orders, and their standard errors."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    orders = [rng.permutation(len(keys)) for _ in range(permutations)]
-    coalitions = {0}
-    for order in orders:
-        mask = 0
-        for i in order:
-            mask |= 1 << int(i)
-            coalitions.add(mask)
-    values = _game(old, new, keys, semantics, targets, sorted(coalitions))
-    marginals = np.empty((permutations, len(keys), len(targets)))
-    for row, order in enumerate(orders):
-        mask = 0
-        for i in order:
-            previous = values[mask]
-            mask |= 1 << int(i)
-            marginals[row, int(i)] = values[mask] - previous
-    return marginals.mean(axis=0), marginals.std(axis=0, ddof=1) / np.sqrt(permutations)
 
 
 # --- log ------------------------------------------------------------------------------------
