@@ -65,6 +65,10 @@ def history_chart(points: list["Point"], path: str | Path) -> None:
         xs = [x for x, point in zip(positions, points) if point.credences.get(thesis) is not None]
         ys = [points[x].credences[thesis] for x in xs]
         axes.plot(xs, ys, marker="o", markersize=3.5, linewidth=1.4, color=colour, label=f"[{thesis}]")
+        if len(points) <= 15:  # few enough to label each value
+            for x, y in zip(xs, ys):
+                axes.annotate(f"{y:.3f}", (x, y), textcoords="offset points", xytext=(0, 5), ha="center",
+                              fontsize=7, color=colour)
     values = [v for point in points for v in point.credences.values() if v is not None]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
     margin = max(0.05, (high - low) * 0.15)
