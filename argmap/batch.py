@@ -31,9 +31,14 @@ def vectorised(network: Network, semantics: str) -> bool:
 
 
 def evaluate(network: Network, semantics: str, columns: dict[InputKey, "np.ndarray"], size: int,
-             targets: list[Node], overrides: dict[str, float] | None = None) -> dict[Node, "np.ndarray"]:
+             targets: list[Node], overrides: dict[str, float] | None = None,
+             edges: dict[tuple, "np.ndarray"] | None = None) -> dict[Node, "np.ndarray"]:
     """The values of ``targets`` for ``size`` sets of numbers: the map's own numbers (with
-    ``overrides`` as ``--set`` gives them), replaced by ``columns`` where they have a key."""
+    ``overrides`` as ``--set`` gives them), replaced by ``columns`` where they have a key.
+    ``edges`` switches supporters and attackers off (0) or on (1) per set, keyed as
+    ``network.edges`` keys them (an edge switched off is one the map does not have: a
+    supporter or attacker of strength 0 moves nothing in either semantics); maps the
+    propagation cannot take in arrays do not take it."""
     import numpy as np
 
     get(semantics)  # ValueError for an unknown name
@@ -41,12 +46,15 @@ def evaluate(network: Network, semantics: str, columns: dict[InputKey, "np.ndarr
     if vectorised(network, semantics):
         numbers = {key: np.full(size, value) for key, value in fixed.items()}
         numbers.update({key: np.asarray(values, dtype=float) for key, values in columns.items()})
-        values = _arrays(network, _COMBINE[semantics], numbers, size)
+        values = _arrays(network, _COMBINE[semantics], numbers, size, edges or {})
         return {target: values[target] for target in targets}
+    if edges:
+        raise ValueError("edges can be switched only where the propagation runs in arrays")
     return _loop(network, semantics, fixed, columns, size, targets, overrides or {})
 
 
-def _arrays(network: Network, combine, numbers: dict[InputKey, "np.ndarray"], size: int) -> dict[Node, "np.ndarray"]:
+def _arrays(network: Network, combine, numbers: dict[InputKey, "np.ndarray"], size: int,
+            edges: dict[tuple, "np.ndarray"]) -> dict[Node, "np.ndarray"]:
     import numpy as np
 
     values: dict[Node, np.ndarray] = {}
@@ -67,7 +75,11 @@ def _arrays(network: Network, combine, numbers: dict[InputKey, "np.ndarray"], si
                 fallback = node.prior
             base = _stated(numbers, ("credence", key), fallback)
         if node.supports or node.attacks:
-            base = combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
+            supports = [values[s] * edges[(s, key, "+")] if (s, key, "+") in edges else values[s]
+                        for s in node.supports]
+            attacks = [values[a] * edges[(a, key, "-")] if (a, key, "-") in edges else values[a]
+                       for a in node.attacks]
+            base = combine(base, supports, attacks)
         values[key] = np.broadcast_to(base, (size,)).astype(float)
     return values
 

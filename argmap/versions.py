@@ -325,21 +325,23 @@ def _pcs(title: str, structure: tuple, found: dict, statement) -> list[Statement
 
 def _game(old: dict, new: dict, keys: list[tuple], semantics: str, targets: list[tuple],
           coalitions: list[int]) -> dict[int, "np.ndarray"]:
-    """Each thesis's credence for each coalition (a bit mask over ``keys``): structural
-    changes rebuild the map, once per distinct set of them; stated credences and inferences
-    are columns of one batch over the rebuilt map."""
+    """Each thesis's credence for each coalition (a bit mask over ``keys``). Changes to
+    statements, arguments and structures rebuild the map, once per distinct set of them; the
+    map then holds every relation of either version, and the stated credences and
+    inferences, and which relations are there, are columns of one batch over it."""
     import numpy as np
 
     from argmap.batch import evaluate, vectorised
 
-    numeric = [i for i, key in enumerate(keys) if _is_number(key)]
-    structural_mask = sum(1 << i for i in range(len(keys)) if i not in numeric)
+    columnar = [i for i, group in enumerate(keys) if _is_number(group) or _is_relation(group)]
+    structural_mask = sum(1 << i for i in range(len(keys)) if i not in columnar)
+    relations = [keys[i][0] for i in columnar if _is_relation(keys[i])]
     groups: dict[int, list[int]] = {}
     for coalition in coalitions:
         groups.setdefault(coalition & structural_mask, []).append(coalition)
     results: dict[int, np.ndarray] = {}
     for structure, members in groups.items():
-        found = _apply(old, new, keys, structure)
+        found = {**_apply(old, new, keys, structure), **dict.fromkeys(relations, True)}
         network = Network(rebuild(found))
         present = [t for t in targets if t in network.nodes]
         if not vectorised(network, semantics):  # a cycle: each coalition through credence()
@@ -349,17 +351,49 @@ def _game(old: dict, new: dict, keys: list[tuple], semantics: str, targets: list
                                                else np.nan for t in targets])
             continue
         columns = {}
-        for i in numeric:
+        for i in columnar:
             fact = keys[i][0]
-            key = _input_key(network, fact)
-            if key is None:
-                continue
-            before, after = old.get(fact, np.nan), new.get(fact, np.nan)
-            columns[key] = np.array([after if coalition >> i & 1 else before for coalition in members], dtype=float)
-        values = evaluate(network, semantics, columns, len(members), present)
+            key = _input_key(network, fact) if _is_number(keys[i]) else None
+            if key is not None:
+                before, after = old.get(fact, np.nan), new.get(fact, np.nan)
+                columns[key] = np.array([after if coalition >> i & 1 else before for coalition in members],
+                                        dtype=float)
+        edges = _edge_masks(network, found, {keys[i][0]: i for i in columnar if _is_relation(keys[i])}, old, new,
+                            members)
+        values = evaluate(network, semantics, columns, len(members), present, edges=edges)
         for row, coalition in enumerate(members):
             results[coalition] = np.array([values[t][row] if t in values else np.nan for t in targets])
     return results
+
+
+def _is_relation(group: tuple[tuple, ...]) -> bool:
+    return len(group) == 1 and group[0][0] == "relation"
+
+
+def _edge_masks(network: Network, found: dict, changed: dict[tuple, int], old: dict, new: dict,
+                coalitions: list[int]) -> dict[tuple, "np.ndarray"]:
+    """For each supporter or attacker that only changed relations write: 1 in the coalitions
+    where one of them is there, else 0."""
+    import numpy as np
+
+    writers: dict[tuple, list[tuple]] = {}  # a supporter or attacker -> the relation facts that write it
+    written_by = {entry: edge for edge, entries in network.edges.items() for entry in entries}
+    for fact in found:
+        if fact[0] != "relation":
+            continue
+        _, kind, source_kind, source, target_kind, target, _index = fact
+        drawn = ("argument", target) if target_kind == "inference" else (target_kind, target)
+        for entry in [((source_kind, source), drawn, kind)] + \
+                ([(drawn, (source_kind, source), kind)] if kind == "contradictory" else []):
+            if entry in written_by:
+                writers.setdefault(written_by[entry], []).append(fact)
+    masks = {}
+    for edge, facts_ in writers.items():
+        if not all(fact in changed for fact in facts_):
+            continue  # a relation both versions write keeps it
+        masks[edge] = np.array([any((fact in new) if coalition >> changed[fact] & 1 else (fact in old)
+                                    for fact in facts_) for coalition in coalitions], dtype=float)
+    return masks
 
 
 def _is_number(group: tuple[tuple, ...]) -> bool:

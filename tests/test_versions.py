@@ -100,6 +100,20 @@ def test_attributions_add_up_to_the_move_on_random_pairs(semantics):
             assert move.after - move.before == pytest.approx(move.move)
 
 
+def test_every_coalition_is_valued_as_the_map_in_between_would_be():
+    """The batch (numbers and relations as columns over one rebuilt map) against building and
+    computing each map in between on its own."""
+    from argmap.versions import _apply, _game, changes
+
+    for seed in range(5):
+        old, new = (facts(argmap.loads(text)) for text in random_pair(seed))
+        keys = [group for group, change in changes(old, new) if change.field not in ("text", "reason")]
+        values = _game(old, new, keys, "df-quad", [("statement", "T")], list(range(1 << len(keys))))
+        for mask, value in values.items():
+            between = credence(rebuild(_apply(old, new, keys, mask)), "df-quad")
+            assert value[0] == pytest.approx(between.statements["T"].credence, abs=1e-12), (seed, mask)
+
+
 def test_sampled_attributions_add_up_too_and_state_their_error(monkeypatch):
     import argmap.contribution
 
