@@ -140,6 +140,49 @@ def test_cruxes_by_removal_and_shapley():
     assert slopes == sorted(slopes, reverse=True)
 
 
+REDUNDANT = """[T]: the thesis
+
+<A1>
+
+(1) [P1]: first {{credence: {p}}}
+----
+(2) [C1]: first conclusion {{inference: 1}}
+  +> [T]
+
+<A2>
+
+(1) [P2]: second {{credence: 1}}
+----
+(2) [C2]: second conclusion {{inference: 1}}
+  +> [T]
+"""
+
+
+def test_only_shapley_sees_two_certain_supporters_that_make_each_other_redundant():
+    # T = 1 with both; removing any one number leaves the other supporter at 1, so T stays 1
+    # (removal 0), and every derivative is 0 (the other factor 1 - x is 0). With no number
+    # stated both strengths are 0.25: T = 0.71875, and by symmetry each of the four numbers
+    # gets a quarter of 0.28125.
+    model = argmap.loads(REDUNDANT.format(p=1))
+    assert {c.contribution for c in cruxes(model, method="removal")[0].cruxes} == {0.0}
+    assert {c.derivative for c in cruxes(model, method="derivative")[0].cruxes} == {0.0}
+    shapley = [c.contribution for c in cruxes(model, method="shapley")[0].cruxes]
+    assert shapley == pytest.approx([0.0703125] * 4)
+
+
+def test_removal_and_shapley_can_disagree_with_the_derivative_in_sign():
+    # only A1, with P1 = 0.3 and inference 1: T = 0.5 + 0.5 * 0.3 = 0.65; with P1 unstated (0.5) 0.75
+    model = argmap.loads(REDUNDANT.format(p=0.3).split("<A2>")[0])
+    (report,) = cruxes(model, method="removal")
+    premise = next(c for c in report.cruxes if c.input.label == "[P1]")
+    assert premise.derivative == pytest.approx(0.5)  # raising P1 raises T
+    assert premise.contribution == pytest.approx(0.65 - 0.75)  # yet T is lower with 0.3 stated than with 0.5 assumed
+    # Shapley: v(all) 0.65, v(none) 0.625, v(P1 only) 0.575, v(inference only) 0.75
+    (report,) = cruxes(model, method="shapley")
+    premise = next(c for c in report.cruxes if c.input.label == "[P1]")
+    assert premise.contribution == pytest.approx(((0.575 - 0.625) + (0.65 - 0.75)) / 2)
+
+
 def test_sampled_shapley_cruxes_add_up_and_state_their_error(monkeypatch):
     import argmap.contribution
 
@@ -165,17 +208,16 @@ def test_charts_are_real_pictures(tmp_path, thesis):
     report = sample(thesis, 300, seed=1, default_spread=0.1)
     points = [Point(commit=f"{i:040x}", date=f"2026-01-0{i + 1}T00:00:00+00:00", subject="s",
                     credences={"Natural Manifold": x}) for i, x in enumerate((0.6, 0.72, 0.7))]
-    for name, draw, data in (("hist", histogram_chart, report), ("log", history_chart, points)):
-        png, svg = tmp_path / f"{name}.png", tmp_path / f"{name}.svg"
-        draw(data, png)
-        draw(data, svg)
-        width, height = png_size(png.read_bytes())
-        assert width > 1200 and 0.3 < height / width < 0.8  # 300 dpi, wider than high
-        root = ElementTree.parse(svg).getroot()
-        assert root.tag.endswith("svg") and len(list(root.iter("{http://www.w3.org/2000/svg}path"))) > 10
-        first = svg.read_bytes()
-        draw(data, svg)
-        assert svg.read_bytes() == first  # no date, no random ids
+    png, svg = tmp_path / "log.png", tmp_path / "hist.svg"
+    history_chart(points, png)
+    width, height = png_size(png.read_bytes())
+    assert width > 1200 and 0.3 < height / width < 0.8  # 300 dpi, wider than high
+    histogram_chart(report, svg)
+    root = ElementTree.parse(svg).getroot()
+    assert root.tag.endswith("svg") and len(list(root.iter("{http://www.w3.org/2000/svg}path"))) > 10
+    first = svg.read_bytes()
+    histogram_chart(report, svg)
+    assert svg.read_bytes() == first  # no date, no random ids
     with pytest.raises(ValueError, match=".svg or .png"):
         from argmap.charts import chart_format
 
