@@ -262,33 +262,31 @@ def _structure(pcs: tuple | None) -> list[str] | None:
     return None if pcs is None else [f"{'=> ' if role != Role.PREMISE.value else ''}[{title}]" for role, title in pcs]
 
 
-def rebuild(found: dict[tuple, Any]) -> ArgumentMap:
+def rebuild(found: dict[tuple, Any], cache: dict | None = None) -> ArgumentMap:
     """A map that says exactly these facts (no texts, no places): what the propagation reads.
     A statement a structure names but the facts lack is there all the same; a relation to
-    something absent, or to a step a structure no longer has, is left out."""
-    statements: dict[str, Statement] = {}
-    arguments: dict[str, Argument] = {}
-
-    def statement(title: str) -> Statement:
-        if title not in statements:
-            statements[title] = Statement.model_construct(title=title, members=[], tags=[], data={}, section=None,
-                                                          is_used_as_top_level=False)
-        return statements[title]
-
+    something absent, or to a step a structure no longer has, is left out. ``cache`` keeps
+    the elements built for earlier maps in between, which the propagation only reads."""
+    cache = {} if cache is None else cache
+    titles = {"statement": [], "argument": []}
     for key in found:
-        if key[0] == "statement" and len(key) == 2:
-            statement(key[1])
-        elif key[0] == "argument" and len(key) == 2:
-            arguments[key[1]] = Argument.model_construct(title=key[1], members=[], pcs=[], tags=[], data={},
-                                                         section=None, span=None)
+        if len(key) == 2 and key[0] in titles:
+            titles[key[0]].append(key[1])
+    named = [member for title in titles["argument"] for _, member in found.get(("argument", title, "structure"), ())]
+    numbers = ("credence", "prior")
+    statements = {}
+    for title in dict.fromkeys(titles["statement"] + named):
+        data = {field: found[("statement", title, field)] for field in numbers if ("statement", title, field) in found}
+        statements[title] = _cached(cache, ("statement", title, tuple(data.items())), lambda: Statement.model_construct(
+            title=title, members=[], tags=[], data=data, section=None, is_used_as_top_level=False))
+    said: dict[str, list] = {}  # what the facts say about each argument
     for key, value in found.items():
-        if key[0] == "argument" and len(key) == 3 and key[2] == "structure" and key[1] in arguments:
-            arguments[key[1]].pcs = _pcs(key[1], value, found, statement)
-    for key, value in found.items():
-        if len(key) == 3 and key[2] in ("credence", "prior"):
-            owner = (statements if key[0] == "statement" else arguments).get(key[1])
-            if owner is not None:
-                owner.data[key[2]] = value
+        if key[0] == "argument" and len(key) == 3:
+            said.setdefault(key[1], []).append((key[2], value))
+    arguments = {}
+    for title in titles["argument"]:
+        arguments[title] = _cached(cache, ("argument", title, tuple(said.get(title, ()))),
+                                   lambda: _argument(title, found))
     relations = []
     for key in found:
         if key[0] != "relation":
@@ -301,18 +299,31 @@ def rebuild(found: dict[tuple, Any]) -> ArgumentMap:
             pcs = arguments[target].pcs
             if index >= len(pcs) or pcs[index].role is Role.PREMISE:
                 continue
-        relations.append(Relation.model_construct(type=RelationType(kind), source=source, source_kind=source_kind,
-                                                  target=target, target_kind=target_kind, conclusion_index=index,
-                                                  spans=[NOWHERE]))
+        relations.append(_cached(cache, key, lambda: Relation.model_construct(
+            type=RelationType(kind), source=source, source_kind=source_kind, target=target, target_kind=target_kind,
+            conclusion_index=index, spans=[NOWHERE])))
     return ArgumentMap.model_construct(statements=statements, arguments=arguments, relations=relations, sections=[],
                                        tags=[], front_matter={}, strict=False, diagnostics=[], path=None)
 
 
-def _pcs(title: str, structure: tuple, found: dict, statement) -> list[StatementOccurrence]:
+def _cached(cache: dict, key: tuple, make):
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
+def _argument(title: str, found: dict) -> Argument:
+    data = {field: found[("argument", title, field)] for field in ("credence", "prior")
+            if ("argument", title, field) in found}
+    structure = found.get(("argument", title, "structure"), ())
+    return Argument.model_construct(title=title, members=[], pcs=_pcs(title, structure, found), tags=[], data=data,
+                                    section=None, span=None)
+
+
+def _pcs(title: str, structure: tuple, found: dict) -> list[StatementOccurrence]:
     """A premise-conclusion structure with the inferences the facts give its conclusions."""
     pcs = []
     for position, (role, member) in enumerate(structure, 1):
-        statement(member)
         inference = found.get(("argument", title, f"inference of [{member}]")) if role != Role.PREMISE.value else None
         pcs.append(StatementOccurrence.model_construct(
             title=member, text=None, is_reference=True, tags=[], ranges=[], span=NOWHERE, title_span=None,
@@ -340,13 +351,14 @@ def _game(old: dict, new: dict, keys: list[tuple], semantics: str, targets: list
     for coalition in coalitions:
         groups.setdefault(coalition & structural_mask, []).append(coalition)
     results: dict[int, np.ndarray] = {}
+    cache: dict = {}
     for structure, members in groups.items():
         found = {**_apply(old, new, keys, structure), **dict.fromkeys(relations, True)}
-        network = Network(rebuild(found))
+        network = Network(rebuild(found, cache))
         present = [t for t in targets if t in network.nodes]
         if not vectorised(network, semantics):  # a cycle: each coalition through credence()
             for coalition in members:
-                result = credence(rebuild(_apply(old, new, keys, coalition)), semantics)
+                result = credence(rebuild(_apply(old, new, keys, coalition), cache), semantics)
                 results[coalition] = np.array([result.statements[t[1]].credence if t[1] in result.statements
                                                else np.nan for t in targets])
             continue

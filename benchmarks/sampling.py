@@ -9,7 +9,9 @@ docs/performance.md), in-process, median of ``--runs``:
   indices, after the map is loaded; its target is under 2 s;
 - the same 10,000 sets of numbers through ``credence()`` one at a time, on a tenth of them,
   for the speed-up of the vectorised propagation;
-- ``argmap diff`` with 12 changes (exact Shapley values over 4096 coalitions) and
+- ``argmap diff`` with 12 changes (exact Shapley values over 4096 coalitions): stated numbers,
+  relations (both columns of one batch), and whole arguments added (which rebuild the map
+  for each of the 512 sets of added statements and arguments); and
   ``argmap cruxes --method shapley`` (sampled over 200 orders of the 47 numbers);
 - ``argmap --help`` as a whole process (its target is under 0.1 s).
 """
@@ -49,6 +51,24 @@ def twelve_changes(text: str) -> str:
     return re.sub(r"(credence|inference): [0-9.]+\}", change, text)
 
 
+def three_objections(text: str) -> str:
+    """The thesis with three new arguments against it: twelve changes (each argument, its
+    premise, its conclusion and its relation)."""
+    return text + "".join(f"\n<Objection {i}>\n\n(1) [Doubt {i}]: a doubt {{credence: 0.6}}\n----\n"
+                          f"(2) [Objection {i} Holds]: it holds {{inference: 0.7}}\n  -> [Natural Manifold]\n"
+                          for i in range(3))
+
+
+def relations_flipped(text: str) -> str:
+    """The thesis with six supporting relations turned into attacks: twelve changes."""
+    lines, flipped = [], 0
+    for line in text.split("\n"):
+        if line == "  +> [Natural Manifold]" and flipped < 6:
+            line, flipped = "  -> [Natural Manifold]", flipped + 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -74,8 +94,12 @@ def main() -> None:
 
     per_thousand = timed(one_at_a_time, 1)
     rows.append(("the same through credence() one set at a time, per 10,000 (from 1000)", per_thousand * 10))
-    changed = argmap.loads(twelve_changes(THESIS.read_text()))
-    rows.append(("diff with 12 changes (4096 coalitions, exact)", timed(lambda: diff(model, changed), runs)))
+    text = THESIS.read_text()
+    for name, edit in (("12 stated numbers", twelve_changes), ("6 relations flipped", relations_flipped),
+                       ("3 arguments added", three_objections)):
+        changed = argmap.loads(edit(text))
+        count = len(diff(model, changed).changes)
+        rows.append((f"diff, {name} ({count} changes, exact)", timed(lambda: diff(model, changed), runs)))
     rows.append(("cruxes --method shapley (47 numbers, 200 orders)",
                  timed(lambda: cruxes(model, method="shapley"), runs)))
     rows.append(("argmap --help (whole process)",
