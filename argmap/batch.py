@@ -37,8 +37,8 @@ def evaluate(network: Network, semantics: str, columns: dict[InputKey, "np.ndarr
     ``overrides`` as ``--set`` gives them), replaced by ``columns`` where they have a key.
     ``edges`` switches supporters and attackers off (0) or on (1) per set, keyed as
     ``network.edges`` keys them (an edge switched off is one the map does not have: a
-    supporter or attacker of strength 0 moves nothing in either semantics); maps the
-    propagation cannot take in arrays do not take it."""
+    supporter or attacker of strength 0 moves nothing in either semantics); only a map
+    computed in arrays (:func:`vectorised`) takes them."""
     import numpy as np
 
     get(semantics)  # ValueError for an unknown name
