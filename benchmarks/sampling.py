@@ -13,7 +13,8 @@ docs/performance.md), in-process, median of ``--runs``:
   relations (both columns of one batch), and whole arguments added (which rebuild the map
   for each of the 512 sets of added statements and arguments); and
   ``argmap cruxes --method shapley`` (sampled over 200 orders of the 47 numbers);
-- ``argmap --help`` as a whole process (its target is under 0.1 s).
+- ``argmap credence --samples 10000`` and ``argmap --help`` as whole processes (the latter's
+  target is under 0.1 s).
 """
 from __future__ import annotations
 
@@ -102,6 +103,9 @@ def main() -> None:
         rows.append((f"diff, {name} ({count} changes, exact)", timed(lambda: diff(model, changed), runs)))
     rows.append(("cruxes --method shapley (47 numbers, 200 orders)",
                  timed(lambda: cruxes(model, method="shapley"), runs)))
+    rows.append(("argmap credence --samples 10000 --default-spread 0.1 (whole process)",
+                 timed(lambda: subprocess.run([sys.executable, "-m", "argmap", "credence", str(THESIS), "--samples",
+                                               "10000", "--default-spread", "0.1"], capture_output=True), runs)))
     rows.append(("argmap --help (whole process)",
                  timed(lambda: subprocess.run([sys.executable, "-m", "argmap", "--help"], capture_output=True,
                                               check=True), runs)))
