@@ -71,6 +71,8 @@ class SampleReport(BaseModel):
                 "held": self.held}
 
     def text(self) -> str:
+        if not self.theses:
+            return "no thesis: name one with `thesis: Title` in the front matter"
         lines = []
         for thesis in self.theses:
             lines.append(f"[{thesis.thesis}] = {thesis.credence:.4f} as stated; over {self.samples} draws "
