@@ -229,13 +229,19 @@ def export(file: Path = FileArg,
     raise typer.Exit(status)
 
 
+SamplesOption = typer.Option(None, "--samples", min=2,
+                             help="Monte Carlo: draw the numbers that have a range N times, report the spread")
+SpreadOption = typer.Option(None, "--default-spread", metavar="X",
+                            help="with --samples: numbers without a range vary by ±X too")
+HistogramOption = typer.Option(None, "--output", "-o", help="with --samples: draw the histogram to hist.svg or .png")
+
+
 @app.command("credence")
 def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
-                     format: str = FormatOption,
-                     samples: Optional[int] = typer.Option(None, "--samples", min=2, help="Monte Carlo: draw the numbers that have a range N times and report each thesis's spread"),
-                     seed: int = typer.Option(0, "--seed", help="with --samples: the same seed gives the same numbers"),
-                     default_spread: Optional[float] = typer.Option(None, "--default-spread", metavar="X", help="with --samples: numbers without a range vary by ±X too"),
-                     output: Optional[Path] = typer.Option(None, "--output", "-o", help="with --samples: draw the histogram to hist.svg or .png")) -> None:
+                     format: str = FormatOption, samples: Optional[int] = SamplesOption,
+                     seed: int = typer.Option(0, "--seed", help="with --samples: same seed, same numbers"),
+                     default_spread: Optional[float] = SpreadOption,
+                     output: Optional[Path] = HistogramOption) -> None:
     """The bottom line of each thesis and, beneath it, what bears on it: strength and
     contribution, the most influential first; with --samples, how sure it is."""
     import json
@@ -301,8 +307,9 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., help="[Statem
 def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, help="show the first N"),
            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
            format: str = FormatOption,
-           method: str = typer.Option("swing", "--method", "-m", help="rank by: swing (±0.1, the default), derivative, shapley or removal"),
-           seed: int = typer.Option(0, "--seed", help="with --method shapley: for the random orders it samples")) -> None:
+           method: str = typer.Option("swing", "--method", "-m",
+                                      help="rank by: swing (±0.1, the default), derivative, shapley or removal"),
+           seed: int = typer.Option(0, "--seed", help="with --method shapley: seeds the orders it samples")) -> None:
     """Every stated credence and inference, ranked by how far it moves each thesis when it
     moves by 0.1 either way (or by --method), with the derivative: the numbers to check first."""
     import json

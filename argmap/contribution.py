@@ -82,7 +82,8 @@ def sampled_shapley(value_of, players: int, permutations: int, seed: int) -> tup
 
 
 def contributions(network: Network, semantics: str, thesis: str, method: str, overrides: dict[str, float] | None,
-                  seed: int = 0, permutations: int = PERMUTATIONS) -> tuple[dict[InputKey, float], dict[InputKey, float]]:
+                  seed: int = 0, permutations: int = PERMUTATIONS
+                  ) -> tuple[dict[InputKey, float], dict[InputKey, float]]:
     """Each stated number's contribution to the thesis by ``removal`` or ``shapley``, and for
     sampled Shapley values their standard errors (empty when exact). A number that does not
     reach the thesis contributes 0."""

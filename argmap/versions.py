@@ -91,7 +91,8 @@ class Diff(BaseModel):
                f"Shapley values sampled over {self.permutations} orders, ± one standard error")
         for thesis, move in self.theses.items():
             if move.move is None:
-                lines.append(f"[{thesis}]: {_shown(move.before)} -> {_shown(move.after)} (a thesis of one version only)")
+                lines.append(f"[{thesis}]: {_shown(move.before)} -> {_shown(move.after)} "
+                             "(a thesis of one version only)")
             else:
                 lines.append(f"[{thesis}]: {move.before:.4f} -> {move.after:.4f} ({move.move:+.4f}; {self.semantics}, "
                              f"{how} over {len(self.changes)} change{'s' * (len(self.changes) != 1)})")

@@ -229,12 +229,13 @@ def test_command_line_samples_and_writes_the_histogram(tmp_path):
     path.write_text(RANGED)
     runner = CliRunner()
     out = tmp_path / "hist.png"
-    result = runner.invoke(app, ["credence", str(path), "--samples", "1000", "--seed", "2", "-f", "json", "-o", str(out)])
+    command = ["credence", str(path), "--samples", "1000", "--seed", "2", "-f", "json"]
+    result = runner.invoke(app, [*command, "-o", str(out)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["samples"] == 1000 and data["theses"]["T"]["mean"] == pytest.approx(0.85, abs=0.005)
     assert png_size(out.read_bytes())[0] > 1000
-    again = runner.invoke(app, ["credence", str(path), "--samples", "1000", "--seed", "2", "-f", "json"])
+    again = runner.invoke(app, command)
     assert json.loads(again.stdout) == data
     assert runner.invoke(app, ["credence", str(path), "-o", str(out)]).exit_code == 2
     assert runner.invoke(app, ["credence", str(path), "--samples", "10", "--default-spread", "2"]).exit_code == 2

@@ -31,6 +31,8 @@ TWO_SUPPORTERS = """[T]: the thesis
   +> [T]
 """
 
+OBJECTION = "\n<A3>\n\n(1) [P3]: third {credence: 0.5}\n----\n(2) [C3]: against {inference: 1}\n  -> [T]\n"
+
 
 def random_pair(seed: int) -> tuple[str, str]:
     """Two versions of a random acyclic map: the second changes numbers, drops or adds
@@ -155,8 +157,7 @@ def test_two_changes_share_the_move_by_their_shapley_values():
 
 def test_an_added_argument_is_one_change_with_what_it_says():
     old = argmap.loads(TWO_SUPPORTERS.format(p1=0.8, p2=0.6))
-    new = argmap.loads(TWO_SUPPORTERS.format(p1=0.8, p2=0.6)
-                       + "\n<A3>\n\n(1) [P3]: third {credence: 0.5}\n----\n(2) [C3]: against {inference: 1}\n  -> [T]\n")
+    new = argmap.loads(TWO_SUPPORTERS.format(p1=0.8, p2=0.6) + OBJECTION)
     labels = sorted(c.label() for c in diff(old, new).changes)
     assert labels == ["<A3> added (inference of [C3] 1)", "[C3] -> [T] added", "[C3] added",
                       "[P3] added (credence 0.5)"]
@@ -199,8 +200,7 @@ def repository(tmp_path_factory):
     git(root, "commit", "-q", "-m", "notes", date="2026-01-02T12:00:00+00:00")
     path.write_text(TWO_SUPPORTERS.format(p1=0.4, p2=0.6))
     git(root, "commit", "-q", "-am", "doubt P1", date="2026-01-03T12:00:00+00:00")
-    path.write_text(TWO_SUPPORTERS.format(p1=0.4, p2=0.6)
-                    + "\n<A3>\n\n(1) [P3]: third {credence: 0.5}\n----\n(2) [C3]: against {inference: 1}\n  -> [T]\n")
+    path.write_text(TWO_SUPPORTERS.format(p1=0.4, p2=0.6) + OBJECTION)
     git(root, "commit", "-q", "-am", "an objection", date="2026-01-04T12:00:00+00:00")
     return root
 
@@ -240,7 +240,8 @@ def test_command_line_diff_and_log(repository, monkeypatch):
     assert data["theses"]["T"]["move"] == pytest.approx(-0.25)
     logged = runner.invoke(app, ["log", "maps/map.argdown"])
     assert logged.exit_code == 0 and "2026-01-03" in logged.stdout and "(-0.0700)" in logged.stdout
-    for args in (["diff", "NOPE:maps/map.argdown", "maps/map.argdown"], ["diff", "HEAD:maps/x.argdown", "maps/map.argdown"],
+    for args in (["diff", "NOPE:maps/map.argdown", "maps/map.argdown"],
+                 ["diff", "HEAD:maps/x.argdown", "maps/map.argdown"],
                  ["log", "maps/map.argdown", "--since", "NOPE"], ["log", "notes.txt", "-o", "chart.jpg"]):
         failed = runner.invoke(app, args)
         assert failed.exit_code == 2, args
