@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 __all__ = ["Change", "Diff", "HistoryError", "Point", "changes", "diff", "facts", "history", "log_text",
            "read_version", "rebuild"]
 
-PERMUTATIONS = 200  # random orders when Shapley values are sampled
+PERMUTATIONS = 200  # random orders when Shapley values are sampled ...
+BUDGET = 4096  # ... but fewer when there are many changes: about this many maps in between, at least 10 orders
 INERT = ("text", "reason")  # fields that move no credence
 NOWHERE = Span(1, 1, 1, 1, 0, 0)  # where the rebuilt maps' elements are (they are never shown)
 _SYMBOLS = {"support": "+>", "attack": "->", "undercut": "_>", "entails": "+>", "contrary": "->",
@@ -87,15 +88,16 @@ class Diff(BaseModel):
 
     def text(self) -> str:
         lines = []
-        how = ("exact Shapley values" if self.exact else
-               f"Shapley values sampled over {self.permutations} orders, ± one standard error")
+        count = f"{len(self.changes)} change{'s' * (len(self.changes) != 1)}"
+        how = (f"exact Shapley values over {count}" if self.exact else
+               f"Shapley values over {count}, sampled over {self.permutations} orders, ± one standard error")
         for thesis, move in self.theses.items():
             if move.move is None:
                 lines.append(f"[{thesis}]: {_shown(move.before)} -> {_shown(move.after)} "
                              "(a thesis of one version only)")
             else:
                 lines.append(f"[{thesis}]: {move.before:.4f} -> {move.after:.4f} ({move.move:+.4f}; {self.semantics}, "
-                             f"{how} over {len(self.changes)} change{'s' * (len(self.changes) != 1)})")
+                             f"{how})")
         if not self.changes:
             lines.append("no changes")
         shown = [t for t, m in self.theses.items() if m.move is not None]
@@ -490,6 +492,8 @@ def diff(old: str | ArgumentMap, new: str | ArgumentMap, semantics: str = DEFAUL
         table = np.array([values[mask] for mask in range(1 << len(keys))])
         shares = np.stack([shapley(table[:, j], len(keys)) for j in range(len(targets))], axis=1)
     else:
+        permutations = min(permutations, max(10, BUDGET // (len(keys) + 1)))
+
         def value_of(masks: list[int]) -> np.ndarray:
             values = _game(before_facts, after_facts, keys, semantics, targets, masks)
             return np.array([values[mask] for mask in masks])
