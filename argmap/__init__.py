@@ -17,7 +17,7 @@ from argmap.files import read_source
 if TYPE_CHECKING:
     from argmap.model import ArgumentMap
 
-__all__ = ["ArgumentMap", "credence", "cruxes", "explain", "load", "loads", "read_source"]
+__all__ = ["ArgumentMap", "credence", "cruxes", "diff", "explain", "history", "load", "loads", "read_source", "sample"]
 __version__ = "0.1.0"
 
 
@@ -51,8 +51,9 @@ def load(path: str | Path) -> ArgumentMap:
 
 
 def __getattr__(name: str):
-    """``ArgumentMap``, ``credence``, ``explain`` and ``cruxes``, imported on first use so that
-    importing argmap (and starting its command line) stays quick."""
+    """``ArgumentMap``, ``credence``, ``explain``, ``cruxes``, ``diff``, ``history`` and
+    ``sample``, imported on first use so that importing argmap (and starting its command line)
+    stays quick."""
     if name == "ArgumentMap":
         from argmap.model import ArgumentMap
 
@@ -65,4 +66,12 @@ def __getattr__(name: str):
         from argmap import explanation
 
         return getattr(explanation, name)
+    if name in ("diff", "history"):
+        from argmap import versions
+
+        return getattr(versions, name)
+    if name == "sample":
+        from argmap.sampling import sample
+
+        return sample
     raise AttributeError(f"module 'argmap' has no attribute {name!r}")

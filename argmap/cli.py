@@ -325,23 +325,64 @@ def import_command(file: Path = typer.Argument(..., dir_okay=False, metavar="FIL
         _write(output, lambda stream: stream.write(argdown))
 
 
+SamplesOption = typer.Option(None, "--samples", min=2,
+                             metavar="N",
+                             help="Monte Carlo: draw the numbers that have a range N times, report the spread")
+SpreadOption = typer.Option(None, "--default-spread", metavar="X",
+                            help="with --samples: numbers without a range vary by ±X too")
+HistogramOption = typer.Option(None, "--output", "-o", metavar="OUT",
+                                help="with --samples: draw the histogram to hist.svg or .png")
+
+
 @app.command("credence")
 def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
-                     format: str = FormatOption) -> None:
+                     format: str = FormatOption, samples: Optional[int] = SamplesOption,
+                     seed: int = typer.Option(0, "--seed", metavar="S", help="with --samples: same seed, same numbers"),
+                     default_spread: Optional[float] = SpreadOption,
+                     output: Optional[Path] = HistogramOption) -> None:
     """The bottom line of each thesis and, beneath it, what bears on it: strength and
-    contribution, the most influential first."""
+    contribution, the most influential first; with --samples, how sure it is."""
     import json
 
     from argmap.explanation import bottom_line, bottom_line_json
     from argmap.propagate import credence
 
     _format(format)
+    if samples is None and (output is not None or default_spread is not None):
+        typer.echo("-o and --default-spread go with --samples N", err=True)
+        raise typer.Exit(2)
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
-    typer.echo(json.dumps(bottom_line_json(result), ensure_ascii=False, indent=1) if format == "json"
-               else bottom_line(result))
+    if samples is not None:
+        _credence_samples(model, samples, seed, semantics, default_spread, _overrides(set), format, output)
+    else:
+        typer.echo(json.dumps(bottom_line_json(result), ensure_ascii=False, indent=1) if format == "json"
+                   else bottom_line(result))
     raise typer.Exit(status)
+
+
+def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Optional[float],
+                      overrides: dict, format: str, output: Optional[Path]) -> None:
+    """``credence --samples``: the spread of each thesis, and its histogram in ``output``."""
+    import json
+
+    from argmap.sampling import sample
+
+    if output is not None:
+        from argmap.charts import chart_format
+
+        _usage(chart_format, output)
+    report = _usage(lambda: sample(model, samples, seed, semantics, spread, overrides))
+    typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if format == "json" else report.text())
+    if output is not None:
+        from argmap.charts import histogram_chart
+
+        try:
+            histogram_chart(report, output)
+        except OSError as error:
+            _refused(output, error)
+        typer.echo(f"{output}: drawn", err=True)
 
 
 @app.command()
@@ -363,9 +404,12 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITL
 @app.command()
 def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N", help="show the first N"),
            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
-           format: str = FormatOption) -> None:
+           format: str = FormatOption,
+           method: str = typer.Option("swing", "--method", "-m", metavar="METHOD",
+                                      help="rank by: swing (±0.1, the default), derivative, shapley or removal"),
+           seed: int = typer.Option(0, "--seed", metavar="S", help="with --method shapley: seeds the orders it samples")) -> None:
     """Every stated credence and inference, ranked by how far it moves each thesis when it
-    moves by 0.1 either way, with the derivative: the numbers to check first."""
+    moves by 0.1 either way (or by --method), with the derivative: the numbers to check first."""
     import json
 
     from argmap.explanation import cruxes, cruxes_json, cruxes_text
@@ -375,13 +419,60 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     model = _load(file)
     overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
-        reports = _usage(cruxes, model, semantics, overrides, None, progress)
+        reports = _usage(lambda: cruxes(model, semantics, overrides, None, progress, method, seed))
     status = _print_diagnostics(file, model, credence(model, semantics, overrides).diagnostics)
     if format == "json":
         typer.echo(json.dumps(cruxes_json(reports, top), ensure_ascii=False, indent=1))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)
+
+
+# --- versions ---------------------------------------------------------------------------------
+
+@app.command()
+def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH (e.g. HEAD~3:maps/thesis.argdown)"),
+         new: str = typer.Argument(..., metavar="NEW", help="a file or REV:PATH"), semantics: str = SemanticsOption,
+         format: str = FormatOption,
+         seed: int = typer.Option(0, "--seed", metavar="S", help="for the random orders sampled beyond 12 changes")) -> None:
+    """What changed between two versions of a map, and each change's share of each thesis's
+    move (Shapley values: they add up to the move)."""
+    import json
+
+    from argmap.versions import diff as compare
+
+    _format(format)
+    result = _usage(lambda: compare(old, new, semantics, seed))
+    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else result.text())
+
+
+@app.command()
+def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since", metavar="REV",
+                                                                  help="only the commits after REV"),
+        output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="draw the credences to chart.svg or .png"),
+        semantics: str = SemanticsOption, format: str = FormatOption) -> None:
+    """The thesis at every commit that touched FILE: the commit, its date and subject, the
+    move, and the change that moved it most."""
+    import json
+
+    from argmap.versions import history, log_text
+
+    _format(format)
+    if output is not None:
+        from argmap.charts import chart_format
+
+        _usage(chart_format, output)
+    points = _usage(lambda: history(file, since, semantics))
+    typer.echo(json.dumps([p.model_dump() for p in points], ensure_ascii=False, indent=1) if format == "json"
+               else log_text(points))
+    if output is not None:
+        from argmap.charts import history_chart
+
+        try:
+            history_chart(points, output)
+        except OSError as error:
+            _refused(output, error)
+        typer.echo(f"{output}: drawn", err=True)
 
 
 # --- editing ----------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ class Crux(BaseModel):
     down: float  # change of the thesis when the input moves down by 0.1 (less where 0 is nearer)
     up: float  # ... and up by 0.1
     derivative: float
+    contribution: float | None = None  # by --method shapley or removal (see argmap.contribution)
+    error: float | None = None  # its standard error, when the Shapley value is sampled
 
 
 class CruxReport(BaseModel):
@@ -35,6 +37,7 @@ class CruxReport(BaseModel):
     thesis: str
     credence: float
     cruxes: list[Crux]
+    method: str = "swing"  # what the ranking is by
 
 
 class Derivation(BaseModel):
@@ -150,12 +153,21 @@ def _line(result: CredenceResult, node: tuple, kind: str | None, contribution: f
 
 @no_gc()
 def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, float] | None = None,
-           theses: list[str] | None = None, progress: Callable[[int, int], None] | None = None) -> list[CruxReport]:
+           theses: list[str] | None = None, progress: Callable[[int, int], None] | None = None,
+           method: str = "swing", seed: int = 0) -> list[CruxReport]:
     """For each thesis (all of them unless named), every stated number ranked by how far it
     moves the thesis: the change when it moves down and up by 0.1 (clamped to [0, 1]) and the
     derivative there (for vargdown, of its rule without the rounding to 4 places, which is
-    flat between steps). ``progress(done, total)`` hears of each number weighed."""
+    flat between steps). ``progress(done, total)`` hears of each number weighed. ``method``
+    ranks by the swing (the default), the derivative, or the number's contribution by
+    ``shapley`` value or ``removal`` (:mod:`argmap.contribution`; ``seed`` for sampled
+    Shapley values)."""
     import networkx as nx
+
+    from argmap.contribution import METHODS, contributions
+
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
 
     module = get(semantics)
     network = Network(model)
@@ -195,9 +207,20 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
             done += 1
             if progress is not None:
                 progress(done, total)
-        found.sort(key=lambda c: (-max(abs(c.down), abs(c.up)), -abs(c.derivative), c.input.label))
-        reports.append(CruxReport.model_construct(semantics=semantics, thesis=thesis, credence=now, cruxes=found))
+        if method in ("shapley", "removal"):
+            shares, errors = contributions(network, semantics, thesis, method, overrides, seed)
+            for crux, key in zip(found, network.inputs):
+                crux.contribution, crux.error = shares[key], errors.get(key)
+        found.sort(key=_RANKING[method])
+        reports.append(CruxReport.model_construct(semantics=semantics, thesis=thesis, credence=now, cruxes=found,
+                                                  method=method))
     return reports
+
+
+_RANKING = {"swing": lambda c: (-max(abs(c.down), abs(c.up)), -abs(c.derivative), c.input.label),
+            "derivative": lambda c: (-abs(c.derivative), -max(abs(c.down), abs(c.up)), c.input.label),
+            "shapley": lambda c: (-abs(c.contribution), c.input.label),
+            "removal": lambda c: (-abs(c.contribution), c.input.label)}
 
 
 # --- text ---------------------------------------------------------------------------------------
@@ -301,6 +324,11 @@ def cruxes_json(reports: list[CruxReport], top: int | None = None) -> list[dict]
     return rounded(shown)
 
 
+_BY = {"derivative": "by the derivative of the thesis in each",
+       "shapley": "by Shapley value (what each adds, over every order of stating them)",
+       "removal": "by what the thesis loses without each"}
+
+
 def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) -> str:
     """One table a thesis: rank, the thesis's change at -0.1 and +0.1, the derivative, the
     input's value, the input and where it is written."""
@@ -310,12 +338,17 @@ def cruxes_text(reports: list[CruxReport], path: str, top: int | None = None) ->
     for report in reports:
         shown = report.cruxes[:top] if top is not None else report.cruxes
         cut = f" (top {len(shown)})" if len(shown) < len(report.cruxes) else ""
+        by = _BY.get(report.method, "by how far they move it")
+        extra = f"  {report.method:>8}" if report.method in ("shapley", "removal") else ""
         lines = [f"[{report.thesis}] = {fmt(report.credence)} ({report.semantics}): its "
-                 f"{plural(len(report.cruxes), 'stated number')}, by how far they move it{cut}",
-                 "  rank     -0.1     +0.1     d/dx  value  input"]
+                 f"{plural(len(report.cruxes), 'stated number')}, {by}{cut}",
+                 f"  rank{extra}     -0.1     +0.1     d/dx  value  input"]
         for rank, crux in enumerate(shown, 1):
             where = f"{path}:{crux.input.line}:{crux.input.column}"
-            lines.append(f"  {rank:>4}  {crux.down:+.4f}  {crux.up:+.4f}  {crux.derivative:+.4f}  "
+            share = "" if crux.contribution is None else f"  {crux.contribution:+8.4f}"
+            if crux.error is not None:
+                share += f" ±{crux.error:.4f}"
+            lines.append(f"  {rank:>4}{share}  {crux.down:+.4f}  {crux.up:+.4f}  {crux.derivative:+.4f}  "
                          f"{fmt(crux.input.value):>5}  {crux.input.label}  ({where})")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
