@@ -6,6 +6,7 @@ import glob
 import re
 import shlex
 import shutil
+import subprocess
 
 import pytest
 from typer.testing import CliRunner
@@ -29,6 +30,7 @@ def test_every_command_example_in_the_readme_runs(tmp_path, monkeypatch):
     shutil.copy(THESIS, repository / "maps")
     (tmp_path / "adapters_as_hypotheses").mkdir()  # the thesis's papers are not there: evidence says so
     monkeypatch.chdir(repository)
+    _history(repository / "maps" / THESIS.name)
     found = examples()
     assert len(found) >= 20 and any("relate" in command for _, command in found)
     for number, command in found:
@@ -47,6 +49,23 @@ def test_every_command_example_in_the_readme_runs(tmp_path, monkeypatch):
             isinstance(result.exception, SystemExit), f"README.md:{number}: {result.exception!r}"
     assert (repository / "map.argdown").read_bytes() != THESIS.read_bytes()  # the edits were made
     assert (repository / "maps" / THESIS.name).read_bytes() == THESIS.read_bytes()  # on the copy
+
+
+def _history(path):
+    """The map's git history the `diff` and `log` examples read: three earlier values of one
+    credence (the first tagged v1.0), then the map as it is."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed, and the README's diff and log examples read a git history")
+    text = path.read_text(encoding="utf-8")
+    assert "credence: 0.88" in text
+    git = ["git", "-c", "user.name=Author", "-c", "user.email=author@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    for number, value in enumerate(["0.6", "0.7", "0.8", None]):
+        path.write_text(text.replace("credence: 0.88", f"credence: {value}", 1) if value else text, encoding="utf-8")
+        subprocess.run([*git, "add", str(path)], check=True)
+        subprocess.run([*git, "commit", "-q", "-m", f"version {number + 1}"], check=True)
+        if number == 0:
+            subprocess.run([*git, "tag", "v1.0"], check=True)
 
 
 @pytest.mark.parametrize("flawed", ['argmap relate map.argdown --from "<New Argument>" --to "Thesis" --kind support',
