@@ -51,14 +51,14 @@ class EvidenceStatus(str, Enum):
 
 _ERRORS = {EvidenceStatus.ALTERED, EvidenceStatus.REORDERED, EvidenceStatus.NOT_FOUND, EvidenceStatus.MISSING_FILE,
            EvidenceStatus.UNREADABLE, EvidenceStatus.REFUSED}
-_LOCATED = {EvidenceStatus.VERIFIED, EvidenceStatus.OUTSIDE_CITED_LINES, EvidenceStatus.ALTERED,
-            EvidenceStatus.REORDERED, EvidenceStatus.MOVED}
 # How `check --evidence` names what a credence rests on when the quote is not verified.
 _RESTS_ON = {"outside-cited-lines": "a quote outside its cited lines", "altered": "an altered quote",
              "reordered": "a reordered quote", "moved": "a quote found in another file",
              "not-found": "a quote that is not in its source", "missing-file": "a missing file",
              "unreadable": "an unreadable file", "refused": "a link argmap refuses to read",
              "no-quote": "no quote", "no-link": "no saved source"}
+_FIXABLE = {EvidenceStatus.OUTSIDE_CITED_LINES, EvidenceStatus.ALTERED, EvidenceStatus.REORDERED,
+            EvidenceStatus.MOVED}  # what --fix-ranges points at the lines where the quote is
 _SOLID = 0.7  # a credence from here up should rest on a verified quote
 
 
@@ -217,6 +217,7 @@ class RangeFix(BaseModel):
 _REMOTE = re.compile(r"^(?!file:)[A-Za-z][A-Za-z0-9+.-]+:", re.I)  # http:, mailto:, doi:, ... (not C:, file:)
 _LINE_ANCHOR = re.compile(r"^L(\d+)(?:-L?(\d+))?$")
 _OMISSION = re.compile(r"\(\s*(?:\.\.\.|…)\s*\)|\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…")
+_ESCAPE = re.compile(r"\\([][\\`*_{}()#+.!<>-])")
 _TAG = re.compile(r"#\([^)]*\)|#[^\s#]+")
 # A line that starts a relation (`+ [X]`, `-> <Y>`, `>< [Z]`, ...): the statement's text ends before it.
 _RELATION_LINE = re.compile(r"(?:\r\n?|\n)[ \t]*(?:<[+\-_]|[+\-_]>?|><)[ \t]")
@@ -242,12 +243,13 @@ def _quote_start(occurrence: StatementOccurrence, source: str) -> tuple[int | No
 
 
 def _quote_text(source: str, quote_start: int, end: int) -> str:
-    """The quote without the `>` markers at the start of its lines."""
+    """The quote without the `>` markers at the start of its lines, and with Argdown's escapes
+    read (`\\[...\\]` is `[...]`)."""
     lines = []
     for line in source[quote_start:end].splitlines():
         line = line.strip()
         lines.append(line[1:].lstrip() if line.startswith(">") else line)
-    return "\n".join(lines).strip()
+    return _ESCAPE.sub(r"\1", "\n".join(lines).strip())
 
 
 def _claim_text(occurrence: StatementOccurrence, source: str, end: int) -> str:
@@ -1094,6 +1096,21 @@ def _located(item: _Pending, chosen: list[_Found]) -> None:
     result.normalised = list(dict.fromkeys(note for f in chosen for note in f.notes))
 
 
+def _saved_files(linked: list[Path], root: Path) -> list[Path]:
+    """The map's saved sources: the files its links name, and the files beside them of the same
+    kind (`docs/*.md`), inside the root."""
+    inside = root.resolve()
+    found = dict.fromkeys(linked)
+    for folder, suffix in sorted({(path.parent, path.suffix) for path in linked}):
+        try:
+            for path in sorted(folder.glob(f"*{suffix}")):
+                if path not in found and path.resolve().is_relative_to(inside) and path.is_file():
+                    found[path] = None
+        except OSError:
+            continue
+    return list(found)
+
+
 def _moved(files: list[Path], rest: list[_Pending], root: Path) -> None:
     """Look for quotes not in their own file in the map's other saved files: one more pass over
     each file for all of them. A quote found whole there is moved."""
@@ -1264,7 +1281,7 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
             if progress:
                 progress(done, len(prepared))
     if rest:
-        _moved(list(readable), rest, base)
+        _moved(_saved_files(list(readable), base), rest, base)
     for file, pending in readable.items():
         try:
             left = [item for item in rest if item.path == file and item.result.status is not EvidenceStatus.MOVED]
@@ -1284,12 +1301,14 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
 # --- fixing cited lines -------------------------------------------------------------------------
 
 def fix_ranges(path: str | Path, report: EvidenceReport) -> list[RangeFix]:
-    """Point each link whose quote lies outside its cited lines at the lines where it is.
+    """Point each link at the lines where its quote is: links whose quote lies outside the cited
+    lines, and those of altered, reordered and moved quotes (a moved quote's link names the file
+    where it is). Nothing else changes.
 
-    Only the `#Lx-Ly` of those links changes (or is added to a link without a fragment), through
-    :meth:`argmap.edit.Document.set_link_url`: every other byte of the file stays, the new text
-    is parsed again and checked, and the file is replaced atomically, once, at the end. A link
-    whose fragment is not a line anchor (`#results`) is left alone. Raises
+    Only the target of those links changes (`#Lx-Ly` rewritten, or added to a link without a
+    fragment), through :meth:`argmap.edit.Document.set_link_url`: every other byte of the file
+    stays, the new text is parsed again and checked, and the file is replaced atomically, once,
+    at the end. A link whose fragment is not a line anchor (`#results`) is left alone. Raises
     :class:`argmap.edit.EditError`, with the file untouched, when a link is no longer as the
     report says or the file changed on disk meanwhile.
     """
@@ -1299,12 +1318,16 @@ def fix_ranges(path: str | Path, report: EvidenceReport) -> list[RangeFix]:
     fixes: list[RangeFix] = []
     for observation in report.observations:
         url, span = observation.link_url, observation.link_span
-        if observation.status is not EvidenceStatus.OUTSIDE_CITED_LINES or not (url and span):
+        if observation.status not in _FIXABLE or not (url and span and observation.found_lines):
             continue
         target, _, fragment = url.partition("#")
         if fragment and not _LINE_ANCHOR.match(fragment):
             continue
+        if observation.status is EvidenceStatus.MOVED:
+            target = observation.found_in
         new = f"{target}#{_anchor(observation.found_lines)}"
+        if new == url:
+            continue
         document.set_link_url(span.line, url, new)
         fixes.append(RangeFix(statement=observation.statement, line=span.line, old=url, new=new))
     if document.changed:
