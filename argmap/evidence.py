@@ -704,24 +704,23 @@ def _notes(part: _Text, doc: _Text, first: int, last: int, position: int) -> tup
     letter-spacing, hyphenation, citations, footnote marks and math the quote leaves out, and
     blank lines and page furniture inside the quote."""
     notes: list[str] = []
-    words = [i for i in range(first, last + 1) if doc.is_word(i)]
-    inside = [doc.offsets[i] - position for i in words]
-    for index, quote_start in sorted((i, o) for o, i in part.start_at.items()):  # each word of the quote
-        quote_end = quote_start + len(part.tokens[index].text)
-        pieces = [doc.tokens[i] for i, o in zip(words, inside) if quote_start <= o < quote_end]
-        written = " ".join(_hyphenated(t.text, t.soft) for t in pieces)
-        quoted = _hyphenated(part.tokens[index].text, part.tokens[index].soft)
-        if len(pieces) > 1:
-            junctions = [o for i, o in zip(words, inside) if quote_start < o < quote_end]
-            if all(o in part.soft for o in junctions):
-                notes.append(f'hyphen: "{written}" in the file, "{quoted}" in the quote')
-            else:
-                notes.append(f'letter-spacing "{written}" read as "{quoted}"')
-        elif len(pieces) == 1 and written != quoted:
-            if set(pieces[0].soft) - set(part.tokens[index].soft):
-                notes.append(f'hyphenation "{written}" read as "{quoted}"')
-            else:
-                notes.append(f'hyphen: "{written}" in the file, "{quoted}" in the quote')
+    quoted = sorted((offset, index) for offset, index in part.start_at.items())
+    written = [(doc.offsets[i] - position, i) for i in range(first, last + 1) if doc.is_word(i)]
+    cluster: tuple[list, list] = ([], [])  # quote and file words that cover the same letters
+    q = w = 0
+    while q < len(quoted) or w < len(written):
+        if w >= len(written) or (q < len(quoted) and quoted[q][0] <= written[w][0]):
+            cluster[0].append(part.tokens[quoted[q][1]])
+            q += 1
+        else:
+            cluster[1].append(doc.tokens[written[w][1]])
+            w += 1
+        ends = sum(len(t.text) for t in cluster[0])
+        if cluster[0] and ends == sum(len(t.text) for t in cluster[1]):
+            note = _spelling(*cluster)
+            if note:
+                notes.append(note)
+            cluster = ([], [])
     left_out: list[list] = []  # [kind, offset, texts]: a citation or formula is one run of tokens
     for i in range(first + 1, last):
         token = doc.tokens[i]
@@ -748,6 +747,19 @@ def _notes(part: _Text, doc: _Text, first: int, last: int, position: int) -> tup
             notes.append(f"blank line inside the quote (line {previous.end_line + 1})")
         previous = token
     return tuple(dict.fromkeys(notes))
+
+
+def _spelling(quote: list[_Token], file: list[_Token]) -> str | None:
+    """How the same letters are split or joined in the file and in the quote, if differently."""
+    written = " ".join(_hyphenated(t.text, t.soft) for t in file)
+    quoted = " ".join(_hyphenated(t.text, t.soft) for t in quote)
+    if written == quoted:
+        return None
+    if len(quote) == len(file) == 1 and set(file[0].soft) > set(quote[0].soft):
+        return f'hyphenation "{written}" read as "{quoted}"'
+    if written.replace(" ", "") == quoted.replace(" ", ""):
+        return f'letter-spacing "{written}" read as "{quoted}"'
+    return f'hyphen: "{written}" in the file, "{quoted}" in the quote'
 
 
 def _hyphenated(text: str, soft: tuple[int, ...]) -> str:
@@ -811,6 +823,7 @@ class _Closest(NamedTuple):
     lines: tuple[int, int]
     place: tuple[int, int, int, int]  # line, column, end line, end column
     passage: tuple[_Token, ...]  # the file's words around it, for the word-level diff
+    spaced: frozenset[tuple[int, int]]  # (line, column) of its words that letter-spacing split off the next
 
 
 def _closest(path: Path, parts: list[_Text]) -> list[_Closest | None]:
@@ -828,6 +841,7 @@ def _closest(path: Path, parts: list[_Text]) -> list[_Closest | None]:
             starts.append(position)
             position += len(tokens[index].text) + 1
         text = " ".join(tokens[index].text for index in words)
+        spaced = frozenset((tokens[i].line, tokens[i].column) for i in _layer(tokens).spaced)
         for number, needle in enumerate(needles):
             if len(needle) > len(text):
                 score, first, last = fuzz.ratio(needle, text), 0, len(words) - 1
@@ -838,10 +852,10 @@ def _closest(path: Path, parts: list[_Text]) -> list[_Closest | None]:
                 last = max(bisect_right(starts, max(alignment.dest_end - 1, 0)) - 1, first)
             if best[number] is None or score > best[number].score:
                 a, b = tokens[words[first]], tokens[words[last]]
-                reach = len(parts[number].words())
+                reach = 2 * len(parts[number].words()) + 10  # the alignment may cover only part of the quote
                 passage = tuple(tokens[i] for i in words[max(first - reach, 0):last + 1 + reach])
                 best[number] = _Closest(round(score, 1), (a.line, b.end_line),
-                                        (a.line, a.column, b.end_line, b.end_column), passage)
+                                        (a.line, a.column, b.end_line, b.end_column), passage, spaced)
     return best
 
 
@@ -854,13 +868,14 @@ class _Diff(NamedTuple):
     similarity: float
 
 
-def _diff(part: _Text, passage: tuple[_Token, ...]) -> _Diff:
+def _diff(part: _Text, passage: tuple[_Token, ...], spaced: frozenset[tuple[int, int]] = frozenset()) -> _Diff:
     """Word-level diff of a quote part against a passage (difflib). A run of words that joins
     up to the same letters on both sides (`cir c ular`, `circular`) is no change; a lone shared
     word far from the rest of the passage is not part of it."""
     from difflib import SequenceMatcher
 
-    quote = [part.tokens[i].text for i in part.words()]
+    tokens = [part.tokens[i] for i in part.words()]
+    quote = [t.text for t in tokens]
     words = [t.text for t in passage]
     blocks = [b for b in SequenceMatcher(None, quote, words, autojunk=False).get_matching_blocks() if b.size]
     while len(blocks) > 1 and blocks[0].size == 1 and blocks[1].b - blocks[0].b - blocks[1].a + blocks[0].a > 3:
@@ -879,7 +894,7 @@ def _diff(part: _Text, passage: tuple[_Token, ...]) -> _Diff:
         if op == "equal":
             matched += i2 - i1
             continue
-        trimmed, same = _trim(quote, words, i1, i2, j1, j2)
+        trimmed, same = _trim(tokens, list(passage), (i1, i2, j1, j2), spaced)
         matched += same
         if trimmed:
             edits.append(trimmed)
@@ -899,9 +914,27 @@ def _diff(part: _Text, passage: tuple[_Token, ...]) -> _Diff:
 _SPLITS = ((1, 2), (2, 1), (1, 3), (3, 1), (1, 4), (4, 1))  # quote words, file words
 
 
-def _trim(quote: list[str], words: list[str], i1: int, i2: int, j1: int, j2: int) -> tuple[tuple | None, int]:
-    """An edit without the words at its ends that are the same letters split another way
-    (`cir c ular` and `circular`), and how many quote words those were."""
+def _resplit(one: list[_Token], other: list[_Token], spaced: frozenset[tuple[int, int]]) -> bool:
+    """Whether several words on one side are one word on the other, split where letter-spacing
+    cut off a fragment (`cir c ular`, `A daptation` where the file says so: ``spaced``) or where
+    a hyphen stood (`fine tuning`, `fine-tuning`)."""
+    if "".join(t.text for t in one) != "".join(t.text for t in other):
+        return False
+    (whole,), pieces = (one, other) if len(one) == 1 else (other, one)
+    at = 0
+    for left, right in zip(pieces, pieces[1:]):
+        at += len(left.text)
+        fragment = any(len(t.text) <= 2 and t.text.isalpha() and t.text not in _SHORT_WORDS for t in (left, right))
+        if not (fragment or at in whole.soft or (left.line, left.column) in spaced):
+            return False
+    return True
+
+
+def _trim(quote: list[_Token], words: list[_Token], edit: tuple[int, int, int, int],
+          spaced: frozenset[tuple[int, int]]) -> tuple[tuple | None, int]:
+    """An edit without the words at its ends that are one word split another way, and how many
+    quote words those were."""
+    i1, i2, j1, j2 = edit
     same = 0
     for at_end in (False, True):
         while True:
@@ -909,14 +942,14 @@ def _trim(quote: list[str], words: list[str], i1: int, i2: int, j1: int, j2: int
                 if x <= i2 - i1 and y <= j2 - j1:
                     q = quote[i2 - x:i2] if at_end else quote[i1:i1 + x]
                     w = words[j2 - y:j2] if at_end else words[j1:j1 + y]
-                    if "".join(q) == "".join(w):
+                    if _resplit(q, w, spaced):
                         break
             else:
                 break
             same += x
             i1, i2, j1, j2 = (i1, i2 - x, j1, j2 - y) if at_end else (i1 + x, i2, j1 + y, j2)
-    if "".join(quote[i1:i2]) == "".join(words[j1:j2]):
-        return None, same + i2 - i1
+    if i1 == i2 and j1 == j2:
+        return None, same
     return (i1, i2, j1, j2), same
 
 
@@ -1146,7 +1179,7 @@ def _approximate(path: Path, rest: list[_Pending]) -> None:
     for item, parts in zip(rest, missing):
         result = item.result
         best = [next(closest) for _ in parts]
-        diffs = [(part, _diff(part, b.passage)) if b else (part, None) for part, b in zip(parts, best)]
+        diffs = [(part, _diff(part, b.passage, b.spaced)) if b else (part, None) for part, b in zip(parts, best)]
         if all(d is not None and _altered(d, part) for part, d in diffs):
             result.status = EvidenceStatus.ALTERED
             item.diffs = diffs

@@ -542,3 +542,189 @@ def test_an_observation_without_a_quote_stays_no_quote_when_its_file_is_unreadab
         "[N]: c #observation\n  [evidence](docs/paper.md)\n  + [T]\n", encoding="utf-8")
     statuses = [r.status for r in check_evidence(tmp_path / "map.argdown").observations]
     assert statuses == [EvidenceStatus.UNREADABLE, EvidenceStatus.NO_QUOTE]
+
+
+# --- what was normalised, elisions, diffs ----------------------------------------------------
+
+@pytest.mark.parametrize("doc, quote, note", [
+    ("the princi-pal components", "the principal components", 'hyphenation "princi-pal" read as "principal"'),
+    ("fine-tuning the model", "fine tuning the model", 'hyphen: "fine-tuning" in the file, "fine tuning" in the quote'),
+    ("Cir c ular Convolution", "Circular Convolution", 'letter-spacing "cir c ular" read as "circular"'),
+    # `a` is a word, but `daptation` is none in this file, and `adaptation` is
+    ("Spectral A daptation for adaptation", "Spectral Adaptation for adaptation",
+     'letter-spacing "a daptation" read as "adaptation"'),
+    ("the variant (S 2A) is", "the variant (S2A) is", 'letter-spacing "s 2a" read as "s2a"'),
+    ("SVFT 2 recovers up to 96%\n\n> 2\n\ncode is here", "SVFT recovers up to 96%", 'footnote mark "2" left out'),
+    ("the cited work [ 12 ] shows", "the cited work shows", 'citation "12" left out'),
+    ("ﬁne-tuning with ligatures", "fine-tuning with ligatures", 'ligatures "ﬁ" as "fi"'),
+    ("the “residual” parts — allowing", 'the "residual" parts -- allowing',
+     "quotation marks and dashes: the file has —“”, the quote straight ones"),
+    ("a sentence that\n\ngoes on", "a sentence that goes on", "blank line inside the quote (line 4)"),
+    ("our method\n\n> arXiv:2601.07473v3 [cs.LG]\n\ntransfers to", "our method transfers to",
+     "page break: line 5 (page header, footnote or figure text) skipped"),
+    ("**PiSSA consistently outperforms LoRA** under", "PiSSA consistently outperforms LoRA under", "markdown emphasis"),
+    ("a residual matrix W res ∈ Rm×n which is frozen", "a residual matrix W res which is frozen",
+     'math "∈ rm×n" left out'),
+])
+def test_what_was_normalised_is_said(tmp_path, doc, quote, note):
+    result = one(tmp_path, quote, doc=f"Intro line.\n\n{doc} and the rest.\n")
+    assert result.status is EvidenceStatus.VERIFIED and result.normalised == [note], result.message
+
+
+def test_nothing_normalised_says_nothing_and_letter_spacing_never_joins_real_words(tmp_path):
+    assert one(tmp_path, "plain words here", doc="Intro.\n\nplain words here.\n").normalised == []
+    # `valid` is a word of this file: `in valid` is two words, not a spaced `invalid`
+    doc = "Intro.\n\nresults in valid outputs, and invalid ones are valid too.\n"
+    assert one(tmp_path, "results invalid outputs", doc=doc).status is not EvidenceStatus.VERIFIED
+    # a number after a word is a footnote mark only where the file has the footnote (`> 2`)
+    assert one(tmp_path, "SVFT recovers up to", doc="SVFT 2 recovers up to\n").status is not EvidenceStatus.VERIFIED
+
+
+@pytest.mark.parametrize("mark", ["(...)", "...", "…", "[...]", "[…]", "\\[...\\]"])
+def test_each_elision_mark_splits_a_quote_into_parts_in_order(tmp_path, mark):
+    doc = "Intro.\n\nThe first sentence is here. Something left out. The second sentence follows.\n"
+    first, second = "The first sentence is here.", "The second sentence follows."
+    verified = one(tmp_path, f"{first} {mark} {second}", doc=doc)
+    assert (verified.status, verified.found_lines) == (EvidenceStatus.VERIFIED, (3, 3))
+    reordered = one(tmp_path, f"{second} {mark} {first}", doc=doc)
+    assert reordered.status is EvidenceStatus.REORDERED
+    assert [c.order for c in reordered.changes] == ["parts in the file's order: part 2 at L3, part 1 at L3"]
+    missing = one(tmp_path, f"{first} {mark} A third sentence nowhere in the paper at all.", doc=doc)
+    assert missing.status is EvidenceStatus.NOT_FOUND and missing.note.startswith("part 2 of 2")
+
+
+def test_an_altered_quote_shows_its_diff_word_by_word(tmp_path):
+    doc = ("Intro.\n\nWe propose a parameterization, FedPara ,for federated learning (FL) to overcome the burdens on\n"
+           "uploads. Our method re-parameterizes weight parameters of layers using low-rank weights.\n")
+    result = one(tmp_path, "We propose a parameterization, FedPara, which re-parameterizes weight parameters of layers "
+                 "using low-rank weights.", doc=doc)
+    assert (result.status, result.found_lines) == (EvidenceStatus.ALTERED, (3, 4))
+    assert [(c.file, c.quote, c.lines) for c in result.changes] == [
+        ("for federated learning (FL) to overcome the burdens on uploads. Our method", "which", (3, 4))]
+    assert result.changes[0].text == "- for federated learning (FL) to overcome the burdens on uploads. Our method + which"
+    assert result.message.startswith("[Observed] altered: quote altered in docs/paper.md at L3-L4 (similarity ")
+    assert result.message.endswith("): - for federated learning (FL) to overcome the burdens on uploads. Our method + which")
+
+
+@pytest.mark.parametrize("quote, changes", [
+    ("Across 11 models, it recovers 97% of performance", [("96%", "97%")]),  # one number changed
+    ("Across 11 models, it recovers of performance", [("96%", None)]),  # one number left out
+    ("Across 11 models, it does not recover 96% of performance", [("recovers", "does not recover")]),
+    ("Across 11 models, it recovers 96% of the performance", [(None, "the")]),
+])
+def test_one_changed_word_or_number_is_altered_never_verified(tmp_path, quote, changes):
+    result = one(tmp_path, quote, doc="Intro.\n\nAcross 11 models, it recovers 96% of performance here.\n")
+    assert result.status is EvidenceStatus.ALTERED
+    assert [(c.file, c.quote) for c in result.changes] == changes
+
+
+def test_a_credence_of_07_or_more_on_a_quote_not_verified_is_a_warning(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "paper.md").write_text("Intro.\n\nThe method recovers 96% of performance.\n")
+    quotes = {"Altered Solid": ("The method recovers 97% of performance.", "#L3", 0.88),
+              "Altered Weak": ("The method recovers 97% of performance.", "#L3", 0.69),
+              "Verified Solid": ("The method recovers 96% of performance.", "#L3", 0.9),
+              "Outside At The Edge": ("The method recovers 96% of performance.", "#L1", 0.7)}
+    text = "<A>\n\n" + "".join(
+        f"({n}) [{title}]: c. #observation\n    [evidence](docs/paper.md{anchor})\n    > {quote}\n"
+        f"    {{reason: \"r\", credence: {credence}}}\n" for n, (title, (quote, anchor, credence)) in
+        enumerate(quotes.items(), 1)) + "----\n(5) [C]: c.\n"
+    (tmp_path / "map.argdown").write_text(text)
+    report = check_evidence(tmp_path / "map.argdown")
+    tied = [d for d in report.diagnostics() if d.code == "evidence-credence"]
+    assert [(d.subject, d.line, d.message.split(":")[0]) for d in tied] == [
+        ("Altered Solid", 6, "[Altered Solid] credence 0.88 rests on an altered quote"),
+        ("Outside At The Edge", 18, "[Outside At The Edge] credence 0.7 rests on a quote outside its cited lines")]
+    assert all(d.severity.value == "warning" and d.span.line == d.line for d in tied)
+    codes = [d.code for d in report.diagnostics() if d.subject == "Altered Weak"]
+    assert codes == ["evidence-altered"]  # the status stays an error; no credence warning below 0.7
+
+
+def test_fix_ranges_also_points_altered_reordered_and_moved_quotes_at_their_lines(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "paper.md").write_text("one\ntwo\nFirst part here. Second part here.\nfour\n")
+    (tmp_path / "docs" / "other.md").write_text("Only the other file says this.\n")
+    observations = [("Altered", "First part there.", "#L1"), ("Reordered", "Second part here. (...) First part here.",
+                    "#L1-L2"), ("Moved", "Only the other file says this.", "#L2"),
+                    ("Missing", "Nothing like it anywhere in either file.", "#L2"), ("Verified", "four", "#L4")]
+    text = "<A>\n\n" + "".join(f"({n}) [{title}]: c. #observation\n    [evidence](docs/paper.md{anchor})\n"
+                               f"    > {quote}\n" for n, (title, quote, anchor) in enumerate(observations, 1))
+    (tmp_path / "map.argdown").write_text(text + "----\n(6) [C]: c.\n")
+    report = check_evidence(tmp_path / "map.argdown")
+    assert [o.status.value for o in report.observations] == ["altered", "reordered", "moved", "not-found", "verified"]
+    fixes = fix_ranges(tmp_path / "map.argdown", report)
+    assert [(f.statement, f.old, f.new) for f in fixes] == [
+        ("Altered", "docs/paper.md#L1", "docs/paper.md#L3"), ("Reordered", "docs/paper.md#L1-L2", "docs/paper.md#L3"),
+        ("Moved", "docs/paper.md#L2", "docs/other.md#L1")]
+    after = (tmp_path / "map.argdown").read_text()
+    assert after == text.replace("paper.md#L1)", "paper.md#L3)").replace("paper.md#L1-L2)", "paper.md#L3)").replace(
+        "(docs/paper.md#L2)\n    > Only", "(docs/other.md#L1)\n    > Only") + "----\n(6) [C]: c.\n"
+
+
+# --- JSON Schema and the report --------------------------------------------------------------
+
+def valid(value, schema: dict, root: dict, where: str = "$") -> list[str]:
+    """The places where ``value`` breaks ``schema``: the part of JSON Schema that
+    docs/evidence.schema.json uses ($ref, type, enum, oneOf, properties, required,
+    additionalProperties, items, minItems, maxItems, minimum, maximum)."""
+    if "$ref" in schema:
+        return valid(value, root["$defs"][schema["$ref"].rsplit("/", 1)[1]], root, where)
+    if "oneOf" in schema:
+        matching = [s for s in schema["oneOf"] if not valid(value, s, root, where)]
+        return [] if len(matching) == 1 else [f"{where}: {len(matching)} of oneOf match"]
+    kinds = {"object": dict, "array": list, "string": str, "null": type(None), "integer": int, "number": (int, float)}
+    types = schema.get("type")
+    if types is not None:
+        types = [types] if isinstance(types, str) else types
+        if isinstance(value, bool) or not any(isinstance(value, kinds[t]) for t in types):
+            return [f"{where}: {value!r} is not {types}"]
+    if "enum" in schema and value not in schema["enum"]:
+        return [f"{where}: {value!r} not in enum"]
+    errors = []
+    if isinstance(value, dict):
+        errors += [f"{where}: lacks {key}" for key in schema.get("required", []) if key not in value]
+        for key, item in value.items():
+            if key in schema.get("properties", {}):
+                errors += valid(item, schema["properties"][key], root, f"{where}.{key}")
+            elif schema.get("additionalProperties") is False:
+                errors.append(f"{where}: unexpected {key}")
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0) or len(value) > schema.get("maxItems", len(value)):
+            errors.append(f"{where}: {len(value)} items")
+        errors += [e for i, item in enumerate(value) if "items" in schema
+                   for e in valid(item, schema["items"], root, f"{where}[{i}]")]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < schema.get("minimum", value) or value > schema.get("maximum", value):
+            errors.append(f"{where}: {value} out of range")
+    return errors
+
+
+def test_json_output_follows_its_schema(thesis):
+    import json
+
+    schema = json.loads((ROOT / "docs" / "evidence.schema.json").read_text(encoding="utf-8"))
+    data = json.loads(argmap_cli("evidence", MAP, "--format", "json").stdout)
+    assert valid(data, schema, schema) == []
+    assert valid(check_evidence(THESIS, model=thesis).to_json(), schema, schema) == []
+    # every status occurs in the fixture, and every field of an observation is documented
+    assert {o["status"] for o in data["observations"]} == set(schema["$defs"]["observation"]["properties"]["status"]
+                                                               ["enum"]) - {"unreadable"}
+    assert set(data["observations"][0]) == set(schema["$defs"]["observation"]["properties"])
+    broken = dict(data, summary={**data["summary"], "altered": -1})
+    broken["observations"] = [dict(data["observations"][0], found_lines=[1, 2, 3], extra=True)]
+    assert len(valid(broken, schema, schema)) == 3  # the validator can fail
+
+
+def test_the_report_shows_each_status_as_a_badge_with_its_diff():
+    import argmap
+    from argmap.report import report
+
+    model = argmap.load(MAP)
+    page = report(model, argmap.credence(model), [], "", check_evidence(MAP, model=model))
+    assert page.count('<span class="evidence ') == 28
+    assert '<span class="evidence altered">altered</span> <span class="where">docs/paper.md L10</span>' \
+           '<ul class="changes"><li><del>96%</del> <ins>97%</ins></li></ul>' in page
+    assert '<span class="evidence moved">moved</span> <span class="where">docs/other.md L3</span>' in page
+    assert "<li>parts in the file&#x27;s order: part 2 at L18, part 1 at L22</li>" in page
+    assert 'title="normalised: letter-spacing &quot;a daptation&quot; read as &quot;adaptation&quot;' in page
+    assert '<span class="evidence ' not in report(model, argmap.credence(model), [], "")
