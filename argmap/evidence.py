@@ -683,8 +683,9 @@ def _layer(tokens: list[_Token]) -> _Layer:
     bodies = {line[0].text for line in by_line.values() if len(line) == 1 and line[0].text.isdigit()
               and len(line[0].text) <= 2}
     words = [(i, t) for i, t in enumerate(tokens) if t.kind == "word" and not t.furniture]
-    footnotes = frozenset(i for (_, before), (i, t) in zip(words, words[1:])
-                          if t.text in bodies and before.line == t.line and before.text[-1:].isalpha())
+    footnotes = frozenset(i for i, t in words if t.text in bodies and i and tokens[i - 1].kind == "word"
+                          and not tokens[i - 1].furniture and tokens[i - 1].end_line == t.line
+                          and tokens[i - 1].text[-1:].isalpha())
     counts: dict[str, int] = {}
     glued: dict[str, int] = {}  # how often a word stands right after a short word, on its line
     for (_, before), (_, t) in zip(words, words[1:]):
