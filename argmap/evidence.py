@@ -5,10 +5,12 @@ quotes it (``> ...``). :func:`check_evidence` looks for every quote in its file 
 it stands; ``docs/evidence.md`` explains the statuses and the matching.
 
 A quote counts as found only where the file has the same words in the same order once both are
-normalised (case, hyphenation, quotation marks and dashes, emphasis, spacing, dropped or added
-math symbols). The fuzzy score (rapidfuzz) never decides that a quote is found: it measures how
-close a found quote is, and finds the closest passage to a quote that is not there. So an
-altered quote (a number changed, a word added, words swapped) is never verified.
+normalised (case, hyphenation, letter-spacing, quotation marks and dashes, emphasis, spacing,
+citations, footnote marks, dropped or added math symbols), and the report says what was
+normalised. The fuzzy score (rapidfuzz) never decides that a quote is found: it finds the
+passage most like a quote that is not there, which a word-level diff (difflib) then shows as
+altered, or as no passage of the source at all. So an altered quote (a number changed, a word
+added, words swapped) is never verified, and a reader sees what changed.
 
 Evidence files are read as a stream, a window of tokens at a time, so a file of any size costs
 bounded memory; nothing outside the map's folder (or the chosen root) is read.
@@ -20,10 +22,10 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from decimal import Decimal
+from dataclasses import dataclass, field
 from enum import Enum
 from os.path import relpath
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, NamedTuple
 from urllib.parse import unquote
 
@@ -77,7 +79,8 @@ class Change(BaseModel):
         """`- for federated learning (FL) ... + which`"""
         if self.order:
             return self.order
-        return " ".join(filter(None, (self.file and f"- {_shorten(self.file)}", self.quote and f"+ {_shorten(self.quote)}")))
+        sides = (self.file and f"- {_shorten(self.file)}", self.quote and f"+ {_shorten(self.quote)}")
+        return " ".join(side for side in sides if side)
 
 
 def _shorten(text: str, limit: int = 100) -> str:
@@ -121,7 +124,7 @@ class Observation(BaseModel):
         elif status is EvidenceStatus.ALTERED:
             text = f"quote altered in {self.evidence} at {_anchor(self.found_lines)}{similarity}: " + self.diff_text
         elif status is EvidenceStatus.REORDERED:
-            text = f"quote's parts in another order in {self.evidence} at {_anchor(self.found_lines)}: " + self.diff_text
+            text = f"quote's parts in another order in {self.evidence} at {_anchor(self.found_lines)}: {self.diff_text}"
         elif status is EvidenceStatus.MOVED:
             text = f"quote not in {self.evidence} but in {self.found_in} at {_anchor(self.found_lines)}{similarity}"
         elif status is EvidenceStatus.NOT_FOUND:
@@ -1193,7 +1196,8 @@ def _approximate(path: Path, rest: list[_Pending]) -> None:
         result.status = EvidenceStatus.NOT_FOUND
         count = len(item.parts)
         which = next(i for i, occurrences in enumerate(item.found) if not occurrences)
-        result.note = f"part {which + 1} of {count} (parts are separated by '(...)') is not there" if count > 1 else None
+        if count > 1:
+            result.note = f"part {which + 1} of {count} (parts are separated by '(...)') is not there"
         first = best[0]
         if first is None:
             result.note = result.note or "the file has no text"

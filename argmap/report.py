@@ -412,7 +412,8 @@ ul.diagnostics li.warning{color:#8a5a00}.figure{overflow:auto;background:#fff;bo
 .figure svg{max-width:100%;height:auto}
 .evidence{display:inline-block;border-radius:4px;padding:0 .35em;font-size:.85rem;font-weight:600;background:#eee}
 .evidence.verified{background:#d4f0d9}.evidence.outside-cited-lines,.evidence.moved{background:#fbe7b5}
-.evidence.altered,.evidence.reordered,.evidence.not-found,.evidence.missing-file,.evidence.unreadable,.evidence.refused{background:#f8d0d0}
+.evidence.altered,.evidence.reordered,.evidence.not-found,.evidence.missing-file,.evidence.unreadable,
+.evidence.refused{background:#f8d0d0}
 ul.changes{margin:.2rem 0;font-size:.9rem}del{background:#f8d0d0}ins{background:#d4f0d9;text-decoration:none}
 .missing{padding:1rem;color:#a00}footer{color:#888;font-size:.85rem;padding:2rem 1.2rem}
 @media print{.figure{overflow:visible}nav{display:none}}

@@ -601,9 +601,10 @@ def test_an_altered_quote_shows_its_diff_word_by_word(tmp_path):
     assert (result.status, result.found_lines) == (EvidenceStatus.ALTERED, (3, 4))
     assert [(c.file, c.quote, c.lines) for c in result.changes] == [
         ("for federated learning (FL) to overcome the burdens on uploads. Our method", "which", (3, 4))]
-    assert result.changes[0].text == "- for federated learning (FL) to overcome the burdens on uploads. Our method + which"
+    diff = "- for federated learning (FL) to overcome the burdens on uploads. Our method + which"
+    assert result.changes[0].text == diff
     assert result.message.startswith("[Observed] altered: quote altered in docs/paper.md at L3-L4 (similarity ")
-    assert result.message.endswith("): - for federated learning (FL) to overcome the burdens on uploads. Our method + which")
+    assert result.message.endswith(f"): {diff}")
 
 
 @pytest.mark.parametrize("quote, changes", [
