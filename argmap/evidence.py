@@ -870,6 +870,7 @@ class _Diff(NamedTuple):
     passage: tuple[_Token, ...]  # the passage from its first shared word to its last
     edits: list[tuple[int, int, int, int]]  # quote words i1:i2 stand where the passage has j1:j2
     similarity: float
+    notes: list[str]  # what was read past in the words both share (hyphenation, letter-spacing)
 
 
 def _diff(part: _Text, passage: tuple[_Token, ...], spaced: frozenset[tuple[int, int]] = frozenset()) -> _Diff:
@@ -887,32 +888,35 @@ def _diff(part: _Text, passage: tuple[_Token, ...], spaced: frozenset[tuple[int,
     while len(blocks) > 1 and blocks[-1].size == 1 and blocks[-1].b - blocks[-2].b - blocks[-1].a + blocks[-2].a > 3:
         blocks.pop()
     if not blocks:
-        return _Diff(0, (), [], 0.0)
+        return _Diff(0, (), [], 0.0, [])
     low, high = blocks[0].b - blocks[0].a, blocks[-1].b + blocks[-1].size + len(quote) - blocks[-1].a - blocks[-1].size
     low, high = max(low, 0), min(high, len(words))  # a quote that starts or ends with a change keeps it
     low, high = min(low, blocks[0].b), max(high, blocks[-1].b + blocks[-1].size)
     words, passage = words[low:high], passage[low:high]
     matcher = SequenceMatcher(None, quote, words, autojunk=False)
-    edits, matched = [], 0
+    edits, matched, same = [], 0, []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             matched += i2 - i1
+            same += [([tokens[i1 + k]], [passage[j1 + k]]) for k in range(i2 - i1)]
             continue
-        trimmed, same = _trim(tokens, list(passage), (i1, i2, j1, j2), spaced)
-        matched += same
+        trimmed, resplit = _trim(tokens, list(passage), (i1, i2, j1, j2), spaced)
+        matched += sum(len(q) for q, _ in resplit)
+        same += resplit
         if trimmed:
             edits.append(trimmed)
-    shared = sum(len(w) for w in quote) + sum(len(w) for w in words)
-    similarity = 100.0 * (shared - sum(len("".join(quote[i1:i2])) + len("".join(words[j1:j2]))
-                                       for i1, i2, j1, j2 in edits)) / shared if shared else 0.0
-    # trim passage words left out only at the edges: they are outside the quote, not left out of it
+    # passage words left out only at the edges are outside the quote, not left out of it
     while edits and edits[0][0] == edits[0][1] == 0:
         cut = edits.pop(0)[3]
         passage = passage[cut:]
         edits = [(i1, i2, j1 - cut, j2 - cut) for i1, i2, j1, j2 in edits]
     while edits and edits[-1][0] == edits[-1][1] == len(quote):
         passage = passage[:edits.pop()[2]]
-    return _Diff(matched, passage, edits, round(similarity, 1))
+    shared = sum(len(w) for w in quote) + sum(len(t.text) for t in passage)
+    changed = sum(len("".join(quote[i1:i2])) + len("".join(t.text for t in passage[j1:j2])) for i1, i2, j1, j2 in edits)
+    similarity = 100.0 * (shared - changed) / shared if shared else 0.0
+    notes = [note for q, w in same if (note := _spelling(q, w))]
+    return _Diff(matched, passage, edits, round(similarity, 1), notes)
 
 
 _SPLITS = ((1, 2), (2, 1), (1, 3), (3, 1), (1, 4), (4, 1))  # quote words, file words
@@ -935,11 +939,11 @@ def _resplit(one: list[_Token], other: list[_Token], spaced: frozenset[tuple[int
 
 
 def _trim(quote: list[_Token], words: list[_Token], edit: tuple[int, int, int, int],
-          spaced: frozenset[tuple[int, int]]) -> tuple[tuple | None, int]:
-    """An edit without the words at its ends that are one word split another way, and how many
-    quote words those were."""
+          spaced: frozenset[tuple[int, int]]) -> tuple[tuple | None, list[tuple[list, list]]]:
+    """An edit without the words at its ends that are one word split another way, and those
+    words (quote's, file's)."""
     i1, i2, j1, j2 = edit
-    same = 0
+    same = []
     for at_end in (False, True):
         while True:
             for x, y in _SPLITS:
@@ -950,7 +954,7 @@ def _trim(quote: list[_Token], words: list[_Token], edit: tuple[int, int, int, i
                         break
             else:
                 break
-            same += x
+            same.append((q, w))
             i1, i2, j1, j2 = (i1, i2 - x, j1, j2 - y) if at_end else (i1 + x, i2, j1 + y, j2)
     if i1 == i2 and j1 == j2:
         return None, same
@@ -1191,7 +1195,8 @@ def _approximate(path: Path, rest: list[_Pending]) -> None:
             spans = [f.lines for f in exact] + [(d.passage[0].line, d.passage[-1].end_line) for _, d in diffs]
             result.found_lines = (min(a for a, _ in spans), max(b for _, b in spans))
             result.similarity = min(d.similarity for _, d in diffs)
-            result.normalised = list(dict.fromkeys(note for f in exact for note in f.notes))
+            notes = [note for f in exact for note in f.notes] + [note for _, d in diffs for note in d.notes]
+            result.normalised = list(dict.fromkeys(notes))
             continue
         result.status = EvidenceStatus.NOT_FOUND
         count = len(item.parts)

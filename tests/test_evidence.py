@@ -729,3 +729,19 @@ def test_the_report_shows_each_status_as_a_badge_with_its_diff():
     assert "<li>parts in the file&#x27;s order: part 2 at L18, part 1 at L22</li>" in page
     assert 'title="normalised: letter-spacing &quot;a daptation&quot; read as &quot;adaptation&quot;' in page
     assert '<span class="evidence ' not in report(model, argmap.credence(model), [], "")
+
+
+def test_a_misquote_in_a_broken_text_layer_shows_the_change_and_what_was_read_past(tmp_path):
+    """The thesis's C3A quote in small: one word changed, in a passage the PDF letter-spaced."""
+    doc = ("Intro on low-rank adaptation.\n\nIn this paper, we propose Cir c ular Convolution A daptation (C 3A), which "
+           "not only achieves high-rank adaptation but also excels in computa-tional power.\n")
+    result = one(tmp_path, "We introduce Circular Convolution Adaptation (C3A), which not only achieves high-rank "
+                 "adaptation but also excels in computational power.", doc=doc)
+    assert (result.status, result.found_lines) == (EvidenceStatus.ALTERED, (3, 3))
+    assert [(c.file, c.quote) for c in result.changes] == [("propose", "introduce")]
+    assert result.normalised == ['letter-spacing "cir c ular" read as "circular"',
+                                 'letter-spacing "a daptation" read as "adaptation"',
+                                 'letter-spacing "c 3a" read as "c3a"',
+                                 'hyphenation "computa-tional" read as "computational"']
+    faithful = one(tmp_path, "we propose Circular Convolution Adaptation (C3A), which not only achieves", doc=doc)
+    assert faithful.status is EvidenceStatus.VERIFIED
