@@ -1144,11 +1144,15 @@ def _saved_files(linked: list[Path], root: Path) -> list[Path]:
     found = dict.fromkeys(linked)
     for folder, suffix in sorted({(path.parent, path.suffix) for path in linked}):
         try:
-            for path in sorted(folder.glob(f"*{suffix}")):
-                if path not in found and path.resolve().is_relative_to(inside) and path.is_file():
-                    found[path] = None
+            paths = sorted(folder.glob(f"*{suffix}"))
         except OSError:
             continue
+        for path in paths:
+            try:
+                if path not in found and path.resolve().is_relative_to(inside) and path.is_file():
+                    found[path] = None
+            except (OSError, RuntimeError):  # RuntimeError: a symbolic link loop
+                continue
     return list(found)
 
 

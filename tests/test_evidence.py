@@ -745,3 +745,20 @@ def test_a_misquote_in_a_broken_text_layer_shows_the_change_and_what_was_read_pa
                                  'hyphenation "computa-tional" read as "computational"']
     faithful = one(tmp_path, "we propose Circular Convolution Adaptation (C3A), which not only achieves", doc=doc)
     assert faithful.status is EvidenceStatus.VERIFIED
+
+
+def test_moved_quotes_are_looked_for_only_inside_the_root(tmp_path):
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "secret.md").write_text("A sentence only the outside file has.\n")
+    root = tmp_path / "root"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "paper.md").write_text("Something else entirely.\n")
+    (root / "docs" / "link.md").symlink_to(tmp_path / "outside" / "secret.md")
+    (root / "docs" / "a-loop.md").symlink_to(root / "docs" / "a-loop.md")  # before the others
+    (root / "map.argdown").write_text("[S]: c. #observation\n    [evidence](docs/paper.md#L1)\n"
+                                      "    > A sentence only the outside file has.\n")
+    [result] = check_evidence(root / "map.argdown").observations
+    assert result.status is EvidenceStatus.NOT_FOUND and result.found_in is None
+    (root / "docs" / "other.md").write_text("A sentence only the outside file has.\n")  # now inside
+    [result] = check_evidence(root / "map.argdown").observations
+    assert (result.status, result.found_in) == (EvidenceStatus.MOVED, "docs/other.md")
