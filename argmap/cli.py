@@ -688,7 +688,10 @@ def render(file: Path = FileArg,
 @app.command()
 def report(file: Path = FileArg,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="report.html (default: stdout)"),
-           semantics: str = SemanticsOption) -> None:
+           semantics: str = SemanticsOption,
+           evidence: bool = typer.Option(False, "--evidence", help="check each quote and show its status as a badge"),
+           root: Optional[Path] = typer.Option(None, "--root", metavar="DIR",
+                                               help="with --evidence: resolve evidence links here")) -> None:
     """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
     with its premises, sources, inferences, arithmetic and diagnostics."""
     import os
@@ -704,7 +707,9 @@ def report(file: Path = FileArg,
     status = _print_diagnostics(file, model, result.diagnostics)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())
     map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
-    text = page(model, result, check_map(model, semantics), "" if map_folder == "." else map_folder)
+    found = _check_evidence(file, root, model) if evidence else None
+    diagnostics = check_map(model, semantics) + (found.diagnostics() if found else [])
+    text = page(model, result, diagnostics, "" if map_folder == "." else map_folder, found)
     if shutil.which("dot") is None:
         typer.echo(f"argmap report: the page has no diagram: Graphviz's `dot` is not installed; {INSTALL_GRAPHVIZ}",
                    err=True)

@@ -25,6 +25,7 @@ from argmap.render import RenderError, claim_and_quote, clean, credence_colour, 
 from argmap.semantics import fmt
 
 if TYPE_CHECKING:
+    from argmap.evidence import EvidenceReport, Observation
     from argmap.propagate import Contribution, CredenceResult
 
 __all__ = ["report"]
@@ -39,16 +40,18 @@ _RELATIVE = re.compile(r"[^:/?#]+(?:[/?#]|$)")  # a path below the map's folder:
 
 
 def report(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None = None,
-           map_folder: str = "") -> str:
+           map_folder: str = "", evidence: EvidenceReport | None = None) -> str:
     """The page for a map, its credences and its diagnostics (by default ``check_map``'s).
     ``map_folder`` is the map's folder as seen from the page's, so that the map's relative
-    links (saved papers, say) still lead there.
+    links (saved papers, say) still lead there. With ``evidence``, each observation's quote
+    carries its status as a badge, with the diff where there is one.
 
     Without Graphviz's ``dot`` the page says where the diagram would be and how to get it.
     """
     from argmap.check import check_map
 
     page = _Page(model, result, check_map(model) if diagnostics is None else diagnostics, map_folder)
+    page.observations = {o.at: o for o in evidence.observations} if evidence else {}
     return page.html()
 
 
@@ -74,6 +77,7 @@ class _Page:
                 self.concluded_by.setdefault(argument.pcs[-1].title, []).append(title)
         self.homes = self._homes()
         self.placed, self.listed = self._place()
+        self.observations: dict[int, Observation] = {}  # by where the observation starts in the map
 
     # -- where things go
 
@@ -265,6 +269,8 @@ class _Page:
             parts.append(f'<span class="sources">sources: {" · ".join(links)}</span>')
         if quote:
             parts.append(f"<blockquote>{_text(quote)}</blockquote>")
+        if occurrence.span.start in self.observations:
+            parts.append(_evidence(self.observations[occurrence.span.start]))
         return " ".join(parts)
 
     def _relations(self, node: Node, incoming: bool = False) -> str:
@@ -359,6 +365,21 @@ def _badge(value: float) -> str:
     return f'<span class="badge" style="background:{credence_colour(value)}">{value:.2f}</span>'
 
 
+def _evidence(observation: Observation) -> str:
+    """The quote's status as a badge (what was normalised on hover), where it is, and the
+    word-level diff of an altered or reordered quote."""
+    status = observation.status.value
+    title = f' title="normalised: {_text("; ".join(observation.normalised))}"' if observation.normalised else ""
+    where = observation.found_lines or observation.closest_lines
+    lines = where and (f"L{where[0]}" if where[0] == where[1] else f"L{where[0]}-L{where[1]}")
+    place = f"{observation.found_in or observation.evidence or ''} {lines}" if where else ""
+    changes = "".join(f"<li>{_text(c.order)}</li>" if c.order else
+                      f"<li>{f'<del>{_text(c.file)}</del>' if c.file else ''} "
+                      f"{f'<ins>{_text(c.quote)}</ins>' if c.quote else ''}</li>" for c in observation.changes)
+    return (f'<span class="evidence {status}"{title}>{status}</span> <span class="where">{_text(place)}</span>'
+            + (f'<ul class="changes">{changes}</ul>' if changes else ""))
+
+
 def _signed(value: float) -> str:
     return "+0" if not value else f"{value:+.4f}".rstrip("0").rstrip(".")
 
@@ -389,6 +410,11 @@ text-align:left;border-bottom:1px solid #eee}.number{font-variant-numeric:tabula
 ul.diagnostics{margin:.4rem 0;padding-left:1.2rem;font-size:.9rem}ul.diagnostics li.error{color:#a00}
 ul.diagnostics li.warning{color:#8a5a00}.figure{overflow:auto;background:#fff;border:1px solid #ddd;border-radius:8px}
 .figure svg{max-width:100%;height:auto}
+.evidence{display:inline-block;border-radius:4px;padding:0 .35em;font-size:.85rem;font-weight:600;background:#eee}
+.evidence.verified{background:#d4f0d9}.evidence.outside-cited-lines,.evidence.moved{background:#fbe7b5}
+.evidence.altered,.evidence.reordered,.evidence.not-found,.evidence.missing-file,.evidence.unreadable,
+.evidence.refused{background:#f8d0d0}
+ul.changes{margin:.2rem 0;font-size:.9rem}del{background:#f8d0d0}ins{background:#d4f0d9;text-decoration:none}
 .missing{padding:1rem;color:#a00}footer{color:#888;font-size:.85rem;padding:2rem 1.2rem}
 @media print{.figure{overflow:visible}nav{display:none}}
 """
