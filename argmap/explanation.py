@@ -14,10 +14,9 @@ from argmap import no_gc
 from argmap.check import plural
 from argmap.model import ArgumentMap
 from argmap.propagate import CredenceResult, Input, InputKey, Network, credence, did_you_mean
-from argmap.semantics import DEFAULT, fmt, get
+from argmap.semantics import DEFAULT, fmt, get, rounded
 
-__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "bottom_line_json", "cruxes", "cruxes_json", "explain",
-           "rounded"]
+__all__ = ["Crux", "CruxReport", "Derivation", "bottom_line", "bottom_line_json", "cruxes", "cruxes_json", "explain"]
 
 NUDGE = 0.1  # cruxes: how far each input moves either way
 DERIVATIVE_STEP = 1e-6
@@ -278,18 +277,6 @@ def bottom_line_json(result: CredenceResult) -> dict:
                                "strength": _value(result, c.source)} for c in _bearing_on(result, thesis)]
                      for thesis in result.theses}
     return rounded(result.to_json() | {"contributions": contributions})
-
-
-def rounded(value, digits: int = 12):
-    """``value`` with every float rounded to ``digits`` significant digits, for JSON output:
-    `0.2516`, not `0.25160000000000005`."""
-    if isinstance(value, float):
-        return float(f"{value:.{digits}g}")
-    if isinstance(value, dict):
-        return {key: rounded(item, digits) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [rounded(item, digits) for item in value]
-    return value
 
 
 def _value_of(result: CredenceResult, node: tuple) -> str:

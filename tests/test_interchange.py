@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import random
+import re
 
 import networkx as nx
 import pytest
@@ -143,6 +144,26 @@ def test_aif_export_is_well_formed_and_reads_back_to_the_same_map():
     assert _structure(back) == _structure(model)
     assert argmap.credence(back).statements["Natural Manifold"].credence == \
         pytest.approx(argmap.credence(model).statements["Natural Manifold"].credence, abs=1e-12)
+
+
+def test_aif_keeps_each_arguments_inference_where_two_conclude_one_claim():
+    """Each step's own numbers travel on its RA-node: two arguments with inferences 0.7 and 0.5
+    for one conclusion come back with theirs (the statement's merged data would give both the
+    last one). Tags in a text stay tags."""
+    model = argmap.loads("[T]: thesis.\n\n<A>\n\n(1) [P]: p #observation {reason: \"r\", credence: 0.8}\n----\n"
+                         "(2) [T] {reason: \"a\", inference: 0.7}\n\n<B>\n\n(1) [Q]: q {reason: \"r\", credence: 0.9}\n"
+                         "----\n(2) [T] {reason: \"b\", inference: 0.5}\n")
+    back = argmap.loads(aif.to_argdown(_exported(model, "aif")))
+    assert [a.pcs[-1].data["inference"] for a in back.arguments.values()] == [0.7, 0.5]
+    assert argmap.credence(back).statements["T"].credence == pytest.approx(argmap.credence(model).statements["T"].credence)
+    assert back.statements["P"].tags == ["observation"]
+
+
+def test_exported_numbers_carry_no_float_noise():
+    model = argmap.loads("[T]: t\n  + [A]: a {credence: 0.1}\n  + [B]: b {credence: 0.2}\n")
+    assert 0.1 + 0.2 != 0.3  # the noise there is to remove
+    for name in ("aif", "graphml", "qbaf-json"):
+        assert not re.search(r"\d\.\d*0000000|\d\.\d*9999999", _exported(model, name)), name
 
 
 def test_aif_round_trip_keeps_the_structure_of_every_conformance_case():

@@ -21,9 +21,10 @@ from typing import Any, TextIO
 
 from argmap.formats import FormatError
 from argmap.formats.writer import (Draft, DraftArgument, DraftMember, DraftRelation, DraftStatement, claim_title,
-                                   write)
-from argmap.model import ArgumentMap, RelationType
+                                   tagged, write)
+from argmap.model import ArgumentMap, RelationType, Role
 from argmap.propagate import CredenceResult, credence, stages
+from argmap.semantics import rounded
 
 __all__ = ["export", "to_aif", "to_argdown"]
 
@@ -51,7 +52,7 @@ def to_aif(model: ArgumentMap, result: CredenceResult) -> dict[str, Any]:
 
     for title, statement in model.statements.items():
         computed = result.statements[title]
-        node("I", statement.text or title, {"kind": "statement", "title": title, "data": statement.data,
+        node("I", statement.text or title, {"kind": "statement", "title": title, "data": _own_data(statement),
                                             "credence": computed.credence, "origin": computed.origin.value},
              ("statement", title))
     for title, argument in model.arguments.items():
@@ -65,7 +66,7 @@ def to_aif(model: ArgumentMap, result: CredenceResult) -> dict[str, Any]:
             ra = node("RA", "Default Inference", {
                 "kind": "step", "argument": title, "step": number, "strength": step.strength,
                 "premises": [m.title for m in stage.premises], "conclusion": stage.conclusion.title,
-                "inference": inference.data if inference else {}},  # the conclusion's own data is its I-node's
+                "data": stage.conclusion.data, "inference": inference.data if inference else {}},
                 ("step", title, number))
             for premise in stage.premises:
                 edge(ids[("statement", premise.title)], ra)
@@ -101,8 +102,18 @@ def to_aif(model: ArgumentMap, result: CredenceResult) -> dict[str, Any]:
             "argmap": {"semantics": result.semantics, "theses": result.theses, "strict": model.strict}}
 
 
+def _own_data(statement) -> dict:
+    """A statement's data but what its places as a conclusion say: that (its {inference},
+    chiefly) belongs to each argument's step, and travels on the step's RA-node."""
+    data: dict = {}
+    for member in statement.members:
+        if member.role not in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION):
+            data.update(member.data)
+    return data
+
+
 def export(model: ArgumentMap, stream: TextIO, semantics: str) -> None:
-    json.dump(to_aif(model, credence(model, semantics)), stream, ensure_ascii=False, indent=1, allow_nan=False)
+    json.dump(rounded(to_aif(model, credence(model, semantics))), stream, ensure_ascii=False, indent=1, allow_nan=False)
     stream.write("\n")
 
 
@@ -174,9 +185,9 @@ class _Reader:
             self.titles[key] = (kind, title)
             data = extension.get("data") if isinstance(extension.get("data"), dict) else {}
             if kind == "statement":
-                draft.statements[title] = DraftStatement(title, [(text, [])], data=data)
+                draft.statements[title] = DraftStatement(title, [tagged(text)], data=data)
             else:
-                draft.arguments[title] = DraftArgument(title, [(text, [])], data=data)
+                draft.arguments[title] = DraftArgument(title, [tagged(text)], data=data)
         steps = self._steps(draft)
         for key, node in self.nodes.items():
             if node["type"] == "RA" and key not in steps:
@@ -218,8 +229,10 @@ class _Reader:
             known = {m.title for m in argument.pcs}
             argument.pcs += [DraftMember(title) for title in premises if title not in known]
             if conclusion is not None:
-                data = extension.get("inference") if isinstance(extension.get("inference"), dict) else {}
-                argument.pcs.append(DraftMember(conclusion, conclusion=True, inference=([], data) if data else None))
+                line = extension.get("inference") if isinstance(extension.get("inference"), dict) else {}
+                data = extension.get("data") if isinstance(extension.get("data"), dict) else {}
+                argument.pcs.append(DraftMember(conclusion, data=data, conclusion=True,
+                                                inference=([], line) if line else None))
         return {key: title for key, (title, _) in steps.items()}
 
     def _support(self, key: str, draft: Draft) -> None:
@@ -261,7 +274,7 @@ def _place(draft: Draft) -> None:
             continue
         member = next((m for a in draft.arguments.values() for m in a.pcs if m.title == title), None)
         if member is not None:
-            member.text, member.data = statement.texts[0], statement.data
+            member.text, member.data = statement.texts[0], {**statement.data, **member.data}
 
 
 def _end(written: Any, draft: Draft) -> tuple[str, str] | None:

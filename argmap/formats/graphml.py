@@ -15,6 +15,7 @@ import networkx as nx
 from argmap.formats.qbaf import node_id
 from argmap.model import ArgumentMap
 from argmap.propagate import CredenceResult, credence, number
+from argmap.semantics import rounded
 
 __all__ = ["export", "graph_with_numbers"]
 
@@ -35,19 +36,19 @@ def graph_with_numbers(model: ArgumentMap, result: CredenceResult) -> nx.MultiDi
             conclusion = element.conclusion
             stated = number(conclusion.data, "inference") if conclusion is not None else number(element.data, "credence")
             value, base = computed.strength, None
-        fields = {"title": key[1], "kind": key[0], "text": element.text or "", "value": value,
+        fields = {"title": key[1], "kind": key[0], "text": element.text or "", "value": rounded(value),
                   "section": sections.get(element.section, ""), "thesis": key[0] == "statement"
                   and key[1] in result.theses}
         if stated is not None:
-            fields["stated"] = stated
+            fields["stated"] = rounded(stated)
         if base is not None:
-            fields["base"] = base
+            fields["base"] = rounded(base)
         graph.add_node(node_id(key), **fields)
     for source, target, attributes in claims.edges(data=True):
         contribution = contributions.get((source, target, attributes["kind"]))
         fields = {"kind": attributes["kind"]}
         if contribution is not None:
-            fields["contribution"] = contribution
+            fields["contribution"] = rounded(contribution)
         graph.add_edge(node_id(source), node_id(target), **fields)
     return graph
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 
 from argmap.formats import FormatError
-from argmap.formats.writer import Draft, DraftRelation, DraftStatement, claim_title, write
+from argmap.formats.writer import Draft, DraftRelation, DraftStatement, claim_title, tagged, write
 
 __all__ = ["to_argdown"]
 
@@ -84,7 +84,7 @@ def _draft(claims: dict[str, list], order: list[str], heading: str | None) -> Dr
             continue
         title = claim_title(text, taken)
         titles[number] = title
-        draft.statements[title] = DraftStatement(title, [(text, [])], top_level="." not in number,
+        draft.statements[title] = DraftStatement(title, [tagged(text)], top_level="." not in number,
                                                  section="s1" if heading else None)
     for number in order:
         parent = number.rpartition(".")[0]

@@ -15,7 +15,7 @@ from typing import TextIO
 
 from argmap.model import ArgumentMap
 from argmap.propagate import Network
-from argmap.semantics import get
+from argmap.semantics import get, rounded
 
 __all__ = ["export", "node_id", "weighted_graph"]
 
@@ -48,5 +48,5 @@ def weighted_graph(model: ArgumentMap, semantics: str) -> dict:
 
 
 def export(model: ArgumentMap, stream: TextIO, semantics: str) -> None:
-    json.dump(weighted_graph(model, semantics), stream, ensure_ascii=False, indent=1, allow_nan=False)
+    json.dump(rounded(weighted_graph(model, semantics)), stream, ensure_ascii=False, indent=1, allow_nan=False)
     stream.write("\n")

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 __all__ = ["Draft", "DraftArgument", "DraftMember", "DraftRelation", "DraftStatement", "Markup", "claim_title",
-           "write"]
+           "tagged", "write"]
 
 INDENT = "  "
 
@@ -108,6 +108,12 @@ def claim_title(text: str, taken: set[str]) -> str:
         title, number = f"{base} {number}", number + 1
     taken.add(title)
     return title
+
+
+def tagged(text: str) -> tuple[str, list[Markup]]:
+    """Plain text whose `#tags` (a `#` that starts a word) stay tags, as a text written by
+    argmap or a person carries them."""
+    return text, [Markup("tag", m.start(), m.end() - 1) for m in re.finditer(r"(?<!\S)#[\w-]+", text)]
 
 
 def _escape(text: str) -> str:

@@ -19,7 +19,7 @@ import importlib
 import math
 from types import ModuleType
 
-__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "sum_shares"]
+__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "rounded", "sum_shares"]
 
 DEFAULT = "df-quad"
 _MODULES = {"df-quad": "dfquad", "quadratic-energy": "quadratic_energy", "vargdown": "vargdown"}
@@ -37,6 +37,18 @@ def fmt(x: float) -> str:
     """A number as the arithmetic shows it: up to 4 decimals, no trailing zeros."""
     text = f"{x:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def rounded(value, digits: int = 12):
+    """``value`` with every float rounded to ``digits`` significant digits, for JSON output:
+    `0.2516`, not `0.25160000000000005`."""
+    if isinstance(value, float):
+        return float(f"{value:.{digits}g}")
+    if isinstance(value, dict):
+        return {key: rounded(item, digits) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(item, digits) for item in value]
+    return value
 
 
 def probabilistic_sum(values: list[float]) -> float:
