@@ -66,6 +66,37 @@ def _write(path: Path, write) -> None:
         _refused(path, error)
 
 
+def _output(output: Optional[Path], *inputs: Path) -> Optional[Path]:
+    """Where ``--output`` goes: None for standard output (``-o -``); exit 2 with one line when it
+    names a map being read, which the output would replace."""
+    import os
+
+    if output is None or str(output) == "-":
+        return None
+    for path in inputs:
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            same = False
+        if same:
+            typer.echo(f"{output}: this is the map being read; write the output to another file", err=True)
+            raise typer.Exit(2)
+    return output
+
+
+def _json(value):
+    """``value`` for JSON that any reader accepts: an infinite or undefined number becomes null."""
+    import math
+
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json(item) for item in value]
+    return value
+
+
 def _overrides(items: Optional[List[str]]) -> dict[str, float]:
     """``--set "Title=0.7"`` options as a dict, or exit 2 saying how to write one."""
     result = {}
@@ -217,6 +248,7 @@ def export(file: Path = FileArg,
     if format != "argdown-json":
         typer.echo(f"unknown format {format!r}; argmap exports argdown-json", err=True)
         raise typer.Exit(2)
+    output = _output(output, file)
     model = _load(file)
     status = _print_diagnostics(file, model.diagnostics)
     # Undecodable bytes of the map come out as JSON escapes (\udcXX) rather than as an error.
@@ -243,7 +275,8 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
-    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else bottom_line(result))
+    typer.echo(json.dumps(_json(result.to_json()), ensure_ascii=False, indent=1, allow_nan=False) if format == "json"
+               else bottom_line(result))
     raise typer.Exit(status)
 
 
@@ -283,7 +316,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     if format == "json":
         shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
                  for report in reports]
-        typer.echo(json.dumps(shown, ensure_ascii=False, indent=1))
+        typer.echo(json.dumps(_json(shown), ensure_ascii=False, indent=1, allow_nan=False))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)
@@ -292,6 +325,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
 # --- editing ----------------------------------------------------------------------------------
 
 DryRun = typer.Option(False, "--dry-run", help="print a unified diff instead of writing the file")
+ForceOption = typer.Option(False, "--force", help="write the file even if it is read-only")
 KindOption = typer.Option(..., "--kind", help="support, attack, undercut, entails, contrary or contradictory")
 
 
@@ -302,7 +336,7 @@ def _open(path: Path):
     return _read(path, Document.open)
 
 
-def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> None:
+def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force: bool = False) -> None:
     """Open, apply ``change(document)``, then print the diff or write the file; an edit that
     argmap refuses is one line on stderr and exit 1, with the file untouched."""
     from argmap.edit import EditError
@@ -317,9 +351,11 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
         if dry_run:
             sys.stdout.write(document.diff())
             return
-        document.save()
+        notes = document.save(force)
     except (EditError, OSError) as error:
         _refused(path, error)
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     typer.echo(f"{path}: written")
     if show_credence:
         _print_credence_move(before, document.model)
@@ -347,7 +383,7 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., help="the s
               inference: Optional[str] = typer.Option(None, help="how strongly the premises support this conclusion, 0 to 1"),
               reason: Optional[str] = typer.Option(None, help="why: written as the data block's reason"),
               text: Optional[str] = typer.Option(None, help="the statement's new text"),
-              dry_run: bool = DryRun) -> None:
+              dry_run: bool = DryRun, force: bool = ForceOption) -> None:
     """Set a statement's credence, inference, reason or text; every other byte stays."""
     if credence is not None and inference is not None:
         typer.echo("give --credence or --inference, not both", err=True)
@@ -366,35 +402,37 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., help="the s
         elif reason is not None:
             document.set_reason(title, reason)
 
-    _edit(file, change, dry_run, show_credence=True)
+    _edit(file, change, dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def rename(file: Path = FileArg, old: str = typer.Argument(..., help="a title; [Title] or <Title> where both exist"),
-           new: str = typer.Argument(..., help="the new title"), dry_run: bool = DryRun) -> None:
+           new: str = typer.Argument(..., help="the new title"), dry_run: bool = DryRun,
+           force: bool = ForceOption) -> None:
     """Rename a statement or an argument at its definitions, references and mentions."""
-    _edit(file, lambda document: document.rename(old, new), dry_run)
+    _edit(file, lambda document: document.rename(old, new), dry_run, force=force)
 
 
 @app.command()
 def relate(file: Path = FileArg, source: str = typer.Option(..., "--from", help="the supporting or attacking side"),
            target: str = typer.Option(..., "--to", help="what it supports or attacks"),
-           kind: str = KindOption, dry_run: bool = DryRun) -> None:
+           kind: str = KindOption, dry_run: bool = DryRun, force: bool = ForceOption) -> None:
     """Add a relation line under the target, indented as the file indents relations."""
-    _edit(file, lambda document: document.relate(source, target, kind), dry_run, show_credence=True)
+    _edit(file, lambda document: document.relate(source, target, kind), dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def unrelate(file: Path = FileArg, source: str = typer.Option(..., "--from"), target: str = typer.Option(..., "--to"),
-             kind: str = KindOption, dry_run: bool = DryRun) -> None:
+             kind: str = KindOption, dry_run: bool = DryRun, force: bool = ForceOption) -> None:
     """Remove the lines that write a relation."""
-    _edit(file, lambda document: document.unrelate(source, target, kind), dry_run, show_credence=True)
+    _edit(file, lambda document: document.unrelate(source, target, kind), dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
-        width: int = typer.Option(100, min=20, help="wrap statement text longer than this")) -> None:
+        width: int = typer.Option(100, min=20, help="wrap statement text longer than this"),
+        force: bool = ForceOption) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same."""
     from argmap.edit import EditError
 
@@ -410,9 +448,11 @@ def fmt(files: List[Path] = typer.Argument(..., help="Argdown files"),
             typer.echo(f"{path}: not formatted")
             continue
         try:
-            document.save()
+            notes = document.save(force)
         except (EditError, OSError) as error:
             _refused(path, error)
+        for note in notes:
+            typer.echo(f"warning: {note}", err=True)
         typer.echo(f"{path}: formatted")
     if check and unformatted:
         raise typer.Exit(1)
@@ -463,6 +503,7 @@ def render(file: Path = FileArg,
     from argmap.propagate import credence
     from argmap.render import RenderError, diagram, format_of, render as draw
 
+    output = _output(output, file)
     if output is not None:
         _usage(format_of, output)
     model = _load(file)
@@ -478,7 +519,7 @@ def render(file: Path = FileArg,
         typer.echo(f"argmap render: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
-        _refused(output, error)
+        _refused(output or Path("standard output"), error)
     if output is not None:
         typer.echo(f"{output}: drawn", err=True)
     raise typer.Exit(status)
@@ -498,6 +539,7 @@ def report(file: Path = FileArg,
     from argmap.render import INSTALL_GRAPHVIZ
     from argmap.report import report as page
 
+    output = _output(output, file)
     model = _load(file)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
@@ -523,8 +565,16 @@ def main() -> None:
 
     gc.disable()  # commands are short-lived and make few reference cycles (watch turns it back on)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # skips a scan of every installed package
+    for stream in (sys.stdout, sys.stderr):  # map text may hold undecodable bytes: print them escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         app()
+        sys.stdout.flush()
+    except OSError as error:  # the output cannot be written: a full disk, a closed pipe
+        _output_failed(error)
+    except MemoryError:
+        raise
     except Exception as error:  # noqa: BLE001 - the last line of defence for users
         if os.environ.get("ARGMAP_DEBUG"):
             raise
@@ -532,3 +582,16 @@ def main() -> None:
         typer.echo(f"argmap: internal error ({type(error).__name__}: {error}) while running '{where}'; "
                    "please report it with the input file (ARGMAP_DEBUG=1 shows the details)", err=True)
         sys.exit(3)
+
+
+def _output_failed(error: OSError) -> None:
+    """One line naming the output that could not be written, then exit 1 at once (flushing
+    what is left would fail again)."""
+    import os
+
+    where = error.filename or "standard output"
+    try:
+        sys.stderr.write(f"{where}: cannot write: {error.strerror or error}\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(1)

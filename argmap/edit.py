@@ -298,22 +298,32 @@ class Document:
         return "".join(difflib.unified_diff(self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
                                             name, name))
 
-    def save(self) -> None:
-        """Write the text atomically, unless the file changed on disk since it was read."""
+    def save(self, force: bool = False) -> list[str]:
+        """Write the text atomically, unless the file changed on disk since it was read or is
+        read-only (``force`` writes a read-only file, which stays read-only). The check and the
+        write happen under a lock, so that of two edits at once the second sees the first.
+        Returns what the writing did beside the edit (hard links it broke)."""
+        from argmap.files import is_read_only, locked, other_links
+
         if self.path is None:
             raise EditError("this document was not read from a file; nothing to save to")
-        if self._digest is not None:
-            try:
-                current = hashlib.sha256(self.path.read_bytes()).hexdigest()
-            except FileNotFoundError:
-                current = None
-            if current != self._digest:
+        notes = []
+        with locked(self.path) as current:
+            if self._digest is not None and (current is None or hashlib.sha256(current).hexdigest() != self._digest):
                 raise EditError(f"{self.name} changed on disk since argmap read it; nothing was written "
                                 "(run the command again on the new version)")
-        data = self.encoded()
-        write_atomically(self.path, data)
+            if current is not None:
+                if not force and is_read_only(self.path):
+                    raise EditError(f"{self.name} is read-only; nothing was written (--force writes it anyway)")
+                links = other_links(self.path)
+                if links:
+                    notes.append(f"{self.name} had {links} other hard link{'s' * (links != 1)}, which still "
+                                 "show the old text: the edit wrote a new file")
+            data = self.encoded()
+            write_atomically(self.path, data)
         self.original = self.text
         self._digest = hashlib.sha256(data).hexdigest()
+        return notes
 
     # -- setting values
 
@@ -749,9 +759,10 @@ class Document:
         return self._indent_at(first_line) + "    "
 
     def _indent_at(self, at: int) -> str:
-        line_start = self.text.rfind("\n", 0, at) + 1
-        line = self.text[line_start:]
-        return line[:len(line) - len(line.lstrip(" \t"))]
+        line_start = end = self.text.rfind("\n", 0, at) + 1
+        while self.text[end:end + 1] in (" ", "\t"):
+            end += 1
+        return self.text[line_start:end]
 
     def _where(self, span: Span) -> str:
         return f"{self.name}:{span.line}:{span.column}"
