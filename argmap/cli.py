@@ -84,17 +84,29 @@ def _output(output: Optional[Path], *inputs: Path) -> Optional[Path]:
     return output
 
 
-def _json(value):
-    """``value`` for JSON that any reader accepts: an infinite or undefined number becomes null."""
+def _json(value, where: str = "") -> str:
+    """``value`` as JSON that any reader accepts: an infinite or undefined number becomes null,
+    with a warning on stderr naming where it was (``where``: the file)."""
+    import json
     import math
 
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {key: _json(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json(item) for item in value]
-    return value
+    replaced = []
+
+    def finite(item, path: str):
+        if isinstance(item, float) and not math.isfinite(item):
+            replaced.append(f"{path[1:]} is {item}")
+            return None
+        if isinstance(item, dict):
+            return {key: finite(part, f"{path}.{key}") for key, part in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [finite(part, f"{path}[{index}]") for index, part in enumerate(item)]
+        return item
+
+    text = json.dumps(finite(value, ""), ensure_ascii=False, indent=1, allow_nan=False)
+    for place in replaced:
+        typer.echo(f"{where}: warning: {place}, which JSON cannot hold; written as null "
+                   "(`argmap check` says which number of the map is at fault)", err=True)
+    return text
 
 
 def _overrides(items: Optional[List[str]]) -> dict[str, float]:
@@ -266,8 +278,6 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
                      format: str = FormatOption) -> None:
     """The bottom line of each thesis and, beneath it, what bears on it: strength and
     contribution, the most influential first."""
-    import json
-
     from argmap.explanation import bottom_line
     from argmap.propagate import credence
 
@@ -275,8 +285,7 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model.diagnostics + result.diagnostics)
-    typer.echo(json.dumps(_json(result.to_json()), ensure_ascii=False, indent=1, allow_nan=False) if format == "json"
-               else bottom_line(result))
+    typer.echo(_json(result.to_json(), str(file)) if format == "json" else bottom_line(result))
     raise typer.Exit(status)
 
 
@@ -302,8 +311,6 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
            format: str = FormatOption) -> None:
     """Every stated credence and inference, ranked by how far it moves each thesis when it
     moves by 0.1 either way, with the derivative: the numbers to check first."""
-    import json
-
     from argmap.explanation import cruxes, cruxes_text
     from argmap.propagate import credence
 
@@ -316,7 +323,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     if format == "json":
         shown = [report.model_dump(mode="json") | {"cruxes": [c.model_dump(mode="json") for c in report.cruxes[:top]]}
                  for report in reports]
-        typer.echo(json.dumps(_json(shown), ensure_ascii=False, indent=1, allow_nan=False))
+        typer.echo(_json(shown, str(file)))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)

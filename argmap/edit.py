@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Callable, Union
 
 from argmap.data import BLOCK_START
-from argmap.files import decode_source, write_atomically
+from argmap.files import LINE_BREAK, decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
 __all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open"]
@@ -270,6 +270,8 @@ class Document:
         self._tokenized: tuple[str | None, list[int]] = (None, [])
         crlf = text.count("\r\n")
         self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+        if text.count("\r") - crlf > text.count("\n"):
+            self.newline = "\r"  # classic Mac OS line ends
 
     @classmethod
     def open(cls, path: str | Path) -> "Document":
@@ -430,10 +432,19 @@ class Document:
             end = min(marks)
             while end > start and self.text[end - 1] in " \t\r\n":
                 end -= 1
-        lines = _text_value("text", text).strip().splitlines()
-        new = (self.newline + self._continuation_indent(element, end)).join(line.strip() for line in lines)
+        lines = [line.strip() for line in _text_value("text", text).strip().splitlines() if line.strip()]
         kept = self.text[end:content_end]
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
+        for shortcodes in (False, True):  # escape `.` and `:` too only where a shortcode would read
+            new = (self.newline + self._continuation_indent(element, end)).join(
+                _claim_text(line, index > 0, shortcodes) for index, line in enumerate(lines))
+            claim = self._loads(f"{settings}{_written(kind, name)}: {new}")
+            read = (claim.statements if kind == "statement" else claim.arguments).get(name)
+            if read is not None and " ".join((read.text or "").split()) == " ".join(lines) and not read.tags:
+                break
+        else:
+            raise EditError(f"{self.name}: the new text of {_written(kind, name)} would not read as written "
+                            f"(as {read.text if read else ''!r}); nothing changed")
         alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
@@ -531,6 +542,7 @@ class Document:
         line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
+        intended = self._relation_ends(source_kind, source_title, target_kind, target_title)
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
@@ -545,6 +557,10 @@ class Document:
                 if sum(len(r.spans) for r in model.relations) > written:  # the line merged into one already there
                     return "the map already has this relation"
                 return "the new line would not be read as a relation (inside a comment?); add it by hand"
+            wrong = [t for t in added.elements() if t[4] not in types or t[:4] not in intended]
+            if wrong or sum(added.values()) != 1:
+                kind_, source_, _, target_, type_ = (wrong or list(added.elements()))[0]
+                return f"the map would read it as {type_} from {_written(kind_, source_)} to {target_}"
             return None
 
         self._apply([(at, at, line)], check,
@@ -591,6 +607,20 @@ class Document:
                     f"removing the {kind} relation from {_written(source_kind, source_title)} "
                     f"to {_written(target_kind, target_title)}")
 
+    def _relation_ends(self, source_kind: str, source: str, target_kind: str, target: str) -> set[tuple]:
+        """The (source kind, source, target kind, target) the model may record for a relation
+        written between these two: an argument's relations move to its conclusion, and an
+        undercut targets an argument's inference."""
+        sources = {(source_kind, source)}
+        targets = {(target_kind, target)}
+        for ends, kind, title in ((sources, source_kind, source), (targets, target_kind, target)):
+            argument = self.model.arguments.get(title) if kind == "argument" else None
+            if argument is not None and argument.conclusion is not None:
+                ends.add(("statement", argument.conclusion.title))
+        if target_kind == "argument":
+            targets.add(("inference", target))
+        return {s + t for s in sources for t in targets}
+
     def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
         if kind not in RELATION_KINDS:
             raise EditError(f"unknown relation kind {kind!r}; use one of {', '.join(RELATION_KINDS)}")
@@ -618,9 +648,9 @@ class Document:
     def _parent_start(self, relation_start: int) -> int:
         """The start of the line above a relation that is less indented: where its parent is."""
         depth = len(self._indent_at(relation_start))
-        at = self.text.rfind("\n", 0, relation_start)
+        at = self._line_start(relation_start) - 1
         while at > 0:
-            line_start = self.text.rfind("\n", 0, at) + 1
+            line_start = self._line_start(at)
             line = self.text[line_start:at]
             if line.strip() and len(line) - len(line.lstrip(" \t")) < depth:
                 return line_start
@@ -739,9 +769,12 @@ class Document:
     def _line_end(self, at: int) -> int:
         """Where the line holding ``at`` ends, before its line break: a new line goes there, so
         that spaces at the end of the line stay with the token they belong to."""
-        end = self.text.find("\n", at)
-        end = len(self.text) if end < 0 else end
-        return end - 1 if end > at and self.text[end - 1] == "\r" else end
+        found = LINE_BREAK.search(self.text, at)
+        return found.start() if found else len(self.text)
+
+    def _line_start(self, at: int) -> int:
+        """Where the line holding ``at`` starts (a lone `\r` ends a line too)."""
+        return max(self.text.rfind("\n", 0, at), self.text.rfind("\r", 0, at)) + 1
 
     def _span_end(self, span: Span) -> int:
         end = span.end
@@ -752,14 +785,14 @@ class Document:
     def _continuation_indent(self, element: Element, end: int) -> str:
         """How the element's continuation lines are indented: as its last line, when it has
         several, else four spaces past its first line."""
-        first_line = self.text.rfind("\n", 0, element.span.start) + 1
-        last_line = self.text.rfind("\n", 0, end) + 1
+        first_line = self._line_start(element.span.start)
+        last_line = self._line_start(end)
         if last_line > first_line:
             return self._indent_at(last_line)
         return self._indent_at(first_line) + "    "
 
     def _indent_at(self, at: int) -> str:
-        line_start = end = self.text.rfind("\n", 0, at) + 1
+        line_start = end = self._line_start(at)
         while self.text[end:end + 1] in (" ", "\t"):
             end += 1
         return self.text[line_start:end]
@@ -775,6 +808,20 @@ def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads l
 
 def _written(kind: str, title: str) -> str:
     return f"[{title}]" if kind == "statement" else f"<{title}>"
+
+
+# What starts Argdown syntax inside a claim (data, tags, titles, mentions, emphasis, comments)
+# and at the start of one of its lines (relations, numbers, lists, headings): escaped in new text.
+_INLINE_SYNTAX = re.compile(r"[\\{}\[\]<>@#*_]|/(?=[/*])")
+_SHORTCODES = re.compile(r"[\\{}\[\]<>@#*_]|/(?=[/*])|[.:](?=\S)")
+_LINE_SYNTAX = re.compile(r"[-+(=\d]")
+
+
+def _claim_text(line: str, starts_line: bool, shortcodes: bool = False) -> str:
+    """A line of new claim text with the Argdown syntax in it escaped, so it reads as written
+    (with ``shortcodes``, also each `.` and `:` that could start a shortcode such as `:+1:`)."""
+    line = (_SHORTCODES if shortcodes else _INLINE_SYNTAX).sub(lambda match: "\\" + match.group(), line)
+    return "\\" + line if starts_line and _LINE_SYNTAX.match(line) else line
 
 
 def _same_value(current, wanted, present: bool) -> bool:
