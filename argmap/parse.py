@@ -128,15 +128,16 @@ class _Terminals:
 # --- tokenizer -----------------------------------------------------------------------------
 
 # Terminals that scan ahead for what closes them: (terminal, how it opens, what closes it,
-# whether the closing mark must be on the same line). Where the mark does not follow, the scan
-# would fail at the end of the line or the file, once for every opening: a line of `<` or
-# `[`, or `{` without `}`, would take time quadratic in its length.
+# where the line the mark must be on starts, counted from the opening, or None for anywhere
+# after it; a reference's first character may be a line break). Where the mark does not
+# follow, the scan would fail at the end of the line or of the file, once for every opening: a
+# line of `<` or `[`, or `{` without `}`, would take time quadratic in its length.
 _CLOSING_MARKS = (
-    ("ARGUMENT_DEFINITION", "<", ">:", True), ("ARGUMENT_REFERENCE", "<", ">", True),
-    ("ARGUMENT_MENTION", "@<", ">", True), ("STATEMENT_DEFINITION", "[", "]:", True),
-    ("STATEMENT_REFERENCE", "[", "]", True), ("STATEMENT_MENTION", "@[", "]", True),
-    ("LINK", "[", "](", False), ("TAG", "#(", ")", False), ("DATA", "{", "}", False),
-    ("COMMENT", "<!--", "-->", False), ("COMMENT", "/*", "*/", False), ("COMMENT", "//", "\n", False),
+    ("ARGUMENT_DEFINITION", "<", ">:", 1), ("ARGUMENT_REFERENCE", "<", ">", 2),
+    ("ARGUMENT_MENTION", "@<", ">", 2), ("STATEMENT_DEFINITION", "[", "]:", 1),
+    ("STATEMENT_REFERENCE", "[", "]", 2), ("STATEMENT_MENTION", "@[", "]", 2),
+    ("LINK", "[", "](", None), ("TAG", "#(", ")", None), ("DATA", "{", "}", None),
+    ("COMMENT", "<!--", "-->", None), ("COMMENT", "/*", "*/", None), ("COMMENT", "//", "\n", None),
 )
 _OPENING = frozenset(opening[0] for _, opening, _, _ in _CLOSING_MARKS)
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
@@ -154,14 +155,13 @@ class _Unclosed:
     def __call__(self, pos: int) -> frozenset:
         if self.text[pos] not in _OPENING:
             return _NOTHING
-        line_end = None
         missing = set()
-        for name, opening, mark, same_line in _CLOSING_MARKS:
+        for name, opening, mark, line_from in _CLOSING_MARKS:
             if not self.text.startswith(opening, pos):
                 continue
             at = self._next(mark, pos + len(opening))
-            if same_line and at >= 0:
-                line_end = self._next("\n", pos) if line_end is None else line_end
+            if line_from is not None and at >= 0:
+                line_end = self._next("\n", pos + line_from)
                 at = -1 if 0 <= line_end < at else at
             if at < 0:
                 missing.add(name)
@@ -782,7 +782,8 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic], ends: list
         dedent = lexeme("_DEDENT", "", tokens[index - 1].end_pos, tokens[index - 1].end_pos, last[4])
         states = _States(stack)
         done = lexeme("$END", "", dedent.end_pos, dedent.end_pos, last[4])
-        if _repaired([dedent] * cuts[index], done, states, states.take, states.take, [], errors) is not None:
+        take = lambda token: states.take(token.type)  # noqa: E731
+        if _repaired([dedent] * cuts[index], done, states, take, take, [], errors) is not None:
             ends.append(index)
 
     return _repaired(tokens, end, parser.parser_state.state_stack, parser.feed_token, parser.feed_eof,
