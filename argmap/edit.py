@@ -640,22 +640,30 @@ class Document:
         children = [self._indent_at(at) for at in self._relation_starts() if element.span.start < at < element.span.end]
         if children:
             return min(children, key=len)
-        widths = Counter(len(self._indent_at(at)) - len(self._indent_at(self._parent_start(at)))
-                         for at in self._relation_starts())
+        widths = self._indent_steps()
         unit = max((w for w in widths if w > 0), key=lambda w: (widths[w], -w), default=2)
         return self._indent_at(element.span.start) + " " * unit
 
-    def _parent_start(self, relation_start: int) -> int:
-        """The start of the line above a relation that is less indented: where its parent is."""
-        depth = len(self._indent_at(relation_start))
-        at = self._line_start(relation_start) - 1
-        while at > 0:
-            line_start = self._line_start(at)
-            line = self.text[line_start:at]
-            if line.strip() and len(line) - len(line.lstrip(" \t")) < depth:
-                return line_start
-            at = line_start - 1
-        return 0
+    def _indent_steps(self) -> Counter:
+        """How much deeper each relation is indented than its parent, the nearest line above it
+        that is less indented; in one pass over the lines, keeping the widths of the lines that
+        may still be a parent (each less indented than the next)."""
+        relations = Counter(self._line_start(at) for at in self._relation_starts())
+        steps: Counter = Counter()
+        parents: list[int] = []
+        first = len(self._indent_at(0))
+        line_start = 0
+        for end in [m.start() for m in LINE_BREAK.finditer(self.text)] + [len(self.text)]:
+            line = self.text[line_start:end]
+            if line.strip():
+                width = len(line) - len(line.lstrip(" \t"))
+                while parents and parents[-1] >= width:
+                    parents.pop()
+                if line_start in relations:
+                    steps[width - (parents[-1] if parents else first)] += relations[line_start]
+                parents.append(width)
+            line_start = end + (2 if self.text.startswith("\r\n", end) else 1)
+        return steps
 
     def _relation_starts(self) -> list[int]:
         """Where each relation symbol is written, from the tokens: the model drops some
