@@ -59,7 +59,7 @@ def atomic_writer(path: str | Path, mode: str = "wb", **open_args) -> Iterator[I
             yield stream
         return
     path = Path(os.path.realpath(path))
-    _remove_stale_temporaries(path.parent)
+    _remove_stale_temporaries(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY, dir=path.parent)
     try:
         _lock(handle, wait=False)  # in use: not stale
@@ -123,23 +123,28 @@ def other_links(path: str | Path) -> int:
     return os.stat(path).st_nlink - 1
 
 
-# Temporaries are named `.NAME.XXXXXXXX.argmap-tmp`; one that no writer holds locked and that
-# has not changed for a minute was left by a killed write.
+# Temporaries are named `.NAME.XXXXXXXX.argmap-tmp` (earlier versions: `.NAME.XXXXXXXX.tmp`);
+# one that no writer holds locked and that has not changed for a minute was left by a killed
+# write.
 _TEMPORARY = ".argmap-tmp"
 _STALE_AFTER = 60.0
 
 
-def _remove_stale_temporaries(folder: Path) -> None:
+def _remove_stale_temporaries(target: Path) -> None:
+    """Remove what killed writes left in the target's folder: any temporary named as argmap
+    names them now, and those named the older way for this target."""
+    ours = re.compile(rf"\..+\.[a-z0-9_]{{8}}{re.escape(_TEMPORARY)}|\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
     now = time.time()
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(target.parent))
     except OSError:
         return
     for entry in entries:
-        if not (entry.name.startswith(".") and entry.name.endswith(_TEMPORARY)):
+        if not ours.fullmatch(entry.name):
             continue
         try:
-            if not entry.is_file(follow_symlinks=False) or now - entry.stat(follow_symlinks=False).st_mtime < _STALE_AFTER:
+            status = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(status.st_mode) or now - status.st_mtime < _STALE_AFTER:
                 continue
             handle = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
             try:

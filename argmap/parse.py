@@ -77,12 +77,14 @@ class _Terminals:
     def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
               unclosed: frozenset = frozenset()) -> re.Pattern:
         """``unclosed``: terminals left out because what would close them does not follow."""
-        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None, unclosed)  # skips matter to emphasis only
+        # skips matter to emphasis only
+        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None, unclosed)
         compiled = self._cache.get(key)
         if compiled is None:
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
                             for name, pattern in self.patterns
-                            if name not in unclosed and self._applies(name, inference_mode, line_state, emphasis, skipped)]
+                            if name not in unclosed
+                            and self._applies(name, inference_mode, line_state, emphasis, skipped)]
             if not inference_mode:
                 # Mid-line nothing else can start where a text run does; at a line start the
                 # line-start terminals come first, so it goes just before SPACES.

@@ -167,14 +167,14 @@ def test_stale_temporaries_of_argmap_are_removed_and_live_ones_kept(tmp_path):
     path = tmp_path / "m.argdown"
     path.write_text("[A]: a.\n")
     stale, fresh = tmp_path / ".m.argdown.k1ll3d00.argmap-tmp", tmp_path / ".m.argdown.wr1t1ng0.argmap-tmp"
-    other = tmp_path / ".notes.tmp"
-    for leftover in (stale, fresh, other):
+    older_naming, others = tmp_path / ".m.argdown.k1ll3d00.tmp", [tmp_path / ".notes.tmp", tmp_path / ".n.k1ll3d00.tmp"]
+    for leftover in (stale, fresh, older_naming, *others):
         leftover.write_bytes(b"x" * 100)
-    hour_ago = time.time() - 3600
-    os.utime(stale, (hour_ago, hour_ago))
-    os.utime(other, (hour_ago, hour_ago))
+        if leftover is not fresh:
+            hour_ago = time.time() - 3600
+            os.utime(leftover, (hour_ago, hour_ago))
     files.write_atomically(path, b"[A]: b.\n")
-    assert sorted(os.listdir(tmp_path)) == sorted([fresh.name, other.name, "m.argdown"])
+    assert sorted(os.listdir(tmp_path)) == sorted([fresh.name, *(o.name for o in others), "m.argdown"])
 
 
 # --- bounded YAML ----------------------------------------------------------------------------------
