@@ -67,7 +67,7 @@ def atomic_writer(path: str | Path, mode: str = "wb", **open_args) -> Iterator[I
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-            _take_nature(stream.fileno(), status)
+            _take_nature(stream.fileno(), temporary, status)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -168,13 +168,12 @@ def _lock(handle: int, wait: bool) -> bool:
     return True
 
 
-def _take_nature(handle: int, status: os.stat_result | None) -> None:
+def _take_nature(handle: int, temporary: str, status: os.stat_result | None) -> None:
     """Give a replacement the permissions and owner of the file it replaces (a new file gets
     the permissions the umask allows). An owner this user may not give is left as it is."""
     if status is None:
-        os.fchmod(handle, 0o666 & ~_umask())
+        os.chmod(temporary, 0o666 & ~_umask())
         return
-    os.fchmod(handle, status.st_mode & 0o7777)
     if hasattr(os, "fchown"):
         for owner in ((status.st_uid, status.st_gid), (-1, status.st_gid)):
             try:
@@ -182,7 +181,7 @@ def _take_nature(handle: int, status: os.stat_result | None) -> None:
                 break
             except PermissionError:
                 continue
-        os.fchmod(handle, status.st_mode & 0o7777)  # a change of owner clears set-user-ID bits
+    os.chmod(temporary, status.st_mode & 0o7777)  # after the owner: a change of owner clears set-user-ID bits
 
 
 def _umask() -> int:
