@@ -479,6 +479,7 @@ def watch(file: Path = FileArg,
     if not file.is_file():
         typer.echo(f"{file}: cannot read: no such file", err=True)
         raise typer.Exit(2)
+    output = _output(output, file)
     if output is not None:
         from argmap.render import format_of
 
