@@ -435,16 +435,14 @@ class Document:
         lines = [line.strip() for line in _text_value("text", text).strip().splitlines() if line.strip()]
         kept = self.text[end:content_end]
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
-        for shortcodes in (False, True):  # escape `.` and `:` too only where a shortcode would read
-            new = (self.newline + self._continuation_indent(element, end)).join(
-                _claim_text(line, index > 0, shortcodes) for index, line in enumerate(lines))
-            claim = self._loads(f"{settings}{_written(kind, name)}: {new}")
-            read = (claim.statements if kind == "statement" else claim.arguments).get(name)
-            if read is not None and " ".join((read.text or "").split()) == " ".join(lines) and not read.tags:
-                break
-        else:
-            raise EditError(f"{self.name}: the new text of {_written(kind, name)} would not read as written "
-                            f"(as {read.text if read else ''!r}); nothing changed")
+        new = (self.newline + self._continuation_indent(element, end)).join(
+            _claim_text(line, index > 0, entity.tags) for index, line in enumerate(lines))
+        claim = self._loads(f"{settings}{_written(kind, name)}: {new}")
+        read = (claim.statements if kind == "statement" else claim.arguments).get(name)
+        if (read is None or read.data or claim.relations or len(claim.statements) + len(claim.arguments) != 1
+                or not set(read.tags) <= set(entity.tags)):
+            raise EditError(f"{self.name}: the new text of {_written(kind, name)} would not read as one claim; "
+                            "nothing changed")
         alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
@@ -818,17 +816,23 @@ def _written(kind: str, title: str) -> str:
     return f"[{title}]" if kind == "statement" else f"<{title}>"
 
 
-# What starts Argdown syntax inside a claim (data, tags, titles, mentions, emphasis, comments)
-# and at the start of one of its lines (relations, numbers, lists, headings): escaped in new text.
-_INLINE_SYNTAX = re.compile(r"[\\{}\[\]<>@#*_]|/(?=[/*])")
-_SHORTCODES = re.compile(r"[\\{}\[\]<>@#*_]|/(?=[/*])|[.:](?=\S)")
+# What in new claim text would change the map rather than the claim: data, tags, titles and
+# references, mentions, links, comments, escapes, and at the start of one of its lines a
+# relation, number, list item or heading. It is escaped; a tag the claim already has stays a
+# tag, and emphasis and shortcodes stay: they format the text.
+_INLINE_SYNTAX = re.compile(r"#\((?P<long>[^)]+)\)|#(?P<short>[^\s#]+)|[\\{}\[\]<>@#]|/(?=/)|/\*")
 _LINE_SYNTAX = re.compile(r"[-+(=\d]")
 
 
-def _claim_text(line: str, starts_line: bool, shortcodes: bool = False) -> str:
-    """A line of new claim text with the Argdown syntax in it escaped, so it reads as written
-    (with ``shortcodes``, also each `.` and `:` that could start a shortcode such as `:+1:`)."""
-    line = (_SHORTCODES if shortcodes else _INLINE_SYNTAX).sub(lambda match: "\\" + match.group(), line)
+def _claim_text(line: str, starts_line: bool, tags: list[str]) -> str:
+    """A line of new claim text with the Argdown syntax in it escaped (but ``tags``)."""
+    def escaped(match: re.Match) -> str:
+        tag = match.group("long") or match.group("short")
+        if tag in tags:
+            return match.group()
+        return "\\/\\*" if match.group() == "/*" else "\\" + match.group()
+
+    line = _INLINE_SYNTAX.sub(escaped, line)
     return "\\" + line if starts_line and _LINE_SYNTAX.match(line) else line
 
 
