@@ -355,12 +355,13 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
         if not document.changed:
             typer.echo(f"{path}: already so; nothing to change")
             return
-        if dry_run:
-            sys.stdout.write(document.diff())
-            return
-        notes = document.save(force)
+        if not dry_run:
+            notes = document.save(force)
     except (EditError, OSError) as error:
         _refused(path, error)
+    if dry_run:
+        sys.stdout.write(document.diff())
+        return
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
     typer.echo(f"{path}: written")
@@ -577,8 +578,10 @@ def main() -> None:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
     try:
-        app()
-        sys.stdout.flush()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # what is still buffered: a full disk shows here
     except OSError as error:  # the output cannot be written: a full disk, a closed pipe
         _output_failed(error)
     except MemoryError:

@@ -233,11 +233,13 @@ def test_json_is_valid_even_for_infinite_numbers(tmp_path):
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
-def test_a_full_disk_is_one_line_and_exit_1(tmp_path):
+@pytest.mark.parametrize("command", [["check"], ["set", "--dry-run", "--credence", "0.3"]])
+def test_a_full_disk_is_one_line_and_exit_1(tmp_path, command):
     path = tmp_path / "m.argdown"
     path.write_text("[A]: a.\n")
+    arguments = [command[0], str(path), *(["A"] if command[0] == "set" else []), *command[1:]]
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "argmap", "check", str(path)], stdout=full,
+        result = subprocess.run([sys.executable, "-m", "argmap", *arguments], stdout=full,
                                 stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 1
     assert result.stderr == "standard output: cannot write: No space left on device\n"
