@@ -450,3 +450,5 @@ def layout(graph: graphviz.Digraph, format: str) -> bytes:
     except subprocess.CalledProcessError as error:
         message = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz's `dot` failed: {message[0] if message else error}") from None
+    except BrokenPipeError:  # not a broken standard output: say so, instead of exiting in silence
+        raise RenderError("Graphviz's `dot` stopped reading the diagram before its end (it rejected it)") from None

@@ -256,6 +256,23 @@ def test_long_texts_are_shortened_where_graphviz_has_a_limit():
     assert max(map(len, source.splitlines())) < 16384
 
 
+def test_a_diagram_graphviz_stops_reading_is_reported_not_silent(tmp_path, monkeypatch):
+    import graphviz
+
+    def rejected(self, **options):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(graphviz.Digraph, "pipe", rejected)
+    monkeypatch.setattr("shutil.which", lambda name: "/usr/bin/" + name)
+    path = tmp_path / "m.argdown"
+    path.write_text("[A]: a.\n")
+    result = run("report", path, "-o", tmp_path / "r.html")
+    assert result.exit_code == 0
+    assert "The diagram is missing: Graphviz&#x27;s `dot` stopped reading" in (tmp_path / "r.html").read_text()
+    result = run("render", path, "-o", tmp_path / "m.svg")
+    assert result.exit_code == 1 and "stopped reading the diagram" in result.stderr
+
+
 def test_set_accepts_both_bracketed_forms():
     from argmap.propagate import credence
 
