@@ -128,6 +128,49 @@ def _write(path: Path, write) -> None:
         _refused(path, error)
 
 
+def _output(output: Optional[Path], *inputs: Path) -> Optional[Path]:
+    """Where ``--output`` goes: None for standard output (``-o -``); exit 2 with one line when it
+    names a map being read, which the output would replace."""
+    import os
+
+    if output is None or str(output) == "-":
+        return None
+    for path in inputs:
+        try:
+            same = os.path.samefile(output, path)
+        except OSError:
+            same = False
+        if same:
+            typer.echo(f"{output}: this is the map being read; write the output to another file", err=True)
+            raise typer.Exit(2)
+    return output
+
+
+def _json(value, where: str = "") -> str:
+    """``value`` as JSON that any reader accepts: an infinite or undefined number becomes null,
+    with a warning on stderr naming where it was (``where``: the file)."""
+    import json
+    import math
+
+    replaced = []
+
+    def finite(item, path: str):
+        if isinstance(item, float) and not math.isfinite(item):
+            replaced.append(f"{path[1:]} is {item}")
+            return None
+        if isinstance(item, dict):
+            return {key: finite(part, f"{path}.{key}") for key, part in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [finite(part, f"{path}[{index}]") for index, part in enumerate(item)]
+        return item
+
+    text = json.dumps(finite(value, ""), ensure_ascii=False, indent=1, allow_nan=False)
+    for place in replaced:
+        typer.echo(f"{where}: warning: {place}, which JSON cannot hold; written as null "
+                   "(`argmap check` says which number of the map is at fault)", err=True)
+    return text
+
+
 def _overrides(items: Optional[List[str]]) -> dict[str, float]:
     """``--set "Title=0.7"`` options as a dict, or exit 2 saying how to write one."""
     result = {}
@@ -284,6 +327,7 @@ def export(file: Path = FileArg,
     from argmap import formats
 
     _usage(formats.exporter, format)
+    output = _output(output, file)
     model = _load(file)
     status = _print_diagnostics(file, model)
     if format == "argdown-json":  # streamed: the largest export, and it carries no credences
@@ -342,8 +386,6 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
                      output: Optional[Path] = HistogramOption) -> None:
     """The bottom line of each thesis and, beneath it, what bears on it: strength and
     contribution, the most influential first; with --samples, how sure it is."""
-    import json
-
     from argmap.explanation import bottom_line, bottom_line_json
     from argmap.propagate import credence
 
@@ -357,8 +399,7 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     if samples is not None:
         _credence_samples(model, samples, seed, semantics, default_spread, _overrides(set), format, output)
     else:
-        typer.echo(json.dumps(bottom_line_json(result), ensure_ascii=False, indent=1) if format == "json"
-                   else bottom_line(result))
+        typer.echo(_json(bottom_line_json(result), str(file)) if format == "json" else bottom_line(result))
     raise typer.Exit(status)
 
 
@@ -410,8 +451,6 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
            seed: int = typer.Option(0, "--seed", metavar="S", help="with --method shapley: seeds the orders it samples")) -> None:
     """Every stated credence and inference, ranked by how far it moves each thesis when it
     moves by 0.1 either way (or by --method), with the derivative: the numbers to check first."""
-    import json
-
     from argmap.explanation import cruxes, cruxes_json, cruxes_text
     from argmap.propagate import credence
 
@@ -422,7 +461,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
         reports = _usage(lambda: cruxes(model, semantics, overrides, None, progress, method, seed))
     status = _print_diagnostics(file, model, credence(model, semantics, overrides).diagnostics)
     if format == "json":
-        typer.echo(json.dumps(cruxes_json(reports, top), ensure_ascii=False, indent=1))
+        typer.echo(_json(cruxes_json(reports, top), str(file)))
     else:
         typer.echo(cruxes_text(reports, str(file), top))
     raise typer.Exit(status)
@@ -482,6 +521,7 @@ FromOption = typer.Option(..., "--from", metavar="TITLE",
                           help="the supporting or attacking side: [Statement], <Argument> or a bare title")
 ToOption = typer.Option(..., "--to", metavar="TITLE", help="what it supports or attacks")
 KindOption = typer.Option(..., "--kind", metavar="KIND", help="support, attack, undercut, entails, contrary or contradictory")
+ForceOption = typer.Option(False, "--force", help="write the file even if it is read-only")
 
 
 def _open(path: Path):
@@ -491,7 +531,7 @@ def _open(path: Path):
     return _read(path, Document.open)
 
 
-def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> None:
+def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force: bool = False) -> None:
     """Open, apply ``change(document)``, then print the diff or write the file; an edit that
     argmap refuses is one line on stderr and exit 1, with the file untouched."""
     from argmap.edit import EditError
@@ -503,12 +543,15 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
         if not document.changed:
             typer.echo(f"{path}: already so; nothing to change")
             return
-        if dry_run:
-            sys.stdout.write(document.diff())
-            return
-        document.save()
+        if not dry_run:
+            notes = document.save(force)
     except (EditError, OSError) as error:
         _refused(path, error)
+    if dry_run:
+        sys.stdout.write(document.diff())
+        return
+    for note in notes:
+        typer.echo(f"warning: {note}", err=True)
     typer.echo(f"{path}: written")
     if show_credence:
         _print_credence_move(before, document.model)
@@ -536,8 +579,8 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TI
               inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this conclusion, 0 to 1"),
               reason: Optional[str] = typer.Option(None, metavar="TEXT", help="why: written as the data block's reason"),
               text: Optional[str] = typer.Option(None, metavar="TEXT", help="the statement's new text"),
-              force: bool = typer.Option(False, "--force", help="set a credence even where an argument concludes "
-                                         "the statement (the credence then overrides the argument)"),
+              force: bool = typer.Option(False, "--force", help="write it anyway: a credence where an argument "
+                                         "concludes the statement (it then overrides the argument), a read-only file"),
               dry_run: bool = DryRun) -> None:
     """Set a statement's credence, inference, reason or text; every other byte stays."""
     if credence is not None and inference is not None:
@@ -557,44 +600,48 @@ def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TI
         elif reason is not None:
             document.set_reason(title, reason)
 
-    _edit(file, change, dry_run, show_credence=True)
+    _edit(file, change, dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def unset(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help="the statement's title"),
           key: str = typer.Argument(..., metavar="KEY", help="credence, inference or reason"),
-          dry_run: bool = DryRun) -> None:
+          dry_run: bool = DryRun, force: bool = ForceOption) -> None:
     """Remove a statement's credence, inference or reason wherever it is written; every other
     byte stays."""
-    _edit(file, lambda document: document.unset(title, key), dry_run, show_credence=True)
+    _edit(file, lambda document: document.unset(title, key), dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def rename(file: Path = FileArg, old: str = typer.Argument(..., metavar="OLD", help="a title; [Title] or <Title> where both exist"),
-           new: str = typer.Argument(..., metavar="NEW", help="the new title"), dry_run: bool = DryRun) -> None:
+           new: str = typer.Argument(..., metavar="NEW", help="the new title"), dry_run: bool = DryRun,
+           force: bool = ForceOption) -> None:
     """Rename a statement or an argument at its definitions, references and mentions."""
-    _edit(file, lambda document: document.rename(old, new), dry_run)
+    _edit(file, lambda document: document.rename(old, new), dry_run, force=force)
 
 
 @app.command()
 def relate(file: Path = FileArg, source: str = FromOption, target: str = ToOption,
            kind: str = KindOption, dry_run: bool = DryRun,
-           force: bool = typer.Option(False, "--force", help="write it even if a claim would bear on itself")) -> None:
+           force: bool = typer.Option(False, "--force", help="write it anyway: a relation by which a claim would "
+                                      "bear on itself, a read-only file")) -> None:
     """Add a relation line under the target, indented as the file indents relations."""
-    _edit(file, lambda document: document.relate(source, target, kind, force), dry_run, show_credence=True)
+    _edit(file, lambda document: document.relate(source, target, kind, force), dry_run, show_credence=True,
+          force=force)
 
 
 @app.command()
 def unrelate(file: Path = FileArg, source: str = FromOption, target: str = ToOption,
-             kind: str = KindOption, dry_run: bool = DryRun) -> None:
+             kind: str = KindOption, dry_run: bool = DryRun, force: bool = ForceOption) -> None:
     """Remove the lines that write a relation."""
-    _edit(file, lambda document: document.unrelate(source, target, kind), dry_run, show_credence=True)
+    _edit(file, lambda document: document.unrelate(source, target, kind), dry_run, show_credence=True, force=force)
 
 
 @app.command()
 def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown files"),
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
-        width: int = typer.Option(100, min=20, metavar="N", help="wrap statement text longer than this")) -> None:
+        width: int = typer.Option(100, min=20, metavar="N", help="wrap statement text longer than this"),
+        force: bool = ForceOption) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same."""
     from argmap.edit import EditError
 
@@ -610,9 +657,11 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
             typer.echo(f"{path}: not formatted")
             continue
         try:
-            document.save()
+            notes = document.save(force)
         except (EditError, OSError) as error:
             _refused(path, error)
+        for note in notes:
+            typer.echo(f"warning: {note}", err=True)
         typer.echo(f"{path}: formatted")
     if check and unformatted:
         raise typer.Exit(1)
@@ -633,6 +682,7 @@ def watch(file: Path = FileArg,
     if not file.is_file():
         typer.echo(f"{file}: cannot read: no such file", err=True)
         raise typer.Exit(2)
+    output = _output(output, file)
     if output is not None:
         from argmap.render import format_of
 
@@ -664,6 +714,7 @@ def render(file: Path = FileArg,
     from argmap.propagate import credence
     from argmap.render import RenderError, diagram, format_of, render as draw
 
+    output = _output(output, file)
     if output is not None:
         _usage(format_of, output)
     model = _load(file)
@@ -679,7 +730,7 @@ def render(file: Path = FileArg,
         typer.echo(f"argmap render: {error}", err=True)
         raise typer.Exit(1) from None
     except OSError as error:
-        _refused(output, error)
+        _refused(output or Path("standard output"), error)
     if output is not None:
         typer.echo(f"{output}: drawn", err=True)
     raise typer.Exit(status)
@@ -702,6 +753,7 @@ def report(file: Path = FileArg,
     from argmap.render import INSTALL_GRAPHVIZ
     from argmap.report import report as page
 
+    output = _output(output, file)
     model = _load(file)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result.diagnostics)
@@ -729,8 +781,18 @@ def main() -> None:
 
     gc.disable()  # commands are short-lived and make few reference cycles (watch turns it back on)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # skips a scan of every installed package
+    for stream in (sys.stdout, sys.stderr):  # map text may hold undecodable bytes: print them escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # what is still buffered: a full disk shows here
+    except OSError as error:  # the output cannot be written: a full disk, a closed pipe
+        _output_failed(error)
+    except MemoryError:
+        raise
     except Exception as error:  # noqa: BLE001 - the last line of defence for users
         if os.environ.get("ARGMAP_DEBUG"):
             raise
@@ -738,3 +800,16 @@ def main() -> None:
         typer.echo(f"argmap: internal error ({type(error).__name__}: {error}) while running '{where}'; "
                    "please report it with the input file (ARGMAP_DEBUG=1 shows the details)", err=True)
         sys.exit(3)
+
+
+def _output_failed(error: OSError) -> None:
+    """One line naming the output that could not be written, then exit 1 at once (flushing
+    what is left would fail again)."""
+    import os
+
+    where = error.filename or "standard output"
+    try:
+        sys.stderr.write(f"{where}: cannot write: {error.strerror or error}\n")
+        sys.stderr.flush()
+    finally:
+        os._exit(1)

@@ -148,11 +148,57 @@ def _read_flat(source: str) -> dict | None:
             return None
 
 
+# Aliases (`*name`) repeat what an anchor (`&name`) holds without writing it again, so a few
+# hundred bytes of nested aliases can stand for billions of values. A block may stand for this
+# many values beyond one per character written.
+_MAX_EXPANSION = 10_000
+
+
+def _loaded(source: str) -> Any:
+    """PyYAML's reading of ``source``, refused before it is built when its aliases expand it
+    past :data:`_MAX_EXPANSION` values (or refer to the value that holds them)."""
+    loader = _Yaml12Loader(source)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if _expanded_size(node, {}, set(), len(source) + _MAX_EXPANSION) is None:
+            raise DataError(f"its aliases (*name) stand for more than {len(source) + _MAX_EXPANSION} values, "
+                            "or for the value that holds them; write the values out")
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(node, sizes: dict, open_nodes: set, limit: int) -> int | None:
+    """How many values ``node`` stands for with every alias written out; None past ``limit``
+    or when an alias refers to the value that holds it. Each node is counted once."""
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    if key in open_nodes:
+        return None
+    open_nodes.add(key)
+    children = node.value if isinstance(node, yaml.SequenceNode) else \
+        [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else ()
+    size = 1
+    for child in children:
+        counted = _expanded_size(child, sizes, open_nodes, limit)
+        if counted is None or size + counted > limit:
+            return None
+        size += counted
+    open_nodes.discard(key)
+    sizes[key] = size
+    return size
+
+
 def read_data(source: str) -> Any:
     """The value of a data block or front matter; raises :class:`DataError` if it is not YAML."""
     try:
         flat = _read_flat(source)
-        return flat if flat is not None else _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506
+        return flat if flat is not None else _plain(_loaded(source))
+    except DataError:
+        raise
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
@@ -161,6 +207,8 @@ def read_data(source: str) -> Any:
         raise DataError("it holds bytes that are not UTF-8") from None
     except RecursionError:
         raise DataError("it is nested too deeply") from None
+    except MemoryError:
+        raise
     except Exception as error:  # PyYAML fails on some values: `!!timestamp foo`, a date before year 1
         raise DataError(f"a value cannot be read: {error}") from None
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, Union
 
 from argmap.data import BLOCK_START
-from argmap.files import decode_source, write_atomically
+from argmap.files import LINE_BREAK, decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
 __all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open",
@@ -297,6 +297,8 @@ class Document:
         self._tokenized: tuple[str | None, list[int]] = (None, [])
         crlf = text.count("\r\n")
         self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+        if text.count("\r") - crlf > text.count("\n"):
+            self.newline = "\r"  # classic Mac OS line ends
 
     @classmethod
     def open(cls, path: str | Path) -> "Document":
@@ -325,22 +327,32 @@ class Document:
         return "".join(difflib.unified_diff(self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
                                             name, name))
 
-    def save(self) -> None:
-        """Write the text atomically, unless the file changed on disk since it was read."""
+    def save(self, force: bool = False) -> list[str]:
+        """Write the text atomically, unless the file changed on disk since it was read or is
+        read-only (``force`` writes a read-only file, which stays read-only). The check and the
+        write happen under a lock, so that of two edits at once the second sees the first.
+        Returns what the writing did beside the edit (hard links it broke)."""
+        from argmap.files import is_read_only, locked, other_links
+
         if self.path is None:
             raise EditError("this document was not read from a file; nothing to save to")
-        if self._digest is not None:
-            try:
-                current = hashlib.sha256(self.path.read_bytes()).hexdigest()
-            except FileNotFoundError:
-                current = None
-            if current != self._digest:
+        notes = []
+        with locked(self.path) as current:
+            if self._digest is not None and (current is None or hashlib.sha256(current).hexdigest() != self._digest):
                 raise EditError(f"{self.name} changed on disk since argmap read it; nothing was written "
                                 "(run the command again on the new version)")
-        data = self.encoded()
-        write_atomically(self.path, data)
+            if current is not None:
+                if not force and is_read_only(self.path):
+                    raise EditError(f"{self.name} is read-only; nothing was written (--force writes it anyway)")
+                links = other_links(self.path)
+                if links:
+                    notes.append(f"{self.name} had {links} other hard link{'s' * (links != 1)}, which still "
+                                 "show the old text: the edit wrote a new file")
+            data = self.encoded()
+            write_atomically(self.path, data)
         self.original = self.text
         self._digest = hashlib.sha256(data).hexdigest()
+        return notes
 
     # -- setting values
 
@@ -497,10 +509,17 @@ class Document:
             end = min(marks)
             while end > start and self.text[end - 1] in " \t\r\n":
                 end -= 1
-        lines = _text_value("text", text).strip().splitlines()
-        new = (self.newline + self._continuation_indent(element, end)).join(line.strip() for line in lines)
+        lines = [line.strip() for line in _text_value("text", text).strip().splitlines() if line.strip()]
         kept = self.text[end:content_end]
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
+        new = (self.newline + self._continuation_indent(element, end)).join(
+            _claim_text(line, index > 0, entity.tags) for index, line in enumerate(lines))
+        claim = self._loads(f"{settings}{_written(kind, name)}: {new}")
+        read = (claim.statements if kind == "statement" else claim.arguments).get(name)
+        if (read is None or read.data or claim.relations or len(claim.statements) + len(claim.arguments) != 1
+                or not set(read.tags) <= set(entity.tags)):
+            raise EditError(f"{self.name}: the new text of {_written(kind, name)} would not read as one claim; "
+                            "nothing changed")
         alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
@@ -636,6 +655,7 @@ class Document:
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
+        intended = self._relation_ends(source_kind, source_title, target_kind, target_title)
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
@@ -654,6 +674,10 @@ class Document:
                 if sum(len(r.spans) for r in model.relations) > written:  # the line merged into one already there
                     return "the map already has this relation"
                 return "the new line would not be read as a relation (inside a comment?); add it by hand"
+            wrong = [t for t in added.elements() if t[4] not in types or t[:4] not in intended]
+            if wrong or sum(added.values()) != 1:
+                kind_, source_, _, target_, type_ = (wrong or list(added.elements()))[0]
+                return f"the map would read it as {type_} from {_written(kind_, source_)} to {target_}"
             return None
 
         self._apply([(at, at, line)], check,
@@ -700,6 +724,20 @@ class Document:
                     f"removing the {kind} relation from {_written(source_kind, source_title)} "
                     f"to {_written(target_kind, target_title)}")
 
+    def _relation_ends(self, source_kind: str, source: str, target_kind: str, target: str) -> set[tuple]:
+        """The (source kind, source, target kind, target) the model may record for a relation
+        written between these two: an argument's relations move to its conclusion, and an
+        undercut targets an argument's inference."""
+        sources = {(source_kind, source)}
+        targets = {(target_kind, target)}
+        for ends, kind, title in ((sources, source_kind, source), (targets, target_kind, target)):
+            argument = self.model.arguments.get(title) if kind == "argument" else None
+            if argument is not None and argument.conclusion is not None:
+                ends.add(("statement", argument.conclusion.title))
+        if target_kind == "argument":
+            targets.add(("inference", target))
+        return {s + t for s in sources for t in targets}
+
     def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
         if kind not in RELATION_KINDS:
             raise EditError(f"unknown relation kind {kind!r}; use one of {', '.join(RELATION_KINDS)}")
@@ -719,22 +757,30 @@ class Document:
         children = [self._indent_at(at) for at in self._relation_starts() if element.span.start < at < element.span.end]
         if children:
             return min(children, key=len)
-        widths = Counter(len(self._indent_at(at)) - len(self._indent_at(self._parent_start(at)))
-                         for at in self._relation_starts())
+        widths = self._indent_steps()
         unit = max((w for w in widths if w > 0), key=lambda w: (widths[w], -w), default=2)
         return self._indent_at(element.span.start) + " " * unit
 
-    def _parent_start(self, relation_start: int) -> int:
-        """The start of the line above a relation that is less indented: where its parent is."""
-        depth = len(self._indent_at(relation_start))
-        at = self.text.rfind("\n", 0, relation_start)
-        while at > 0:
-            line_start = self.text.rfind("\n", 0, at) + 1
-            line = self.text[line_start:at]
-            if line.strip() and len(line) - len(line.lstrip(" \t")) < depth:
-                return line_start
-            at = line_start - 1
-        return 0
+    def _indent_steps(self) -> Counter:
+        """How much deeper each relation is indented than its parent, the nearest line above it
+        that is less indented; in one pass over the lines, keeping the widths of the lines that
+        may still be a parent (each less indented than the next)."""
+        relations = Counter(self._line_start(at) for at in self._relation_starts())
+        steps: Counter = Counter()
+        parents: list[int] = []
+        first = len(self._indent_at(0))
+        line_start = 0
+        for end in [m.start() for m in LINE_BREAK.finditer(self.text)] + [len(self.text)]:
+            line = self.text[line_start:end]
+            if line.strip():
+                width = len(line) - len(line.lstrip(" \t"))
+                while parents and parents[-1] >= width:
+                    parents.pop()
+                if line_start in relations:
+                    steps[width - (parents[-1] if parents else first)] += relations[line_start]
+                parents.append(width)
+            line_start = end + (2 if self.text.startswith("\r\n", end) else 1)
+        return steps
 
     def _relation_starts(self) -> list[int]:
         """Where each relation symbol is written, from the tokens: the model drops some
@@ -855,9 +901,12 @@ class Document:
     def _line_end(self, at: int) -> int:
         """Where the line holding ``at`` ends, before its line break: a new line goes there, so
         that spaces at the end of the line stay with the token they belong to."""
-        end = self.text.find("\n", at)
-        end = len(self.text) if end < 0 else end
-        return end - 1 if end > at and self.text[end - 1] == "\r" else end
+        found = LINE_BREAK.search(self.text, at)
+        return found.start() if found else len(self.text)
+
+    def _line_start(self, at: int) -> int:
+        """Where the line holding ``at`` starts (a lone `\r` ends a line too)."""
+        return max(self.text.rfind("\n", 0, at), self.text.rfind("\r", 0, at)) + 1
 
     def _span_end(self, span: Span) -> int:
         end = span.end
@@ -868,16 +917,17 @@ class Document:
     def _continuation_indent(self, element: Element, end: int) -> str:
         """How the element's continuation lines are indented: as its last line, when it has
         several, else four spaces past its first line."""
-        first_line = self.text.rfind("\n", 0, element.span.start) + 1
-        last_line = self.text.rfind("\n", 0, end) + 1
+        first_line = self._line_start(element.span.start)
+        last_line = self._line_start(end)
         if last_line > first_line:
             return self._indent_at(last_line)
         return self._indent_at(first_line) + "    "
 
     def _indent_at(self, at: int) -> str:
-        line_start = self.text.rfind("\n", 0, at) + 1
-        line = self.text[line_start:]
-        return line[:len(line) - len(line.lstrip(" \t"))]
+        line_start = end = self._line_start(at)
+        while self.text[end:end + 1] in (" ", "\t"):
+            end += 1
+        return self.text[line_start:end]
 
     def _where(self, span: Span) -> str:
         return f"{self.name}:{span.line}:{span.column}"
@@ -890,6 +940,26 @@ def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads l
 
 def _written(kind: str, title: str) -> str:
     return f"[{title}]" if kind == "statement" else f"<{title}>"
+
+
+# What in new claim text would change the map rather than the claim: data, tags, titles and
+# references, mentions, links, comments, escapes, and at the start of one of its lines a
+# relation, number, list item or heading. It is escaped; a tag the claim already has stays a
+# tag, and emphasis and shortcodes stay: they format the text.
+_INLINE_SYNTAX = re.compile(r"#\((?P<long>[^)]+)\)|#(?P<short>[^\s#]+)|[\\{}\[\]<>@#]|/(?=/)|/\*")
+_LINE_SYNTAX = re.compile(r"[-+(=\d]")
+
+
+def _claim_text(line: str, starts_line: bool, tags: list[str]) -> str:
+    """A line of new claim text with the Argdown syntax in it escaped (but ``tags``)."""
+    def escaped(match: re.Match) -> str:
+        tag = match.group("long") or match.group("short")
+        if tag in tags:
+            return match.group()
+        return "\\/\\*" if match.group() == "/*" else "\\" + match.group()
+
+    line = _INLINE_SYNTAX.sub(escaped, line)
+    return "\\" + line if starts_line and _LINE_SYNTAX.match(line) else line
 
 
 def _same_value(current, wanted, present: bool) -> bool:

@@ -137,11 +137,11 @@ class _Layout:
     def wrap(self, text_start: int, line_end: int, indent: str, continuation: str, breaks: list[int]) -> None:
         origin = text_start - len(indent)  # column 0 of the line as it will be
         while line_end - origin > self.width:
-            inside = [b for b in breaks if text_start < b < line_end]
-            fitting = [b for b in inside if b - origin <= self.width]
-            if not inside:
+            first = bisect.bisect_right(breaks, text_start)  # the first break after the line's start
+            if first == len(breaks) or breaks[first] >= line_end:
                 return
-            at = fitting[-1] if fitting else inside[0]
+            last_fitting = bisect.bisect_right(breaks, min(origin + self.width, line_end - 1)) - 1
+            at = breaks[last_fitting] if last_fitting >= first else breaks[first]
             self.edits.append((at, at + 1, self.newline + continuation))
             text_start = at + 1
             origin = text_start - len(continuation)
@@ -164,8 +164,7 @@ class _Layout:
                 for offset in range(1, len(source) - 1):
                     if source[offset] != " " or source[offset - 1].isspace() or source[offset + 1].isspace():
                         continue
-                    following = source[offset + 1:]
-                    if following[0].isalnum() and not _UNSAFE_LINE_START.match(following):
+                    if source[offset + 1].isalnum() and not _UNSAFE_LINE_START.match(source, offset + 1):
                         points.append(token.start_pos + offset)
         return points
 

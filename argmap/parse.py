@@ -74,13 +74,17 @@ class _Terminals:
         self.patterns = [(t.name, t.pattern.to_regexp()) for t in ordered]
         self._cache: dict[tuple, re.Pattern] = {}
 
-    def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool) -> re.Pattern:
-        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None)  # skips matter to emphasis only
+    def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
+              unclosed: frozenset = frozenset()) -> re.Pattern:
+        """``unclosed``: terminals left out because what would close them does not follow."""
+        # skips matter to emphasis only
+        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None, unclosed)
         compiled = self._cache.get(key)
         if compiled is None:
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
                             for name, pattern in self.patterns
-                            if self._applies(name, inference_mode, line_state, emphasis, skipped)]
+                            if name not in unclosed
+                            and self._applies(name, inference_mode, line_state, emphasis, skipped)]
             if not inference_mode:
                 # Mid-line nothing else can start where a text run does; at a line start the
                 # line-start terminals come first, so it goes just before SPACES.
@@ -124,6 +128,62 @@ class _Terminals:
 
 
 # --- tokenizer -----------------------------------------------------------------------------
+
+# Terminals that scan ahead for what closes them: (terminal, how it opens, what closes it,
+# where the line the mark must be on starts, counted from the opening, or None for anywhere
+# after it; a reference's first character may be a line break). Where the mark does not
+# follow, the scan would fail at the end of the line or of the file, once for every opening: a
+# line of `<` or `[`, or `{` without `}`, would take time quadratic in its length.
+_CLOSING_MARKS = (
+    ("ARGUMENT_DEFINITION", "<", ">:", 1), ("ARGUMENT_REFERENCE", "<", ">", 2),
+    ("ARGUMENT_MENTION", "@<", ">", 2), ("STATEMENT_DEFINITION", "[", "]:", 1),
+    ("STATEMENT_REFERENCE", "[", "]", 2), ("STATEMENT_MENTION", "@[", "]", 2),
+    ("LINK", "[", "](", None), ("TAG", "#(", ")", None), ("DATA", "{", "}", None),
+    ("COMMENT", "<!--", "-->", None), ("COMMENT", "/*", "*/", None), ("COMMENT", "//", "\n", None),
+)
+_OPENING = frozenset(opening[0] for _, opening, _, _ in _CLOSING_MARKS)
+_LINE_END = re.compile("[\n\r\u2028\u2029]")
+
+
+class _Unclosed:
+    """The terminals that cannot match at a position because what would close them does not
+    follow. Where each mark is next found is remembered, so that answering costs linear time
+    over the whole text: positions only move forward."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, tuple[int, int]] = {}  # mark: (searched from, found at or -1)
+
+    def __call__(self, pos: int) -> frozenset:
+        if self.text[pos] not in _OPENING:
+            return _NOTHING
+        missing = set()
+        for name, opening, mark, line_from in _CLOSING_MARKS:
+            if not self.text.startswith(opening, pos):
+                continue
+            at = self._next(mark, pos + len(opening))
+            if line_from is not None and at >= 0:
+                line_end = self._next("\n", pos + line_from)
+                at = -1 if 0 <= line_end < at else at
+            if at < 0:
+                missing.add(name)
+        return frozenset(missing) if missing else _NOTHING
+
+    def _next(self, mark: str, pos: int) -> int:
+        """Where ``mark`` (a line break for ``"\\n"``) is next found from ``pos``; -1 if nowhere."""
+        searched, at = self.found.get(mark, (-1, -1))
+        if searched < 0 or pos < searched or (0 <= at < pos):
+            if mark == "\n":
+                match = _LINE_END.search(self.text, pos)
+                at = match.start() if match else -1
+            else:
+                at = self.text.find(mark, pos)
+            self.found[mark] = (pos, at)
+        return at
+
+
+_NOTHING: frozenset = frozenset()
+
 
 # Spaces that do not end a line: mid-line, only SPACES can match them.
 _MID_LINE_SPACES = re.compile(r"[ \t]+(?![ \t\r\n])")
@@ -205,6 +265,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """
     terminals = _terminals()
     lines = _Lines(text)
+    unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
     diagnostics: list[Diagnostic] = []
     indents = [0]
@@ -239,7 +300,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     pos, size = 0, len(text)
     while pos < size:
         match = terminals.regex(inference_mode, line_state, emphasis[-1] if emphasis else None,
-                                skipped).match(text, pos)
+                                skipped, unclosed(pos)).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
             line, column = lines(pos)
@@ -695,65 +756,137 @@ def _syntax_error(error: UnexpectedInput, hint: str = "") -> Diagnostic:
                       message=what + hint + detail)
 
 
-def _advance(stack: list, kind: str) -> list | None:
-    """The LALR state stack after the parser takes a token of this kind, or None if it cannot.
+class _States:
+    """What an LALR state stack becomes as tokens are taken, simulated without copying it: a
+    view of the states kept from ``base`` and the few pushed since (a long block's stack is
+    deep, and recovery asks about many tokens)."""
+
+    __slots__ = ("base", "depth", "pushed")
+
+    def __init__(self, base) -> None:
+        self.base, self.depth, self.pushed = base, len(base), []
+
+    def __len__(self) -> int:
+        return self.depth + len(self.pushed)
+
+    def __getitem__(self, index: int):
+        return self.base[index] if index < self.depth else self.pushed[index - self.depth]
+
+    def take(self, kind: str) -> bool:
+        """Take a token of this kind, running the reductions it implies; False (and no change)
+        if the parser could not take it."""
+        states = _lark().parser.parser.parser.parse_table.states
+        depth, pushed = self.depth, list(self.pushed)
+        while True:
+            action = states[pushed[-1] if pushed else self.base[depth - 1]].get(kind)
+            if action is None:
+                return False
+            step, rule = action
+            if step is Shift:
+                pushed.append(rule)
+                break
+            popped = min(len(rule.expansion), len(pushed))
+            del pushed[len(pushed) - popped:]
+            depth -= len(rule.expansion) - popped
+            if rule.origin.name == "start" and kind == "$END":
+                break
+            pushed.append(states[pushed[-1] if pushed else self.base[depth - 1]][rule.origin.name][1])
+        self.depth, self.pushed = depth, pushed
+        return True
+
+
+def _takes(stack, *kinds: str) -> bool:
+    """Whether a parser in this state stack can take tokens of these kinds, one after another.
 
     A simulation on states alone: trying a token on the real parser would run the reductions
     it implies, and those may change values in place.
     """
-    table = _lark().parser.parser.parser.parse_table
-    stack = list(stack)
-    while True:
-        action = table.states[stack[-1]].get(kind)
-        if action is None:
-            return None
-        step, rule = action
-        if step is Shift:
-            return stack + [rule]
-        if len(rule.expansion):
-            del stack[-len(rule.expansion):]
-        if rule.origin.name == "start" and kind == "$END":
-            return stack
-        stack.append(table.states[stack[-1]][rule.origin.name][1])
+    states = _States(stack)
+    return all(states.take(kind) for kind in kinds)
 
 
-def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
+def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic], ends: list[int] | None = None):
     """Parse one blank-line separated block, repairing what it can; None if it cannot.
+
+    ``ends`` (when given) collects the index of each token that starts a line where the
+    block, cut just before it, would parse: what :func:`_salvage` keeps.
+    """
+    parser = _lark().parse_interactive(iter(()))
+    last = tokens[-1]
+    end = lexeme("$END", "", last.end_pos, last.end_pos, last[4])
+    cuts = _line_starts(tokens) if ends is not None else {}
+
+    def could_end(index: int, stack, errors: int) -> None:
+        if index not in cuts:
+            return
+        dedent = lexeme("_DEDENT", "", tokens[index - 1].end_pos, tokens[index - 1].end_pos, last[4])
+        states = _States(stack)
+        done = lexeme("$END", "", dedent.end_pos, dedent.end_pos, last[4])
+        take = lambda token: states.take(token.type)  # noqa: E731
+        if _repaired([dedent] * cuts[index], done, states, take, take, [], errors) is not None:
+            ends.append(index)
+
+    return _repaired(tokens, end, parser.parser_state.state_stack, parser.feed_token, parser.feed_eof,
+                     diagnostics, 0, could_end if cuts else None)
+
+
+def _line_starts(tokens: list[Lexeme]) -> dict[int, int]:
+    """For each line of a block but its first, the index of its first token (an indentation
+    token counts): the block cut there is its lines above; and how many indentations are open."""
+    lines = [token.line for token in tokens]
+    written = sorted({line for line, token in zip(lines, tokens) if token.type not in _LAYOUT})
+    starts, depth, wanted = {}, 0, iter(written[1:])
+    cut = next(wanted, None)
+    for index, (line, token) in enumerate(zip(lines, tokens)):
+        while cut is not None and line >= cut:
+            starts[index] = depth
+            cut = next(wanted, None)
+        depth += {"_INDENT": 1, "_DEDENT": -1}.get(token.type, 0)
+    return starts
+
+
+def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostics: list[Diagnostic],
+              errors: int = 0, at_token=None):
+    """Feed tokens to a parser whose state stack is ``stack`` (``feed``, then ``finish`` with the
+    end), repairing what it can; what ``finish`` returns, or None if the block cannot be repaired.
 
     A token the grammar does not allow is let through by inserting a closing token (the end
     of an emphasis or of an indentation) where that works, kept as text where text may stand
-    (a citation `[13]` inside a statement), and dropped otherwise.
+    (a citation `[13]` inside a statement), and dropped otherwise. ``at_token(index, stack,
+    errors)`` is called before each token of ``tokens`` is first tried.
     """
-    parser = _lark().parse_interactive(iter(()))
-    errors = 0
-    queue = list(reversed(tokens))
-    last = tokens[-1]
-    end = lexeme("$END", "", last.end_pos, last.end_pos, last[4])
+    pending: list[Lexeme] = []  # tokens inserted before the next one
+    index = 0
     while True:
-        token = queue.pop() if queue else end
-        stack = parser.parser_state.state_stack
-        if _advance(stack, token.type) is not None:
+        if pending:
+            token = pending.pop()
+        elif index < len(tokens):
+            if at_token is not None:
+                at_token(index, stack, errors)
+            token, index = tokens[index], index + 1
+        else:
+            token = end
+        if _takes(stack, token.type):
             if token is end:
-                return parser.feed_eof(token)
-            parser.feed_token(token)
+                return finish(token)
+            feed(token)
             continue
         errors += 1
         if errors == 1:
             # LALR merges states, so the table offers more than fits here: ask each candidate.
-            candidates = _lark().parser.parser.parser.parse_table.states[stack[-1]]
-            expected = {kind for kind in candidates if kind.isupper() and _advance(stack, kind) is not None}
+            candidates = _lark().parser.parser.parser.parse_table.states[stack[len(stack) - 1]]
+            expected = {kind for kind in candidates if kind.isupper() and _takes(stack, kind)}
             diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(tokens, token)))
         if errors > _MAX_ERRORS_PER_BLOCK:
             return None
-        closer = next((c for c in _CLOSERS if (after := _advance(stack, c)) is not None
-                       and _advance(after, token.type) is not None), None)
+        closer = next((c for c in _CLOSERS if _takes(stack, c, token.type)), None)
         if closer is not None:
-            queue.append(token)
-            queue.append(lexeme(closer, "", token.start_pos, token.start_pos, token[4]))
-        elif token.value.strip() and token.type != "FREESTYLE" and _advance(stack, "FREESTYLE") is not None:
+            pending.append(token)
+            pending.append(lexeme(closer, "", token.start_pos, token.start_pos, token[4]))
+        elif token.value.strip() and token.type != "FREESTYLE" and _takes(stack, "FREESTYLE"):
             source = token[4].text
             gap = " " if source[token.end_pos:token.end_pos + 1] in (" ", "\t") else ""
-            queue.append(lexeme("FREESTYLE", token.value + gap, token.start_pos, token.end_pos, token[4]))
+            pending.append(lexeme("FREESTYLE", token.value + gap, token.start_pos, token.end_pos, token[4]))
         elif token is end:
             return None
 
@@ -776,22 +909,23 @@ def _misplaced_front_matter(token: Lexeme) -> Diagnostic:
 
 def _salvage(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse a block; when it cannot be repaired, keep its longest prefix of whole lines that
-    parses, and say which lines were left out."""
-    parsed = _parse_block(tokens, diagnostics)
+    parses, and say which lines were left out. The one pass that fails finds that prefix, so
+    a block costs at most two parses."""
+    ends: list[int] = []
+    parsed = _parse_block(tokens, diagnostics, ends)
     if parsed is not None:
         return parsed
-    lines = sorted({t.line for t in tokens if t.type not in _LAYOUT})
-    first, last = lines[0], lines[-1]
-    for cut in reversed(lines[1:]):
-        prefix = [t for t in tokens if t.line < cut]
+    last = max(t.line for t in tokens if t.type not in _LAYOUT)
+    if ends:
+        cut = ends[-1]
+        prefix = tokens[:cut]
         depth = sum(1 if t.type == "_INDENT" else -1 for t in prefix if t.type in _LAYOUT)
         end = prefix[-1]
-        prefix += [lexeme("_DEDENT", "", end.end_pos, end.end_pos, end[4])] * depth
-        parsed = _parse_block(prefix, [])
+        parsed = _parse_block(prefix + [lexeme("_DEDENT", "", end.end_pos, end.end_pos, end[4])] * depth, [])
         if parsed is not None:
-            diagnostics.append(_left_out(cut, last))
+            diagnostics.append(_left_out(tokens[cut].line, last))
             return parsed
-    diagnostics.append(_left_out(first, last))
+    diagnostics.append(_left_out(min(t.line for t in tokens if t.type not in _LAYOUT), last))
     return None
 
 

@@ -404,14 +404,14 @@ class Network:
     def _keys_named(self, name: str) -> list[InputKey]:
         bracket = name[:1] + name[-1:]
         title = name[1:-1] if bracket in ("[]", "<>") else name
-        if bracket != "<>" and title in self.model.statements:
+        if title in self.model.statements and (bracket != "<>" or title not in self.model.arguments):
             node = self.nodes[("statement", title)]
             if ("credence", node.key) in self.inputs:
                 return [("credence", node.key)]
             stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.inputs]
             if stated or bracket == "[]" or title not in self.model.arguments:
                 return stated or [("credence", node.key)]
-        if bracket != "[]" and title in self.model.arguments:
+        if title in self.model.arguments:  # `[A]` too, when A is only an argument
             kind = "inference" if self.model.arguments[title].pcs else "credence"
             return [(kind, ("argument", title))]
         raise ValueError(f"no statement or argument is titled {title!r}"

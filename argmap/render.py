@@ -56,6 +56,9 @@ EDGE_STYLES = {  # kind -> attributes beyond the defaults (a normal arrowhead, a
 BORDERS = {"stated": {}, "computed": {"peripheries": "2"}, "prior": {"style": "filled,dashed"}}  # by origin
 TEXT_WIDTH = 34  # characters a line of a node's text
 TEXT_LIMIT = 110  # characters of a statement's text shown in its node
+# Characters of map text in one label or tooltip: Graphviz rejects a string longer than 16,384
+# bytes, and escaping may make the text several times longer.
+STRING_LIMIT = 2000
 
 
 class RenderError(Exception):
@@ -243,7 +246,7 @@ def _argument_node(model: ArgumentMap, result: CredenceResult, title: str) -> di
 def _label(title: str, value: float, text: str | None, size: int, width: int) -> str:
     """A node's label: the title (wrapped) and its number on top, the text beneath, wrapped to
     about the title's width; ``None`` for a statement without text (shown as such)."""
-    heading = _wrap(title, 30)
+    heading = _wrap(_capped(title, STRING_LIMIT // 8), 30)
     width = max(width, round((max(map(len, heading), default=0) + 5) * 1.3))  # the title is larger and bold
     head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
     rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size + 1}"><B>{head}</B></FONT></TD>'
@@ -385,8 +388,8 @@ _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 def _escape(text: str) -> str:
     """Map text for inside an HTML-like label: XML-escaped, and each backslash doubled, since
     Graphviz still expands ``\\N`` and friends in HTML labels."""
-    return (clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\\", "\\\\").replace("\n", " "))
+    return (clean(_capped(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\\", "\\\\").replace("\n", " "))
 
 
 def html(text: str, bold: bool = False) -> str:
@@ -399,8 +402,13 @@ def tooltip(text: str) -> str:
     """A tooltip attribute showing ``text`` exactly: XML-escaped (Graphviz decodes entities in
     it), no double quotes left for DOT, line breaks as ``\\n``, and each backslash written four
     times: Graphviz 2.43 unescapes a tooltip twice."""
-    return (clean(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-            .replace("\\", "\\\\\\\\").replace("\n", "\\n"))
+    return (clean(_capped(text)).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("\\", "\\\\\\\\").replace("\n", "\\n"))
+
+
+def _capped(text: str, limit: int = STRING_LIMIT) -> str:
+    """``text`` cut to ``limit`` characters, with an ellipsis when cut: what Graphviz can take."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -442,3 +450,5 @@ def layout(graph: graphviz.Digraph, format: str) -> bytes:
     except subprocess.CalledProcessError as error:
         message = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"Graphviz's `dot` failed: {message[0] if message else error}") from None
+    except BrokenPipeError:  # not a broken standard output: say so, instead of exiting in silence
+        raise RenderError("Graphviz's `dot` stopped reading the diagram before its end (it rejected it)") from None

@@ -120,9 +120,8 @@ def test_set_text_replaces_only_the_text():
     doc.set_text("A", "new words, with **bold**")
     assert doc.text == "[A]: new words, with **bold** {credence: 0.5}\n  + [B]: b\n"
     assert doc.model.statements["A"].text == "new words, with bold"
-    with pytest.raises(EditError, match="would"):
-        doc.set_text("A", "x\n\n[C]: a new statement")
-    assert doc.model.statements["A"].text == "new words, with bold"
+    doc.set_text("A", "x\n\n[C]: not a new statement")  # new text is claim text: its syntax is escaped
+    assert doc.model.statements["A"].text == "x [C]: not a new statement" and "C" not in doc.model.statements
     doc = Document("<Arg>: an argument\n  + [A]: a\n")
     doc.set_text("<Arg>", "a better one")
     assert doc.text == "<Arg>: a better one\n  + [A]: a\n"
