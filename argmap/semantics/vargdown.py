@@ -150,13 +150,15 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
                 contributions[edge] = contributions.get(edge, 0.0) + share
             if role == MAIN:
                 strength, formula = value, arithmetic
-                contributions[(node, ("statement", member["title"]), "conclusion")] = value
+            contributions[(node if role == MAIN else ("step", title, len(steps)), ("statement", member["title"]),
+                           "conclusion")] = value
         steps.append({"conclusion": member["title"], "premises": list(step), "inference": inference, "strength": value,
                       "formula": arithmetic})
         if value is not None and role == INTERMEDIARY:
             step = [(member["title"], value)]
-    if steps and (node, ("statement", steps[-1]["conclusion"]), "conclusion") not in contributions:
-        contributions[(node, ("statement", steps[-1]["conclusion"]), "conclusion")] = 0.0
+    for position, step in enumerate(steps):  # a step that computes nothing accounts for nothing
+        source = node if position == len(steps) - 1 else ("step", title, position)
+        contributions.setdefault((source, ("statement", step["conclusion"]), "conclusion"), 0.0)
     for member in argument.get("pcs", []):
         if member.get("role") == PREMISE:
             contributions.setdefault((("statement", member["title"]), node, "premise"), 0.0)
@@ -164,8 +166,8 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
 
 
 def _bottom_lines(doc: dict, model, credences: dict, contributions: dict) -> dict[str, tuple[float, str]]:
-    """Each target's bottom line and its log-odds sum, one level deep; relation contributions
-    share ``bottom line - 0.5`` in proportion to their log-odds terms."""
+    """Each target's bottom line and its log-odds sum, one level deep; a relation's
+    contribution is its term in that sum, so that they add up to the log-odds shown."""
     index = {id(relation): i for i, relation in enumerate(doc["relations"])}
     seen, ordered = set(), []
     for table in (doc["statements"], doc["arguments"]):
@@ -202,9 +204,10 @@ def _bottom_lines(doc: dict, model, credences: dict, contributions: dict) -> dic
             value = 1.0 / (1.0 + math.exp(-log_odds))
         except OverflowError:  # JavaScript's Math.exp gives Infinity there, and the bottom line 0
             value = 0.0
-        terms = [(edge, logit(c)) for edge, c in entails] + [(edge, -logit(c)) for edge, c in contrary]
-        for edge, term in terms:
-            contributions[edge] = (value - 0.5) * term / log_odds if log_odds else 0.0
+        for edge, credence in entails:
+            contributions[edge] = logit(credence)
+        for edge, credence in contrary:
+            contributions[edge] = -logit(credence)
         text = " ".join([f"+ logit({fmt(c)})" for _, c in entails] + [f"- logit({fmt(c)})" for _, c in contrary])
         implied[target] = (value, f"{text.removeprefix('+ ') or '0'} = {fmt(log_odds)}")
     return implied
