@@ -307,6 +307,33 @@ def test_vargdown_contributions_add_up_to_the_log_odds_shown(thesis):
     assert sum(child.contribution for child in tree.children) == pytest.approx(log_odds, abs=5e-5)
 
 
+def test_vargdown_keeps_the_verifiers_order_rule_and_says_so():
+    # Two arguments conclude [C]: 0.9 × 0.8 = 0.72 and 0.3 × 0.5 = 0.15; the verifier keeps the
+    # last one written, and [T] (entailed by [C] alone) shows sigmoid(logit(c)) = c.
+    arguments = ["<A1>\n\n(1) [P]: p {reason: r, credence: 0.9}\n----\n(2) [C]: c {reason: r, inference: 0.8}\n",
+                 "<A2>\n\n(1) [Q]: q {reason: r, credence: 0.3}\n----\n(2) [C] {reason: r, inference: 0.5}\n"]
+    head = "===\nmodel:\n    mode: strict\n===\n\n[T]: t\n  <+ [C]\n\n"
+    for order, (last, value, other, before) in ((arguments, ("A2", 0.15, "A1", 0.72)),
+                                                 (arguments[::-1], ("A1", 0.72, "A2", 0.15))):
+        result = credence(argmap.loads(head + "\n".join(order)), "vargdown")
+        assert result.statements["T"].credence == pytest.approx(value, abs=1e-12)
+        (warning,) = [d for d in result.diagnostics if d.code == "vargdown-order"]
+        assert f"<{last}> ({value}) replaces <{other}> ({before}), so the order of the text decides" in warning.message
+        assert credence(argmap.loads(head + "\n".join(order))).statements["C"].credence == pytest.approx(
+            1 - 0.28 * 0.85, abs=1e-12)  # df-quad: 1 - (1 - 0.72)(1 - 0.15), either way
+
+
+def test_a_thesis_that_is_an_intermediary_conclusion_is_shown_with_its_step():
+    from argmap.report import report
+
+    model = argmap.loads("===\nthesis: I\n===\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.5}\n----\n"
+                         "(2) [I]: i {reason: r, inference: 0.4}\n(3) [B]: b {reason: r, credence: 0.5}\n----\n"
+                         "(4) [D]: d {reason: r, inference: 0.5}\n")
+    result = credence(model)
+    assert bottom_line(result).splitlines()[2].split() == ["+0.2", "0.2", "<R>", "(concludes)"]  # 0.5 × 0.4
+    assert "<td>" in report(model, result)
+
+
 def test_the_thesis_under_quadratic_energy_is_0_9695(thesis):
     # The same 11 supporting and 4 attacking strengths as for df-quad; E = 4.6516 - 0.7266.
     supporters = [.88 * .74 * .80 * .85, .72 * .72, .82 * .75, .55 * .65, .80 * .70, .82 * .80 * .78,

@@ -10,7 +10,8 @@ JSON, and this module reads it the way the verifier does:
    conclusion with an ``inference`` and at least one premise in the step, the product of
    their credences times the inference, rounded to 4 places, becomes the conclusion's
    credence, and an intermediary conclusion becomes the step's only premise. Any other
-   conclusion computes nothing and leaves the step as it was.
+   conclusion computes nothing and leaves the step as it was. Of two arguments concluding
+   one statement, the last written sets its credence (argmap warns: the order decides).
 3. Relations count once per (from, to, type), those of statements first. An undercut on an
    argument counts as contrary to its main conclusion. Every target of a relation from a
    statement with a credence gets a bottom line, one level deep: sigmoid of the sum of
@@ -142,6 +143,15 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
             value = rounding(math.prod(used) * inference)
             arithmetic = " × ".join([fmt(c) for c in used] + [f"inference {fmt(inference)}"]) + \
                 f" = {fmt(value)} (rounded to 4 places)"
+            if member["title"] in computed and computed[member["title"]][0] != title:
+                occurrence = model.arguments[title].pcs[index]
+                diagnostics.append(Diagnostic(
+                    severity=Severity.WARNING, code="vargdown-order", line=occurrence.span.line,
+                    column=occurrence.span.column, span=occurrence.span, subject=member["title"],
+                    message=f"under vargdown's rule [{member['title']}] takes its credence from the last argument "
+                            f"written that concludes it: <{title}> ({fmt(value)}) replaces "
+                            f"<{computed[member['title']][0]}> ({fmt(credences[member['title']])}), so the order "
+                            "of the text decides"))
             credences[member["title"]] = value
             computed[member["title"]] = (title, arithmetic)
             for (premise, credence), share in zip([p for p in step if p[1] is not None],
