@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import zlib
 from enum import Enum
 from types import ModuleType
 from typing import Any, Iterator, NamedTuple
@@ -92,17 +91,17 @@ class Contribution(BaseModel):
     """How much one node of the claim graph moves another along one edge.
 
     ``source``/``target`` are claim-graph nodes, ``("statement", title)`` or
-    ``("argument", title)``, or a step to an intermediary conclusion, ``("step", argument,
-    n)`` (the n-th of the argument's ``steps``, from 0); ``kind`` is the edge's kind (a
+    ``("argument", title)``, or for a step to an intermediary conclusion ``("step", argument,
+    n)``, the n-th of the argument's ``steps`` (from 0); ``kind`` is the edge's kind (a
     relation type, "premise" or "conclusion"); ``value`` is the signed change of the target's
     credence (or strength) that this source accounts for (under vargdown, a relation's term in
-    the log-odds). The conclusion edges into a statement, from the arguments and steps that
-    conclude it, add up to its base score, its relations to the rest (but an argument and its
-    conclusion, both written as one supporter, each carry that supporter's whole share). The premises of each step of
-    an argument, with the step's inference (which has no edge), add up to how far the step's
-    product falls short of 1, so they are negative or zero; an intermediary conclusion stands
-    for its whole step in the next. A contradictory relation acts both ways and is listed
-    both ways.
+    the target's log-odds). The conclusion edges into a statement, from the arguments and
+    steps that conclude it, add up to its base score, its relations to the rest (but an
+    argument and its conclusion, both written as one supporter, each carry that supporter's
+    whole share). The premises of each step of an argument, with the step's inference (which
+    has no edge), add up to how far the step's product falls short of 1, so they are negative
+    or zero; an intermediary conclusion stands for its whole step in the next. A
+    contradictory relation acts both ways and is listed both ways.
     """
 
     source: tuple
@@ -513,10 +512,11 @@ class Network:
 
 
 def _starts(members: list[Node]) -> list[dict[Node, float]]:
-    """Other starting values for a cycle: all 0, all 1, and values spread over [0, 1] by a
-    hash of each node's name (the same whatever the order of the text)."""
-    spread = {key: zlib.crc32(repr(key).encode()) / 2 ** 32 for key in members}
-    return [dict.fromkeys(members, 0.0), dict.fromkeys(members, 1.0), spread]
+    """Other starting values for a cycle: all 0, all 1, and a ramp from 0 to 1 over its nodes
+    sorted by name (all different, so that it breaks the symmetries of the first two; the
+    same whatever the order of the text)."""
+    ramp = {key: i / max(len(members) - 1, 1) for i, key in enumerate(sorted(members))}
+    return [dict.fromkeys(members, 0.0), dict.fromkeys(members, 1.0), ramp]
 
 
 class _Evaluation:
@@ -581,7 +581,7 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
             f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
             (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
              "from other starting values it does not settle") +
-            "; the map does not determine these credences (a cycle of attacks between claims at 1 does this)"))
+            "; the map alone does not determine these credences"))
     return CredenceResult.of(name, network.theses, statements, arguments, contributions, diagnostics,
                              evaluation.iterations, not evaluation.unsettled)
 
@@ -683,5 +683,11 @@ def _cycle_warning(network: Network, members: list[Node], code: str, what: str) 
     first, span = relations[0], relations[0].spans[0]
     return Diagnostic(severity=Severity.WARNING, code=code, subject=first.target, line=span.line, column=span.column,
                       span=span, message=message,
-                      related=tuple(Related(f"a relation in the cycle: {r.source} to {r.target}", r.spans[0])
-                                    for r in relations[1:]))
+                      related=tuple(Related(f"on the cycle: {_written(r)}", r.spans[0]) for r in relations[1:]))
+
+
+def _written(relation: Relation) -> str:
+    """``[A] attack [B]``: a relation as its source, type and target."""
+    ends = [f"[{title}]" if kind == "statement" else f"<{title}>" for kind, title in
+            ((relation.source_kind, relation.source), (relation.target_kind, relation.target))]
+    return f"{ends[0]} {relation.type.value} {ends[1]}"
