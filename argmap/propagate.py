@@ -49,7 +49,7 @@ STEP = 0.5  # the Euler step along ds/dt = f(s) - s on a cycle (docs/semantics.m
 TOLERANCE = 1e-12  # a cycle has settled when no value moves by more than this in an iteration
 MAX_ITERATIONS = 1000  # per cycle and starting point
 AGREE = 1e-6  # two runs of a cycle reach the same limit when no value differs by more than this
-NEAR = 1e-9  # a run that comes this close to an attracting limit ends there
+NEAR = 1e-7  # a run from another start that comes this close to the first limit ends there
 
 Node = tuple  # ("statement", title) | ("argument", title) | ("step", argument title, conclusion index)
 InputKey = tuple  # ("credence", node) | ("inference", node)
