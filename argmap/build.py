@@ -17,8 +17,8 @@ from typing import Any, Generator
 
 
 from argmap.data import DataError, merge, read_block, read_front_matter
-from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, RangeType, RelationType,
-                          Role, Severity, Span, StatementOccurrence)
+from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, RangeType, Related,
+                          RelationType, Role, Severity, Span, StatementOccurrence)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
@@ -722,14 +722,31 @@ class _Walk:
                 if relation.type is RelationType.SUPPORT:
                     relation.type = RelationType.ENTAILS
                 elif relation.type is RelationType.ATTACK:
-                    if any(r.type is RelationType.CONTRARY and {r.source, r.target} == {relation.source, relation.target}
-                           for r in relation.source.relations):
+                    kept_one = next((r for r in relation.source.relations if r.type is RelationType.CONTRARY
+                                     and {r.source, r.target} == {relation.source, relation.target}), None)
+                    if kept_one is not None:  # the reference keeps the first written of the two
+                        self._dropped_attack(relation, kept_one)
                         _detach(relation.source, relation)
                         _detach(relation.target, relation)
                         continue
                     relation.type = RelationType.CONTRARY
             kept.append(relation)
         self.relations = kept
+
+    def _dropped_attack(self, dropped: _Relation, kept: _Relation) -> None:
+        """Strict mode keeps one contrary relation for two statements that attack each other:
+        the first written. argmap follows the reference, and says so, because which one is
+        first decides which of the two statements lowers the other."""
+        source, target = f"[{dropped.source.title}]", f"[{dropped.target.title}]"
+        span, first = dropped.spans[0], kept.spans[0]
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code="strict-mutual-attack", subject=dropped.target.title,
+            line=span.line, column=span.column, span=span,
+            related=(Related(f"the attack of [{kept.source.title}] on [{kept.target.title}], which counts", first),),
+            message=f"{source} attacks {target}, and {target} attacks {source} at {first.line}:{first.column}; in "
+                    f"strict mode Argdown keeps only the first written as one contrary relation, so this attack "
+                    f"is left out and only [{kept.source.title}] lowers [{kept.target.title}] (write `><` "
+                    "where each excludes the other)"))
 
     def remove_redundant_attacks(self) -> None:
         """An attack from a statement on an argument that is already expressed as a relation

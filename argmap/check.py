@@ -256,7 +256,7 @@ def _sign_flips(model: ArgumentMap) -> Iterator[Diagnostic]:
             yield _diagnostic(relation.spans[0], "vargdown-sign",
                               f"under vargdown's rule [{item.source[1]}]{shown}{via} "
                               f"{'supports' if supports else 'attacks'} [{item.target[1]}] but "
-                              f"{'lowers' if supports else 'raises'} it by {fmt(abs(item.value))}: the log-odds "
+                              f"{'lowers' if supports else 'raises'} its log-odds by {fmt(abs(item.value))}: they "
                               f"{'add' if supports else 'subtract'} logit(c), which is negative below 0.5",
                               item.source[1])
 

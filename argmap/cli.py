@@ -94,7 +94,7 @@ def _load(path: Path):
     return _read(path, argmap.load)
 
 
-NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged"))  # `credence` shows these in full
+NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged", "no-unique-limit", "vargdown-order"))  # shown in full by `credence`
 
 
 def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset()) -> int:

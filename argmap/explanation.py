@@ -128,9 +128,12 @@ def _tree(result: CredenceResult, root: tuple) -> Derivation:
             steps = result.arguments[node[1]].steps
             children = premises(node[1], len(steps) - 1) if steps else []
         else:
-            children = [(("step", argument, index), "step", None) for argument, index in steps_to.get(node[1], [])]
+            shares = {c.source: c.value for c in into.get(node, []) if c.source[0] == "step"}
+            children = [(("step", argument, index), "step", shares.get(("step", argument, index)))
+                        for argument, index in steps_to.get(node[1], [])]
         if node[0] != "step":  # what bears on it; an argument's premises came with its steps
-            children += [(c.source, c.kind, c.value) for c in into.get(node, []) if c.kind != "premise"]
+            children += [(c.source, c.kind, c.value) for c in into.get(node, [])
+                         if c.kind != "premise" and c.source[0] != "step"]
         stack += [(child, how, share, line) for child, how, share in reversed(children)]
     return top.children[0]
 
@@ -147,7 +150,7 @@ def _line(result: CredenceResult, node: tuple, kind: str | None, contribution: f
                           contribution=contribution)
     step = result.arguments[node[1]].steps[node[2]]
     return Derivation(label=f"<{node[1]}> step to [{step.conclusion}]", value=step.strength or 0.0, kind=kind,
-                      formula=step.formula)
+                      formula=step.formula, contribution=contribution)
 
 
 @no_gc()
@@ -236,10 +239,13 @@ def bottom_line(result: CredenceResult) -> str:
         record = result.statements[thesis]
         inputs = _bearing_on(result, thesis)
         pros = sum(1 for c in inputs if c.kind in _RAISING)
-        lines = [f"[{thesis}] = {fmt(record.credence)}   ({result.semantics}, {record.origin.value}: "
+        # vargdown's relations add up in log-odds, and their contributions are their terms there
+        log_odds = [c.value for c in inputs if c.kind != "conclusion"] if result.semantics == "vargdown" else []
+        how = f"sigmoid of the log-odds {fmt(sum(log_odds))}, " if log_odds else ""
+        lines = [f"[{thesis}] = {fmt(record.credence)}   ({result.semantics}, {record.origin.value}: {how}"
                  f"{pros} for, {len(inputs) - pros} against; `argmap explain` shows the arithmetic)"]
         if inputs:
-            lines.append("  contribution  strength  from")
+            lines.append("      log-odds  strength  from" if log_odds else "  contribution  strength  from")
         for item in inputs:
             lines.append(f"  {_signed(item.value):>12}  {_value_of(result, item.source):>8}  "
                          f"{_source_words(item.source, item.kind, concluding)}")
@@ -284,6 +290,8 @@ def _value_of(result: CredenceResult, node: tuple) -> str:
 
 
 def _value(result: CredenceResult, node: tuple) -> float:
+    if node[0] == "step":
+        return result.arguments[node[1]].steps[node[2]].strength or 0.0
     kind, title = node
     return result.statements[title].credence if kind == "statement" else result.arguments[title].strength
 
@@ -292,7 +300,7 @@ def _source_words(node: tuple, kind: str, concluding: dict[str, list[str]]) -> s
     """``<Argument> through [Its Conclusion] (entails)``, or the statement or argument alone;
     ``concluding`` maps a statement to the arguments that conclude it."""
     words = _KIND_WORDS.get(kind, kind)
-    if node[0] == "argument":
+    if node[0] != "statement":  # an argument, or a step of it
         return f"<{node[1]}> ({words})"
     arguments = concluding.get(node[1], [])
     if not arguments:

@@ -15,7 +15,10 @@ How (see ``docs/semantics.md`` for the formulas):
   by the strengths of its supporters and attackers (support and entails raise; attack,
   contrary and contradictory lower; an undercut lowers the inference step it targets).
 - The shared driver evaluates the nodes in dependency order over a networkx view of the claim
-  graph, and iterates each cycle to a fixed point, within a tolerance and an iteration cap.
+  graph. On a cycle it follows the continuous-time system ds/dt = f(s) - s from the base
+  scores, every node of the cycle updated at once from the same values, so that the result
+  depends on the graph and not on the order of the text; it warns when a cycle does not
+  settle, or settles elsewhere from other starting values.
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
@@ -34,15 +37,19 @@ from typing import Any, Iterator, NamedTuple
 from pydantic import BaseModel, Field
 
 from argmap import no_gc
-from argmap.model import Argument, ArgumentMap, Diagnostic, RelationType, Role, Severity, Span, StatementOccurrence
+from argmap.model import (Argument, ArgumentMap, Diagnostic, Related, Relation, RelationType, Role, Severity, Span,
+                          StatementOccurrence)
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
 __all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Network", "Origin", "StatementCredence",
            "Step", "credence", "data_blocks", "number", "stages"]
 
 UNKNOWN = 0.5  # the base score of a statement, and the inference of a step, that nobody stated
+STEP = 0.5  # the Euler step along ds/dt = f(s) - s on a cycle (docs/semantics.md says why 0.5)
 TOLERANCE = 1e-12  # a cycle has settled when no value moves by more than this in an iteration
-MAX_ITERATIONS = 1000  # per cycle
+MAX_ITERATIONS = 1000  # per cycle and starting point
+AGREE = 1e-6  # two runs of a cycle reach the same limit when no value differs by more than this
+NEAR = 1e-7  # a run from another start that comes this close to the first limit ends there
 
 Node = tuple  # ("statement", title) | ("argument", title) | ("step", argument title, conclusion index)
 InputKey = tuple  # ("credence", node) | ("inference", node)
@@ -84,18 +91,20 @@ class Contribution(BaseModel):
     """How much one node of the claim graph moves another along one edge.
 
     ``source``/``target`` are claim-graph nodes, ``("statement", title)`` or
-    ``("argument", title)``; ``kind`` is the edge's kind (a relation type, "premise" or
-    "conclusion"); ``value`` is the signed change of the target's credence (or strength)
-    that this source accounts for. The conclusion edges into a statement add up to its base
-    score, its relations to the rest (but an argument and its conclusion, both written as
-    one supporter, each carry that supporter's whole share). The premises of each step of
-    an argument, with the step's inference (which has no edge), add up to how far the step's
-    product falls short of 1, so they are negative or zero; an intermediary conclusion stands
-    for its whole step in the next. A contradictory relation acts both ways and is listed
-    both ways.
+    ``("argument", title)``, or for a step to an intermediary conclusion ``("step", argument,
+    n)``, the n-th of the argument's ``steps`` (from 0); ``kind`` is the edge's kind (a
+    relation type, "premise" or "conclusion"); ``value`` is the signed change of the target's
+    credence (or strength) that this source accounts for (under vargdown, a relation's term in
+    the target's log-odds). The conclusion edges into a statement, from the arguments and
+    steps that conclude it, add up to its base score, its relations to the rest (but an
+    argument and its conclusion, both written as one supporter, each carry that supporter's
+    whole share). The premises of each step of an argument, with the step's inference (which
+    has no edge), add up to how far the step's product falls short of 1, so they are negative
+    or zero; an intermediary conclusion stands for its whole step in the next. A
+    contradictory relation acts both ways and is listed both ways.
     """
 
-    source: tuple[str, str]
+    source: tuple
     target: tuple[str, str]
     kind: str
     value: float
@@ -236,6 +245,7 @@ class Network:
         self.inputs: dict[InputKey, Input] = {}
         self.diagnostics: list[Diagnostic] = []
         self.edges: dict[tuple[Node, Node, str], list[tuple]] = {}  # (source, target, "+"/"-") -> graph edges
+        self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         for title, statement in model.statements.items():
             node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
             holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
@@ -318,8 +328,10 @@ class Network:
             target = drawn = (relation.target_kind, relation.target)
         sign = "+" if relation.type in (RelationType.SUPPORT, RelationType.ENTAILS) else "-"
         self._term(source, target, sign, ((relation.source_kind, relation.source), drawn, relation.type.value))
+        self.written.setdefault((source, target), relation)
         if relation.type is RelationType.CONTRADICTORY:  # `><` has no direction: it acts both ways
             self._term(target, source, "-", (drawn, (relation.source_kind, relation.source), relation.type.value))
+            self.written.setdefault((target, source), relation)
 
     def _term(self, source: Node, target: Node, sign: str, edge: tuple) -> None:
         """One supporter or attacker of a node; the same source counts once however often written."""
@@ -420,9 +432,12 @@ class Network:
     # -- evaluation
 
     def evaluate(self, semantics: ModuleType, numbers: dict[InputKey, float],
-                 values: dict[Node, float] | None = None, only: set[Node] | None = None) -> "_Evaluation":
-        """Every node's value, in dependency order; each cycle iterated to a fixed point.
-        With ``values`` and ``only``, recompute just the nodes in ``only`` (a what-if)."""
+                 values: dict[Node, float] | None = None, only: set[Node] | None = None,
+                 unique: bool = False) -> "_Evaluation":
+        """Every node's value, in dependency order; each cycle followed to where it settles.
+        With ``values`` and ``only``, recompute just the nodes in ``only`` (a what-if); with
+        ``unique``, also run each settled cycle from other starting values, to tell whether
+        its limit is the only one."""
         result = _Evaluation(dict(values or {}))
         values = result.values
         chosen = self.components if only is None else \
@@ -433,20 +448,43 @@ class Network:
                 continue
             for key in members:  # a what-if too starts afresh, so its values are those of a full run
                 values[key] = UNKNOWN
-            for key in members:  # a cycle starts from its base scores, as the continuous models do
-                values[key] = self.base(key, numbers, values)
-            for iteration in range(1, MAX_ITERATIONS + 1):
-                moved = 0.0
-                for key in members:
-                    change = semantics.STEP * (self._value(key, semantics, numbers, values) - values[key])
-                    values[key] += change
-                    moved = max(moved, abs(change))
-                if moved <= TOLERANCE:
-                    break
-            result.iterations = max(result.iterations, iteration)
+            bases = {key: self.base(key, numbers, values) for key in members}  # all from the same values
+            iterations, moved = self._settle(members, semantics, numbers, values, bases)
+            result.iterations = max(result.iterations, iterations)
             if moved > TOLERANCE:
                 result.unsettled.append((members, moved))
+            elif unique:
+                limit = {key: values[key] for key in members}
+                for start in _starts(members):
+                    _, moved = self._settle(members, semantics, numbers, values, start, limit)
+                    if moved > TOLERANCE or any(abs(values[key] - limit[key]) > AGREE for key in members):
+                        result.ambiguous.append((members, limit, None if moved > TOLERANCE else dict(values)))
+                        break
+                values.update(limit)
         return result
+
+    def _settle(self, members: list[Node], semantics: ModuleType, numbers: dict[InputKey, float],
+                values: dict[Node, float], start: dict[Node, float],
+                limit: dict[Node, float] | None = None) -> tuple[int, float]:
+        """Euler steps along ds/dt = f(s) - s from ``start``, every member updated from the
+        previous step's values (Jacobi, not Gauss-Seidel: the order of ``members`` cannot
+        matter), until they settle or, given the ``limit`` of another run (which attracts),
+        come within ``NEAR`` of it; the number of steps taken and how far the last one
+        moved a value (0 when it reached the limit)."""
+        values.update(start)
+        moved = 0.0
+        for iteration in range(1, MAX_ITERATIONS + 1):
+            targets = [self._value(key, semantics, numbers, values) for key in members]
+            moved = 0.0
+            for key, target in zip(members, targets):
+                change = STEP * (target - values[key])
+                values[key] += change
+                moved = max(moved, abs(change))
+            if moved <= TOLERANCE:
+                return iteration, moved
+            if limit is not None and all(abs(values[key] - limit[key]) <= NEAR for key in members):
+                return iteration, 0.0
+        return MAX_ITERATIONS, moved
 
     def base(self, key: Node, numbers: dict[InputKey, float], values: dict[Node, float]) -> float:
         node = self.nodes[key]
@@ -467,13 +505,23 @@ class Network:
         return semantics.combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
 
 
+def _starts(members: list[Node]) -> list[dict[Node, float]]:
+    """Other starting values for a cycle: all 0, all 1, and a ramp from 0 to 1 over its nodes
+    sorted by name (all different, so that it breaks the symmetries of the first two; the
+    same whatever the order of the text)."""
+    ramp = {key: i / max(len(members) - 1, 1) for i, key in enumerate(sorted(members))}
+    return [dict.fromkeys(members, 0.0), dict.fromkeys(members, 1.0), ramp]
+
+
 class _Evaluation:
-    __slots__ = ("values", "iterations", "unsettled")
+    __slots__ = ("values", "iterations", "unsettled", "ambiguous")
 
     def __init__(self, values: dict[Node, float]) -> None:
         self.values = values
         self.iterations = 1
-        self.unsettled: list[tuple[list[Node], float]] = []
+        self.unsettled: list[tuple[list[Node], float]] = []  # cycles that did not settle, and the last move
+        # cycles that settle elsewhere (or nowhere: None) from other starting values
+        self.ambiguous: list[tuple[list[Node], dict[Node, float], dict[Node, float] | None]] = []
 
 
 # --- the result ---------------------------------------------------------------------------------
@@ -495,7 +543,7 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
     if hasattr(module, "evaluate"):
         return module.evaluate(network, changes)
     numbers = {**network.numbers, **changes}
-    evaluation = network.evaluate(module, numbers)
+    evaluation = network.evaluate(module, numbers, unique=True)
     values = evaluation.values
     contributions: dict[tuple, float] = {}
     moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
@@ -516,7 +564,18 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
                  for title, argument in network.model.arguments.items()}
     diagnostics = list(network.diagnostics)
     for members, change in evaluation.unsettled:
-        diagnostics.append(_unsettled(network, members, change))
+        diagnostics.append(_cycle_warning(
+            network, members, "not-converged",
+            f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
+            "the credences shown are the last step's"))
+    for members, limit, elsewhere in evaluation.ambiguous:
+        shown = _cycle_values(members, limit)
+        diagnostics.append(_cycle_warning(
+            network, members, "no-unique-limit",
+            f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
+            (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
+             "from other starting values it does not settle") +
+            "; the map alone does not determine these credences"))
     return CredenceResult.of(name, network.theses, statements, arguments, contributions, diagnostics,
                              evaluation.iterations, not evaluation.unsettled)
 
@@ -534,14 +593,12 @@ def _statement(network: Network, node: _Node, numbers, changes, values, moved, c
         origin = Origin.STATED
         start = ("set to " if ("credence", key) in changes else "stated ") + fmt(base)
         for step in node.concluded_by:
-            if step[0] == "argument":
-                contributions[(step, key, "conclusion")] = 0.0
+            contributions[(_recorded(network, step), key, "conclusion")] = 0.0
     elif node.concluded_by:
         origin = Origin.COMPUTED
         strengths = [values[step] for step in node.concluded_by]
         for step, share in zip(node.concluded_by, sum_shares(strengths)):
-            if step[0] == "argument":
-                contributions[(step, key, "conclusion")] = share
+            contributions[(_recorded(network, step), key, "conclusion")] = share
         labels = ", ".join(network.nodes[step].label for step in node.concluded_by)
         start = (f"from {labels}: {fmt(base)}" if len(strengths) == 1 else
                  f"from {labels}: 1 - {''.join(f'(1 - {fmt(v)})' for v in strengths)} = {fmt(base)}")
@@ -553,6 +610,14 @@ def _statement(network: Network, node: _Node, numbers, changes, values, moved, c
         origin = Origin.COMPUTED
         start = f"base {start}; {moved[key]}"
     return StatementCredence.model_construct(title=title, credence=values[key], origin=origin, base=base, formula=start)
+
+
+def _recorded(network: Network, step: Node) -> tuple:
+    """A step as the record names it: its argument for the last step, else ``("step",
+    argument, n)``, the n-th of :attr:`ArgumentCredence.steps` (from 0)."""
+    if step[0] == "argument":
+        return step
+    return ("step", step[1], [stage.index for stage in stages(network.model.arguments[step[1]])].index(step[2]))
 
 
 def _argument(network: Network, title: str, argument: Argument, numbers, changes, values, moved,
@@ -585,19 +650,38 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
                                             steps=steps, formula=formula)
 
 
-def _unsettled(network: Network, members: list[Node], change: float) -> Diagnostic:
-    """Where a cycle did not settle: at the first statement on it (else its first argument),
-    naming the cycle."""
-    statements = [key[1] for key in members if key[0] == "statement"]
-    if statements:
-        titles, span = statements, network.model.statements[statements[0]].members[0].span
-    else:
-        titles = list(dict.fromkeys(key[1] for key in members))
-        argument = network.model.arguments[titles[0]]
-        span = argument.span or (argument.members[0].span if argument.members else None)
-    shown = ", ".join(f"[{t}]" if statements else f"<{t}>" for t in titles[:6]) + (", ..." if len(titles) > 6 else "")
-    return Diagnostic(severity=Severity.WARNING, code="not-converged", subject=titles[0],
-                      line=span.line if span else 1, column=span.column if span else 1,
-                      message=f"the cycle through {shown} did not settle within {MAX_ITERATIONS} iterations "
-                              f"(the last one still moved a value by {change:.2g}); the credences shown are the "
-                              "last iteration's")
+def _cycle_titles(members: list[Node]) -> list[str]:
+    """The statements and arguments of a cycle, sorted (the order of the text does not matter)."""
+    return sorted({f"[{key[1]}]" if key[0] == "statement" else f"<{key[1]}>" for key in members})
+
+
+def _cycle_values(members: list[Node], values: dict[Node, float]) -> str:
+    shown = sorted((key[1], values[key]) for key in members if key[0] == "statement")
+    return ", ".join(f"[{title}] = {fmt(value)}" for title, value in shown[:6]) + (", ..." if len(shown) > 6 else "")
+
+
+def _cycle_warning(network: Network, members: list[Node], code: str, what: str) -> Diagnostic:
+    """A warning about a cycle, at its first relation written, naming its members; the cycle's
+    other relations are related places."""
+    inside = set(members)
+    relations = sorted({id(r): r for (source, target), r in network.written.items()
+                        if source in inside and target in inside}.values(), key=lambda r: r.spans[0].start)
+    titles = _cycle_titles(members)
+    shown = ", ".join(titles[:8]) + (", ..." if len(titles) > 8 else "")
+    message = f"the cycle through {shown} {what}"
+    if not relations:  # a cycle of premises and conclusions only
+        key = next(key for key in members if key[0] == "statement")
+        span = network.model.statements[key[1]].members[0].span
+        return Diagnostic(severity=Severity.WARNING, code=code, subject=key[1], line=span.line, column=span.column,
+                          span=span, message=message)
+    first, span = relations[0], relations[0].spans[0]
+    return Diagnostic(severity=Severity.WARNING, code=code, subject=first.target, line=span.line, column=span.column,
+                      span=span, message=message,
+                      related=tuple(Related(f"on the cycle: {_written(r)}", r.spans[0]) for r in relations[1:]))
+
+
+def _written(relation: Relation) -> str:
+    """``[A] attack [B]``: a relation as its source, type and target."""
+    ends = [f"[{title}]" if kind == "statement" else f"<{title}>" for kind, title in
+            ((relation.source_kind, relation.source), (relation.target_kind, relation.target))]
+    return f"{ends[0]} {relation.type.value} {ends[1]}"

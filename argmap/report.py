@@ -328,11 +328,13 @@ class _Page:
         return f'<p class="where">{_text(titles[section])}</p>' if section in titles else ""
 
     def _value(self, node: Node) -> float:
-        kind, title = node
+        kind, title = node[:2]
+        if kind == "step":  # a step to an intermediary conclusion
+            return self.result.arguments[title].steps[node[2]].strength or 0.0
         return self.result.statements[title].credence if kind == "statement" else self.result.arguments[title].strength
 
     def _link(self, node: Node) -> str:
-        kind, title = node
+        kind, title = node[:2]  # a step links to its argument
         if kind == "statement":
             return f'<a href="#{self.statement_ids[title]}">[{_text(title)}]</a>'
         return f'<a href="#{self.argument_ids[title]}">&lt;{_text(title)}&gt;</a>'

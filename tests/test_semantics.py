@@ -5,8 +5,10 @@ vargdown, come from the verifier's own output in ../shared/semantics.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import math
+import random
 import re
 
 import pytest
@@ -142,27 +144,204 @@ MUTUAL = "[A]: a {reason: r, credence: 0.7}\n  - [B]\n\n[B]: b {reason: r, crede
 ODD = "".join(f"[{x}]: {x} {{reason: r, credence: 1}}\n  - [{y}]\n\n" for x, y in (("A", "C"), ("B", "A"), ("C", "B")))
 
 
+def orders(blocks: list[str], semantics: str = "df-quad"):
+    """The result for every order of the blocks (argmap reads each block list as one map)."""
+    return [credence(argmap.loads("\n".join(order)), semantics) for order in itertools.permutations(blocks)]
+
+
+def cycle_warnings(result) -> list:
+    return [d for d in result.diagnostics if d.code in ("not-converged", "no-unique-limit")]
+
+
 def test_cycles_settle_at_the_fixed_point():
     # Mutual attack (loose mode keeps both): A = 0.7 - 0.7 B, B = 0.3 - 0.3 A, so
     # A = 0.49 / 0.79 = 0.620253 and B = 0.3 - 0.3 A = 0.113924.
     result = credence(argmap.loads(MUTUAL))
-    assert result.converged and result.iterations > 1
+    assert result.converged and result.iterations > 1 and cycle_warnings(result) == []
     assert result.statements["A"].credence == pytest.approx(0.49 / 0.79, abs=1e-9)
     assert result.statements["B"].credence == pytest.approx(0.3 - 0.3 * 0.49 / 0.79, abs=1e-9)
     # Three statements at 1, each attacking the next: quadratic energy settles where
-    # x = 1 - x²/(1 + x²), the root of x³ + x - 1 = 0, 0.6823278.
-    result = credence(argmap.loads(ODD), "quadratic-energy")
-    assert result.converged
-    assert all(s.credence == pytest.approx(0.6823278, abs=1e-6) for s in result.statements.values())
+    # x = 1 - x²/(1 + x²), the root of x³ + x - 1 = 0, 0.6823278; DF-QuAD where x = 1 - x,
+    # at 0.5 (iterated as written, discrete DF-QuAD would flip between 1 and 0 for ever).
+    for semantics, expected in (("quadratic-energy", 0.6823278), ("df-quad", 0.5)):
+        result = credence(argmap.loads(ODD), semantics)
+        assert result.converged and cycle_warnings(result) == []
+        assert all(s.credence == pytest.approx(expected, abs=1e-6) for s in result.statements.values())
 
 
-def test_a_cycle_that_does_not_settle_says_so():
-    # Discrete DF-QuAD on the odd cycle flips 1, 0, 1, ... forever.
-    result = credence(argmap.loads(ODD))
-    assert not result.converged and result.iterations == 1000
-    (diagnostic,) = [d for d in result.diagnostics if d.code == "not-converged"]
-    assert (diagnostic.line, diagnostic.column) == (1, 1) and "did not settle" in diagnostic.message
-    assert all(0 <= s.credence <= 1 for s in result.statements.values())
+# A 3-cycle of mixed support and attack that document order used to settle in 2 of its 6
+# orders: [B] states nothing, [A] and [C] state 1.
+MIXED = ["[A]: a {reason: r, credence: 1}\n  +> [B]\n", "[B]: b\n  -> [C]\n  -> [A]\n",
+         "[C]: c {reason: r, credence: 1}\n  -> [A]\n  -> [B]\n"]
+
+
+def test_a_cycle_that_does_not_settle_says_so_in_every_order():
+    # DF-QuAD creeps toward A = B = 0, C = 1 (where A = (1 - B)(1 - C), C = 1 - (A + B - AB),
+    # B = 0.5 - 0.5 (C - A) all hold), ever more slowly: no step settles it.
+    results = orders(MIXED)
+    first = results[0]
+    assert not first.converged and first.iterations == 1000
+    (warning,) = cycle_warnings(first)
+    assert warning.code == "not-converged" and "the cycle through [A], [B], [C] did not settle" in warning.message
+    assert (warning.line, warning.column) == (2, 1)  # the first relation written: [A] supports [B]
+    assert len(warning.related) == 4  # the cycle's other relations
+    assert first.statements["A"].credence < 0.05 and first.statements["C"].credence > 0.95
+    for result in results[1:]:
+        assert not result.converged
+        assert [w.message for w in cycle_warnings(result)] == [warning.message]
+        for title, statement in first.statements.items():
+            assert result.statements[title].credence == pytest.approx(statement.credence, abs=1e-9)
+
+
+def test_mutual_attack_at_credence_1_has_no_unique_limit():
+    # A = 1 - B and B = 1 - A hold on a whole line: every pair summing to 1 is a fixed point.
+    # Read in document order, this gave A = 0, B = 1 or A = 1, B = 0 by the order of the blocks.
+    blocks = ["[A]: a {reason: r, credence: 1}\n  - [B]\n", "[B]: b {reason: r, credence: 1}\n  - [A]\n"]
+    for result in orders(blocks):
+        # from the base scores (1, 1) both move alike and meet at the middle of the line
+        assert result.statements["A"].credence == pytest.approx(0.5, abs=1e-9)
+        assert result.statements["B"].credence == pytest.approx(0.5, abs=1e-9)
+        (warning,) = cycle_warnings(result)
+        assert warning.code == "no-unique-limit" and warning.severity.value == "warning"
+        assert warning.message.startswith("the cycle through [A], [B] has no unique limit: from the base scores it "
+                                          "settles at [A] = 0.5, [B] = 0.5 (shown), but from other starting values")
+        assert (warning.line, warning.column) == (2, 1) and warning.span.start < warning.span.end
+    # quadratic energy has one fixed point there, x = 1 - x²/(1 + x²) for both
+    for result in orders(blocks, "quadratic-energy"):
+        assert cycle_warnings(result) == [] and result.statements["A"].credence == pytest.approx(0.6823278, abs=1e-6)
+
+
+def test_a_map_with_more_than_one_fixed_point_is_warned_about_in_every_order():
+    # A (base 1) is supported by B and attacked by C; B (base 0.5) supported by A, attacked by
+    # C; C (base 1) supported by B, attacked by A. Where A, C >= B, DF-QuAD's rule reads
+    # A = 1 - (C - B), C = 1 - (A - B), B = 0.5 + 0.5 (A - C): a line of fixed points, among
+    # them (1, 2/3, 2/3) and (0.5, 1/3, 5/6), the two that document order used to report,
+    # each "converged". From the base scores (1, 0.5, 1) the rule gives (0.5, 0.5, 0.5); half a
+    # step there is (0.75, 0.5, 0.75), already on the line.
+    blocks = ["[A]: a {reason: r, credence: 1}\n  +> [B]\n  -> [C]\n", "[B]: b\n  +> [C]\n  +> [A]\n",
+              "[C]: c {reason: r, credence: 1}\n  -> [A]\n  -> [B]\n"]
+    for result in orders(blocks):
+        assert result.converged
+        assert [result.statements[t].credence for t in "ABC"] == pytest.approx([0.75, 0.5, 0.75], abs=1e-9)
+        (warning,) = cycle_warnings(result)
+        assert warning.code == "no-unique-limit" and "the cycle through [A], [B], [C] has no unique" in warning.message
+
+
+def random_blocks(rng: random.Random) -> list[str]:
+    """Three statements that support and attack one another (cycles likely), some with a
+    credence, and an argument from one of them to another, one block each."""
+    blocks = []
+    for i in range(3):
+        value = rng.choice([None, 0.2, 0.6, 1])
+        lines = [f"[S{i}]: s{i}" + (f" {{reason: r, credence: {value}}}" if value is not None else "")]
+        for target in rng.sample([j for j in range(3) if j != i], rng.randint(1, 2)):
+            lines.append(f"  {rng.choice(['+>', '->'])} [S{target}]")
+        blocks.append("\n".join(lines) + "\n")
+    premise, conclusion, target = rng.sample(range(3), 3)
+    blocks.append(f"<Arg>\n\n(1) [S{premise}]\n----\n(2) [C]: c {{reason: r, inference: {rng.choice([0.3, 0.9])}}}\n"
+                  f"  {rng.choice(['+>', '->'])} [S{target}]\n")
+    return blocks
+
+
+@pytest.mark.parametrize("seed", range(1, 5))
+def test_the_credences_do_not_depend_on_the_order_of_the_blocks(seed):
+    blocks = random_blocks(random.Random(seed))
+    for semantics in ("df-quad", "quadratic-energy"):
+        first, *rest = orders(blocks, semantics)
+        for result in rest:
+            assert result.converged == first.converged, blocks
+            assert [w.code for w in cycle_warnings(result)] == [w.code for w in cycle_warnings(first)], blocks
+            for title, statement in first.statements.items():
+                assert result.statements[title].credence == pytest.approx(statement.credence, abs=1e-9), blocks
+            assert result.arguments["Arg"].strength == pytest.approx(first.arguments["Arg"].strength, abs=1e-9)
+
+
+def test_strict_mode_keeps_the_first_of_two_opposite_attacks_and_says_so():
+    # As the reference does, strict mode turns attacks between statements into one contrary
+    # relation per pair: the first written counts, so the order decides which one falls.
+    blocks = ["[A]: a {reason: r, credence: 1}\n  -> [B]\n", "[B]: b {reason: r, credence: 1}\n  -> [A]\n"]
+    front = "===\nmodel:\n    mode: strict\n===\n\n"
+    for first, second in (("A", "B"), ("B", "A")):
+        model = argmap.loads(front + "\n".join(blocks if first == "A" else blocks[::-1]))
+        ((source, target),) = [(r.source, r.target) for r in model.relations]
+        assert (source, target) == (first, second) and model.relations[0].type.value == "contrary"
+        (warning,) = [d for d in model.diagnostics if d.code == "strict-mutual-attack"]
+        assert (warning.line, warning.column) == (10, 1)  # the second attack, left out
+        assert warning.message.startswith(f"[{second}] attacks [{first}], and [{first}] attacks [{second}] at 7:1;")
+        assert f"only [{first}] lowers [{second}]" in warning.message
+        assert [r.span.line for r in warning.related] == [7]
+        result = credence(model)  # 1 - 1 × 1 = 0 for the one attacked
+        assert (result.statements[first].credence, result.statements[second].credence) == (1.0, 0.0)
+
+
+def test_an_intermediary_conclusion_records_its_share():
+    # <R>: step 1 gives [I] = 0.85 × 0.5 × 0.4 = 0.17, which is then all of [I]'s base score.
+    text = ("[T]: t\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.85}\n(2) [B]: b {reason: r, credence: 0.5}\n"
+            "----\n(3) [I]: i {reason: r, inference: 0.4}\n(4) [C]: c {reason: r, credence: 0.35}\n----\n"
+            "(5) [D]: d {reason: r, inference: 0.3}\n  +> [T]\n")
+    model = argmap.loads(text)
+    for semantics in ("df-quad", "quadratic-energy", "vargdown"):
+        result = credence(model, semantics)
+        (share,) = [c for c in result.into(("statement", "I"))]
+        assert (share.source, share.kind, share.value) == (("step", "R", 0), "conclusion", pytest.approx(0.17))
+        assert result.arguments["R"].steps[0].conclusion == "I"
+        assert "+0.17 step: <R> step to [I] = 0.17" in argmap.explain(model, "I", semantics).text()
+
+
+def test_vargdown_contributions_add_up_to_the_log_odds_shown(thesis):
+    # The thesis's bottom line is sigmoid(2.4768); its 15 relations are the 15 terms of 2.4768,
+    # the largest -logit(0.0853) = log(0.9147 / 0.0853) = +2.3724.
+    result = credence(thesis, "vargdown")
+    terms = {c.source[1]: c.value for c in result.into(("statement", "Natural Manifold"))}
+    assert len(terms) == 15 and terms["Multiple Structures Work"] == pytest.approx(math.log(0.9147 / 0.0853))
+    log_odds = float(re.search(r"= (-?[\d.]+)\) = 0\.9225", result.statements["Natural Manifold"].formula).group(1))
+    assert log_odds == 2.4768 and sum(terms.values()) == pytest.approx(log_odds, abs=5e-5)
+    assert 1 / (1 + math.exp(-sum(terms.values()))) == pytest.approx(result.statements["Natural Manifold"].credence)
+    # the text: the log-odds in the first line, each line's term beneath it
+    lines = bottom_line(result).splitlines()
+    assert "sigmoid of the log-odds 2.4768" in lines[0] and lines[1].split()[0] == "log-odds"
+    shown = [float(line.split()[0]) for line in lines[2:]]
+    assert len(shown) == 15 and sum(shown) == pytest.approx(2.4768, abs=15 * 5e-5)
+    # and explain's tree under the thesis
+    tree = argmap.explain(thesis, "Natural Manifold", "vargdown")
+    assert sum(child.contribution for child in tree.children) == pytest.approx(log_odds, abs=5e-5)
+
+
+def test_vargdown_keeps_the_verifiers_order_rule_and_says_so():
+    # Two arguments conclude [C]: 0.9 × 0.8 = 0.72 and 0.3 × 0.5 = 0.15; the verifier keeps the
+    # last one written, and [T] (entailed by [C] alone) shows sigmoid(logit(c)) = c.
+    arguments = ["<A1>\n\n(1) [P]: p {reason: r, credence: 0.9}\n----\n(2) [C]: c {reason: r, inference: 0.8}\n",
+                 "<A2>\n\n(1) [Q]: q {reason: r, credence: 0.3}\n----\n(2) [C] {reason: r, inference: 0.5}\n"]
+    head = "===\nmodel:\n    mode: strict\n===\n\n[T]: t\n  <+ [C]\n\n"
+    for order, (last, value, other, before) in ((arguments, ("A2", 0.15, "A1", 0.72)),
+                                                 (arguments[::-1], ("A1", 0.72, "A2", 0.15))):
+        result = credence(argmap.loads(head + "\n".join(order)), "vargdown")
+        assert result.statements["T"].credence == pytest.approx(value, abs=1e-12)
+        (warning,) = [d for d in result.diagnostics if d.code == "vargdown-order"]
+        assert f"<{last}> ({value}) replaces <{other}> ({before}), so the order of the text decides" in warning.message
+        assert credence(argmap.loads(head + "\n".join(order))).statements["C"].credence == pytest.approx(
+            1 - 0.28 * 0.85, abs=1e-12)  # df-quad: 1 - (1 - 0.72)(1 - 0.15), either way
+
+
+def test_a_thesis_that_is_an_intermediary_conclusion_is_shown_with_its_step():
+    from argmap.report import report
+
+    model = argmap.loads("===\nthesis: I\n===\n\n<R>\n\n(1) [A]: a {reason: r, credence: 0.5}\n----\n"
+                         "(2) [I]: i {reason: r, inference: 0.4}\n(3) [B]: b {reason: r, credence: 0.5}\n----\n"
+                         "(4) [D]: d {reason: r, inference: 0.5}\n")
+    result = credence(model)
+    assert bottom_line(result).splitlines()[2].split() == ["+0.2", "0.2", "<R>", "(concludes)"]  # 0.5 × 0.4
+    assert "<td>" in report(model, result)
+
+
+def test_the_thesis_under_quadratic_energy_is_0_9695(thesis):
+    # The same 11 supporting and 4 attacking strengths as for df-quad; E = 4.6516 - 0.7266.
+    supporters = [.88 * .74 * .80 * .85, .72 * .72, .82 * .75, .55 * .65, .80 * .70, .82 * .80 * .78,
+                  .70 * .72 * .65, .85 * .82 * .80, .72 * .50 * .60, .70 * .72 * .62 * .60, .65 * .55]
+    attackers = [.72 * .75 * .45, .72 * .68 * .40, .62 * .55 * .50 * .50, .75 * .60 * .45]
+    energy = sum(supporters) - sum(attackers)
+    value = credence(thesis, "quadratic-energy").statements["Natural Manifold"].credence
+    assert value == pytest.approx(0.5 + 0.5 * energy ** 2 / (1 + energy ** 2), abs=1e-12) and round(value, 4) == 0.9695
 
 
 def test_what_if_overrides(thesis):

@@ -9,9 +9,9 @@ which the shared driver in :mod:`argmap.propagate` calls for every node of the c
   each attacker accounts for (two lists that sum to ``value - base``);
 - ``formula(base, supports, attacks, value)``: that arithmetic in words, for ``explain``;
 
-and ``STEP``, the relaxation step the driver takes on a cycle (1 iterates the function as
-it is; smaller steps follow a continuous model). ``vargdown`` is not gradual: it reproduces
-the vargdown verifier, one level deep, with its own ``evaluate``.
+On a cycle the driver follows the continuous-time system ds/dt = combine(...) - s, the same
+for every gradual semantics (``docs/semantics.md``). ``vargdown`` is not gradual: it
+reproduces the vargdown verifier, one level deep, with its own ``evaluate``.
 """
 from __future__ import annotations
 

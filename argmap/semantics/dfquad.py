@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from argmap.semantics import fmt, probabilistic_sum, sum_shares
 
-STEP = 1.0  # the discrete semantics as defined; on an odd cycle of attacks it may oscillate
-
 
 def combine(base: float, supports: list[float], attacks: list[float]) -> float:
     support, attack = probabilistic_sum(supports), probabilistic_sum(attacks)

@@ -5,13 +5,11 @@ A node's energy is the sum of its supporters' strengths minus the sum of its att
 the influence h(E) = max(E, 0)² / (1 + max(E, 0)²) moves the base score toward 1 by
 (1 - base)·h(E) and toward 0 by base·h(-E). Strengths follow ds/dt = f(s) - s; on an acyclic
 graph its limit is reached in one pass in dependency order, on a cycle the driver follows the
-flow with Euler steps of ``STEP``.
+flow (as it does for every gradual semantics).
 """
 from __future__ import annotations
 
 from argmap.semantics import fmt
-
-STEP = 0.5
 
 
 def influence(energy: float) -> float:

@@ -10,7 +10,8 @@ JSON, and this module reads it the way the verifier does:
    conclusion with an ``inference`` and at least one premise in the step, the product of
    their credences times the inference, rounded to 4 places, becomes the conclusion's
    credence, and an intermediary conclusion becomes the step's only premise. Any other
-   conclusion computes nothing and leaves the step as it was.
+   conclusion computes nothing and leaves the step as it was. Of two arguments concluding
+   one statement, the last written sets its credence (argmap warns: the order decides).
 3. Relations count once per (from, to, type), those of statements first. An undercut on an
    argument counts as contrary to its main conclusion. Every target of a relation from a
    statement with a credence gets a bottom line, one level deep: sigmoid of the sum of
@@ -142,6 +143,15 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
             value = rounding(math.prod(used) * inference)
             arithmetic = " × ".join([fmt(c) for c in used] + [f"inference {fmt(inference)}"]) + \
                 f" = {fmt(value)} (rounded to 4 places)"
+            if member["title"] in computed and computed[member["title"]][0] != title:
+                occurrence = model.arguments[title].pcs[index]
+                diagnostics.append(Diagnostic(
+                    severity=Severity.WARNING, code="vargdown-order", line=occurrence.span.line,
+                    column=occurrence.span.column, span=occurrence.span, subject=member["title"],
+                    message=f"under vargdown's rule [{member['title']}] takes its credence from the last argument "
+                            f"written that concludes it: <{title}> ({fmt(value)}) replaces "
+                            f"<{computed[member['title']][0]}> ({fmt(credences[member['title']])}), so the order "
+                            "of the text decides"))
             credences[member["title"]] = value
             computed[member["title"]] = (title, arithmetic)
             for (premise, credence), share in zip([p for p in step if p[1] is not None],
@@ -150,13 +160,15 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
                 contributions[edge] = contributions.get(edge, 0.0) + share
             if role == MAIN:
                 strength, formula = value, arithmetic
-                contributions[(node, ("statement", member["title"]), "conclusion")] = value
+            contributions[(node if role == MAIN else ("step", title, len(steps)), ("statement", member["title"]),
+                           "conclusion")] = value
         steps.append({"conclusion": member["title"], "premises": list(step), "inference": inference, "strength": value,
                       "formula": arithmetic})
         if value is not None and role == INTERMEDIARY:
             step = [(member["title"], value)]
-    if steps and (node, ("statement", steps[-1]["conclusion"]), "conclusion") not in contributions:
-        contributions[(node, ("statement", steps[-1]["conclusion"]), "conclusion")] = 0.0
+    for position, step in enumerate(steps):  # a step that computes nothing accounts for nothing
+        source = node if position == len(steps) - 1 else ("step", title, position)
+        contributions.setdefault((source, ("statement", step["conclusion"]), "conclusion"), 0.0)
     for member in argument.get("pcs", []):
         if member.get("role") == PREMISE:
             contributions.setdefault((("statement", member["title"]), node, "premise"), 0.0)
@@ -164,8 +176,8 @@ def _walk(title: str, argument: dict, credences: dict, computed: dict, contribut
 
 
 def _bottom_lines(doc: dict, model, credences: dict, contributions: dict) -> dict[str, tuple[float, str]]:
-    """Each target's bottom line and its log-odds sum, one level deep; relation contributions
-    share ``bottom line - 0.5`` in proportion to their log-odds terms."""
+    """Each target's bottom line and its log-odds sum, one level deep; a relation's
+    contribution is its term in that sum, so that they add up to the log-odds shown."""
     index = {id(relation): i for i, relation in enumerate(doc["relations"])}
     seen, ordered = set(), []
     for table in (doc["statements"], doc["arguments"]):
@@ -202,9 +214,10 @@ def _bottom_lines(doc: dict, model, credences: dict, contributions: dict) -> dic
             value = 1.0 / (1.0 + math.exp(-log_odds))
         except OverflowError:  # JavaScript's Math.exp gives Infinity there, and the bottom line 0
             value = 0.0
-        terms = [(edge, logit(c)) for edge, c in entails] + [(edge, -logit(c)) for edge, c in contrary]
-        for edge, term in terms:
-            contributions[edge] = (value - 0.5) * term / log_odds if log_odds else 0.0
+        for edge, credence in entails:
+            contributions[edge] = logit(credence)
+        for edge, credence in contrary:
+            contributions[edge] = -logit(credence)
         text = " ".join([f"+ logit({fmt(c)})" for _, c in entails] + [f"- logit({fmt(c)})" for _, c in contrary])
         implied[target] = (value, f"{text.removeprefix('+ ') or '0'} = {fmt(log_odds)}")
     return implied
