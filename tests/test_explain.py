@@ -40,7 +40,7 @@ def test_explain_shows_each_step_of_a_multi_step_argument():
     text = explain(model, "<R>").text()
     # 0.17 * 0.35 * 0.3 = 0.01785; 0.85 * 0.5 * 0.4 = 0.17
     assert text.splitlines()[0] == "<R> = 0.0179   0.17 × 0.35 × inference 0.3 = 0.0179"
-    assert "step: <R> step to [I] = 0.17   0.85 × 0.5 × inference 0.4 = 0.17" in text
+    assert "step: <R> step to [I] = 0.17 (share of the line above: +0.17)   0.85 × 0.5 × inference 0.4 = 0.17" in text
     assert text.index("premise: [A]") > text.index("step: <R> step to [I]")
 
 

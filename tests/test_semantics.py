@@ -285,7 +285,7 @@ def test_an_intermediary_conclusion_records_its_share():
         (share,) = [c for c in result.into(("statement", "I"))]
         assert (share.source, share.kind, share.value) == (("step", "R", 0), "conclusion", pytest.approx(0.17))
         assert result.arguments["R"].steps[0].conclusion == "I"
-        assert "+0.17 step: <R> step to [I] = 0.17" in argmap.explain(model, "I", semantics).text()
+        assert "step: <R> step to [I] = 0.17 (share of the line above: +0.17)" in argmap.explain(model, "I", semantics).text()
 
 
 def test_vargdown_contributions_add_up_to_the_log_odds_shown(thesis):
