@@ -49,10 +49,11 @@ def test_explain_shows_an_undercut_step_as_computed():
                          "  <_ [U]: u {reason: r, credence: 0.9}\n(2) [I]: i {reason: r, inference: 0.5}\n----\n"
                          "(3) [C]: c {reason: r, inference: 0.5}\n  +> [T]\n")
     # df-quad: 0.5 × 0.5 = 0.25, and the undercut 0.9 takes 0.25 × 0.9 off it: 0.025
-    assert "step: <A> step to [I] = 0.025   base 0.5 × inference 0.5 = 0.25; support 0 (none), attack 0.9 (0.9): " \
-           "0.25 - 0.25 × (0.9 - 0) = 0.025" in explain(model, "T").text()
+    assert "step: <A> step to [I] = 0.025 (share of the line above: +0.025)   base 0.5 × inference 0.5 = 0.25; " \
+           "support 0 (none), attack 0.9 (0.9): 0.25 - 0.25 × (0.9 - 0) = 0.025" in explain(model, "T").text()
     # vargdown leaves the step alone (an undercut is contrary to the main conclusion)
-    assert "step: <A> step to [I] = 0.25   0.5 × inference 0.5 = 0.25 (rounded to 4 places)" in \
+    assert "step: <A> step to [I] = 0.25 (share of the line above: +0.25)   0.5 × inference 0.5 = 0.25 " \
+           "(rounded to 4 places)" in \
            explain(model, "T", "vargdown").text()
 
 
