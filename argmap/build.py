@@ -547,6 +547,8 @@ class _Walk:
         text = self.text(node)
         if title is None and node.content is not None:
             self.unclosed_title(node, text)
+        if node.data is None and "{" in text.text:
+            self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
         section = self.section["id"] if self.section else None
         span = _span(node.first, node.last)
@@ -595,6 +597,27 @@ class _Walk:
                     f"closing '{closing}': it was read as the text of an untitled statement"
                     + ("" if colon > 0 else ", worth 0.5") + f"; did you mean {opening}{title}{closing}?",
             fixes=(Fix(f"Close the title with {closing}", at, at, closing),)))
+
+    def unclosed_text_data(self, node: StatementNode) -> None:
+        """A data block whose `{` is never closed is text to Argdown: the numbers in it are
+        lost without a word unless this says so."""
+        source = node.first.source
+        start = source.find("{", node.first.start_pos, node.last.end_pos)
+        line_end = source.find("\n", start)
+        block = source[start:line_end if line_end >= 0 else len(source)].rstrip(" \t\r")
+        try:
+            value = read_block(block + "}")
+        except DataError:
+            return
+        if not isinstance(value, dict) or not value:
+            return
+        end = start + len(block)
+        line, column = node.first.position_of(start)
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code="data-unclosed", line=line, column=column,
+            span=Span(line, column, line, column + len(block) - 1, start, end),
+            message=f"this data block's {{ is never closed, so it was read as text and its data is ignored; "
+                    f"close it: {block}}}", fixes=(Fix("Close the data block with }", end, end, "}"),)))
 
     def argument(self, node: ArgumentNode) -> _Steps:
         token = node.title

@@ -287,3 +287,36 @@ def test_a_credence_on_an_argument_with_premises_is_a_warning():
     (found,) = diagnostics(text, "argument-credence")
     assert (found.line, found.column) == (2, 9) and "<A> has a premise-conclusion structure" in found.message
     assert not diagnostics('[T]: t\n  - <A>: a {reason: "x", credence: 0.9}\n', "argument-credence")
+
+
+def test_a_brace_never_closed_is_a_warning_at_the_brace():
+    text = '<A>: a\n\n(1) [P]: p\n    {reason: "r", credence: 0.7}\n----\n(2) [C]: c\n    {reason: "s", inference: 0.6\n'
+    model = argmap.loads(text)
+    assert not model.errors and "inference: 0.6" in model.statements["C"].text  # text, as the reference reads it
+    (found,) = diagnostics(text, "data-unclosed")
+    assert (found.severity.value, found.line, found.column) == ("warning", 7, 5)
+    assert argmap.loads(fixed(text, found)).statements["C"].data == {"reason": "s", "inference": 0.6}
+
+
+@pytest.mark.parametrize("dashes", ["---", "--"])
+def test_an_inference_line_with_too_few_dashes_is_an_error_on_its_line(dashes):
+    text = f"<A>: a\n\n(1) [P]: p\n{dashes}\n(2) [C]: c\n"
+    (found,) = argmap.loads(text).errors
+    assert (found.line, found.column) == (4, 1)
+    assert f"an inference line needs four dashes or more: '{dashes}'" in found.message
+    repaired = argmap.loads(fixed(text, found))
+    assert not repaired.errors and [m.role.value for m in repaired.arguments["A"].pcs] == ["premise", "main-conclusion"]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("", "the map has no statements"),
+    ("// only a comment\n", "the map has no statements"),
+    ("===\nthesis: Sleep Matter\n===\n\n[Sleep Matters]: s\n  + [B]: b\n", "the front matter's `thesis:` names no "
+     "statement of this map"),
+    ("[A]: a\n  + [B]: b\n  - [A]\n", "every statement bears on another"),
+])
+def test_no_thesis_says_why(text, said):
+    from argmap.explanation import bottom_line
+    from argmap.propagate import credence
+
+    assert bottom_line(credence(argmap.loads(text))).startswith(f"no thesis: {said}")
