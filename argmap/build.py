@@ -807,6 +807,12 @@ class _Walk:
                 if duplicate is None:
                     conclusion.relations.append(relation)
                 else:
+                    if duplicate is relation and relation.type is not RelationType.SUPPORT:
+                        self.warn(relation.spans[0], "self-relation",
+                                  f"<{source.title}> concludes [{conclusion.title}], so this line says that "
+                                  f"[{conclusion.title}] {relation.type.value}s itself; Argdown drops such a line, "
+                                  "and so does argmap: relate another claim, or remove this line",
+                                  subject=conclusion.title)
                     duplicate.spans += relation.spans
                     _detach(relation.target, relation)
                     keep = False

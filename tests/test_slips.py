@@ -320,3 +320,11 @@ def test_no_thesis_says_why(text, said):
     from argmap.propagate import credence
 
     assert bottom_line(credence(argmap.loads(text))).startswith(f"no thesis: {said}")
+
+
+def test_an_attack_on_the_claim_an_argument_concludes_is_not_dropped_silently():
+    text = "[C]: c\n  {sign} <A>\n\n<A>\n\n(1) [P]: p\n----\n(2) [C]\n"
+    attack = [d for d in argmap.loads(text.format(sign="-")).diagnostics if d.code == "self-relation"]
+    assert [(d.line, d.column) for d in attack] == [(2, 1)]
+    assert "<A> concludes [C], so this line says that [C] attacks itself" in attack[0].message
+    assert not argmap.loads(text.format(sign="+")).diagnostics  # the usual way to list an argument under its conclusion
