@@ -7,8 +7,10 @@ numbers in [0, 1]; every number has a ``{reason}``, written before it; conclusio
 ``#observation`` has a source link and a ``>`` quote; no top-level statement stands alone; no
 statement entails itself through others. And what vargdown misses: a reference or mention of
 a title that nothing defines (most often a typo of a defined title, which it names, with the
-fix), a claim that supports or attacks itself, a premise whose credence is stated nowhere, a
-step without an inference, conflicting credences, and, under ``--semantics vargdown``,
+fix), a textless premise or conclusion misspelt, a claim that supports or attacks itself or
+both supports and attacks another, a credence on an argument that has premises (not read), a
+premise whose credence is stated nowhere, a step without an inference, conflicting credences,
+and, under ``--semantics vargdown``,
 supporters that lower a thesis and attackers that raise it.
 """
 from __future__ import annotations
