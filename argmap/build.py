@@ -584,7 +584,7 @@ class _Walk:
         opening = written[:1]
         colon = written.find(": ")
         closing = "]" if opening == "[" else ">"
-        if (opening not in ("[", "<") or closing in written[:colon if colon > 0 else len(written)]
+        if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
                 or any(r["type"] is RangeType.LINK and r["start"] == 0 for r in text.ranges)):
             return
         at = start + (colon if colon > 0 else len(written))
