@@ -280,10 +280,14 @@ def _meant_key(key: str) -> str | None:
     return None
 
 
+_DECIMAL_COMMA = re.compile(r"(?<![\w\"'])(\w+)[ \t]*:[ \t]+(\d+),(\d+)[ \t]*(?=[,}])")
+_NO_SPACE = re.compile(r"(?<![\w\"'])(\w+):([^\s,{}\[\]:\"']+)")
+
+
 class TitleIndex:
     """Titles to look up slips among: ``closest(title)`` is the title that ``title`` is most
-    likely a slip for: equal but for case and spacing, or one typo away (one more for every 8
-    characters) with the same numbers and short words (`Argument 2` is no slip for `Argument
+    likely a slip for: equal but for case and spacing, or one typo away (a swap of two
+    letters is one; one more for every 8 characters) with the same numbers and short words (`Argument 2` is no slip for `Argument
     1`, nor `[c]` for `[d]`). Titles are bucketed by those words and by length, so a lookup
     compares only titles that could be that close, even in a map of thousands."""
 
@@ -298,13 +302,13 @@ class TitleIndex:
         """The shown form of the closest title, one that starts with ``prefer`` (a bracket)
         and then the first given on a tie; None when no title is that close."""
         from rapidfuzz import process
-        from rapidfuzz.distance import Levenshtein
+        from rapidfuzz.distance import OSA
 
         folded = _folded(title)
         allowed = max(1, len(folded) // 8)
         bucket = self.buckets.get(_marks(folded), {})
         candidates = [c for size in range(len(folded) - allowed, len(folded) + allowed + 1) for c in bucket.get(size, ())]
-        found = process.extract(folded, [c[2] for c in candidates], scorer=Levenshtein.distance,
+        found = process.extract(folded, [c[2] for c in candidates], scorer=OSA.distance,
                                 score_cutoff=allowed, limit=None)
         best = min(((distance, not candidates[i][1].startswith(prefer), candidates[i][0], candidates[i][1])
                     for _, distance, i in found), default=None)
@@ -319,6 +323,14 @@ def _marks(folded: str) -> tuple[str, ...]:
 
 def _folded(title: str) -> str:
     return " ".join(title.casefold().split())
+
+
+def _shown(entity: "_Entity") -> str:
+    return f"<{entity.title}>" if entity.kind == "argument" else f"[{entity.title}]"
+
+
+def _spaces(width: int) -> str:
+    return f"{width} space{'s' * (width != 1)}"
 
 
 def _title_span(token: Lexeme, inner: str) -> Span:
@@ -352,6 +364,8 @@ class _Walk:
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
         self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
         self.broken_links: list[Lexeme] = []
+        # the enclosing relation's indentation, its element, and how much deeper it is than the one enclosing it
+        self.relation_level: tuple[int, _Entity, int] | None = None
 
     # -- helpers
 
@@ -408,6 +422,7 @@ class _Walk:
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
             return {}, _span(token, token)
         self.misspelt_keys(token, value)
+        self.run_together(token, value)
         return value, _span(token, token)
 
     def unclosed(self, token: Lexeme, error: DataError) -> bool:
@@ -444,6 +459,36 @@ class _Walk:
                 span=Span(line, column, line, column + len(key) - 1, start, start + len(key)) if found else None,
                 message=f"{{{key}}} is not a key argmap reads: did you mean {{{meant}}}? As written, it is ignored",
                 fixes=(Fix(f"Rename to {meant}", start, start + len(key), meant),) if found else ()))
+
+    def run_together(self, token: Lexeme, data: dict) -> None:
+        """Two slips YAML reads without complaint: a decimal comma (`credence: 0,6` is
+        credence 0 and a key `6`) and a colon without a space after it (`credence:0.6` is one
+        key, `credence:0.6`, with no value)."""
+        for found in _DECIMAL_COMMA.finditer(token.value):
+            key, whole, fraction = found.groups()
+            if str(data.get(key)) != whole or fraction not in data or data[fraction] is not None:
+                continue
+            comma = token.start_pos + found.end(2)
+            self.slip(token, found.start(2), found.end(3), "data-comma",
+                      f"{{{key}: {whole},{fraction}}} reads as {key} {whole} and a key {fraction}: YAML separates "
+                      f"entries with commas; did you mean {whole}.{fraction}?",
+                      Fix(f"Replace with {whole}.{fraction}", comma, comma + 1, "."))
+        for found in _NO_SPACE.finditer(token.value):
+            key, value = found.groups()
+            if f"{key}:{value}" not in data or data[f"{key}:{value}"] is not None:
+                continue
+            colon = token.start_pos + found.end(1) + 1
+            self.slip(token, found.start(1), found.end(2), "data-colon",
+                      f"{{{key}:{value}}} is read as one key with no value: YAML needs a space after the colon "
+                      f"({key}: {value})", Fix("Add a space after the colon", colon, colon, " "))
+
+    def slip(self, token: Lexeme, start: int, end: int, code: str, message: str, fix: Fix) -> None:
+        """A warning about characters ``start`` to ``end`` of a data block, with its fix."""
+        line, column = token.position_of(token.start_pos + start)
+        end_line, end_column = token.position_of(token.start_pos + end - 1)
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code=code, line=line, column=column, message=message, fixes=(fix,),
+            span=Span(line, column, end_line, end_column, token.start_pos + start, token.start_pos + end)))
 
     def text(self, node: StatementNode | ArgumentNode) -> _Text:
         text = self.new_text()
@@ -500,6 +545,10 @@ class _Walk:
             if _NO_LINE_BREAK.match(inner):
                 title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
         text = self.text(node)
+        if title is None and node.content is not None:
+            self.unclosed_title(node, text)
+        if node.data is None and "{" in text.text:
+            self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
         section = self.section["id"] if self.section else None
         span = _span(node.first, node.last)
@@ -525,6 +574,50 @@ class _Walk:
         if role is Role.TOP_LEVEL:
             statement["is_used_as_top_level"] = True
         return occurrence
+
+    def unclosed_title(self, node: StatementNode, text: _Text) -> None:
+        """A text that starts with `[` or `<` (not a link) is most often a title whose closing
+        bracket is missing: Argdown reads it as the text of an untitled statement."""
+        source, start = node.first.source, node.first.start_pos
+        line_end = source.find("\n", start)
+        written = source[start:line_end if line_end >= 0 else len(source)].split("{", 1)[0].split("//", 1)[0].rstrip()
+        opening = written[:1]
+        colon = written.find(": ")
+        closing = "]" if opening == "[" else ">"
+        if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
+                or any(r["type"] is RangeType.LINK and r["start"] == 0 for r in text.ranges)):
+            return
+        at = start + (colon if colon > 0 else len(written))
+        title = written[1:colon if colon > 0 else len(written)].strip()
+        line, column = node.first.position()
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code="unclosed-title", line=line, column=column,
+            span=Span(line, column, line, column + len(written) - 1, start, start + len(written)),
+            message=f"{written[:colon + 1] if colon > 0 else written} looks like a title without its "
+                    f"closing '{closing}': it was read as the text of an untitled statement"
+                    + ("" if colon > 0 else ", worth 0.5") + f"; did you mean {opening}{title}{closing}?",
+            fixes=(Fix(f"Close the title with {closing}", at, at, closing),)))
+
+    def unclosed_text_data(self, node: StatementNode) -> None:
+        """A data block whose `{` is never closed is text to Argdown: the numbers in it are
+        lost without a word unless this says so."""
+        source = node.first.source
+        start = source.find("{", node.first.start_pos, node.last.end_pos)
+        line_end = source.find("\n", start)
+        block = source[start:line_end if line_end >= 0 else len(source)].rstrip(" \t\r")
+        try:
+            value = read_block(block + "}")
+        except DataError:
+            return
+        if not isinstance(value, dict) or not value:
+            return
+        end = start + len(block)
+        line, column = node.first.position_of(start)
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code="data-unclosed", line=line, column=column,
+            span=Span(line, column, line, column + len(block) - 1, start, end),
+            message=f"this data block's {{ is never closed, so it was read as text and its data is ignored; "
+                    f"close it: {block}}}", fixes=(Fix("Close the data block with }", end, end, "}"),)))
 
     def argument(self, node: ArgumentNode) -> _Steps:
         token = node.title
@@ -556,7 +649,12 @@ class _Walk:
         return self.statement_entity((yield self.statement(node, role)).title)
 
     def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
+        outer = self.relation_level
         for node in relations:
+            width = len(node.symbol.value) - len(node.symbol.value.lstrip(" "))
+            if outer is not None and (width - outer[0]) % 2 and not outer[2] % 2 and width > outer[0]:
+                self.odd_indent(node.symbol, width, parent, outer)
+            self.relation_level = (width, parent, width - outer[0] if outer else width)
             relation_type, parent_is_source = _RELATION_KINDS[node.kind]
             span = _span(node.first, node.last)
             if parent_is_source:
@@ -567,11 +665,27 @@ class _Walk:
                     target = self.inference  # the reference's choice: the last inference written
                 relation = _Relation(relation_type, None, target, span)
             other = yield self.member(node.member, Role.RELATION)
+            self.relation_level = outer
             if relation.source is None:
                 relation.source = other
             else:
                 relation.target = other
             self.add_relation(relation)
+
+    def odd_indent(self, symbol: Lexeme, width: int, parent: _Entity, outer: tuple[int, _Entity, int]) -> None:
+        """A relation an odd number of spaces deeper than the one above it, where that one
+        went an even number deeper (3 spaces under 2), belongs to the element above it: most
+        often a space too many."""
+        line, column = symbol.position()
+        start, sibling, child = symbol.start_pos, outer[0], outer[0] + outer[2]
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code="indentation", line=line, column=column + width, subject=parent.title,
+            span=Span(line, column, line, column + width, start, start + width + 1),
+            message=f"this relation is indented by {_spaces(width)}, the relation above it by {_spaces(sibling)}: "
+                    f"it was read as a relation of {_shown(parent)}, the element above it; indent it by "
+                    f"{_spaces(sibling)} to relate it to {_shown(outer[1])}, or by {_spaces(child)} to make "
+                    "the relation to the element above clear",
+            fixes=tuple(Fix(f"Indent by {_spaces(size)}", start, start + width, " " * size) for size in (sibling, child))))
 
     def add_relation(self, relation: _Relation) -> None:
         source = relation.source
@@ -693,6 +807,12 @@ class _Walk:
                 if duplicate is None:
                     conclusion.relations.append(relation)
                 else:
+                    if duplicate is relation and relation.type is not RelationType.SUPPORT:
+                        self.warn(relation.spans[0], "self-relation",
+                                  f"<{source.title}> concludes [{conclusion.title}], so this line says that "
+                                  f"[{conclusion.title}] {relation.type.value}s itself; Argdown drops such a line, "
+                                  "and so does argmap: relate another claim, or remove this line",
+                                  subject=conclusion.title)
                     duplicate.spans += relation.spans
                     _detach(relation.target, relation)
                     keep = False

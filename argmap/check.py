@@ -7,15 +7,17 @@ numbers in [0, 1]; every number has a ``{reason}``, written before it; conclusio
 ``#observation`` has a source link and a ``>`` quote; no top-level statement stands alone; no
 statement entails itself through others. And what vargdown misses: a reference or mention of
 a title that nothing defines (most often a typo of a defined title, which it names, with the
-fix), a claim that supports or attacks itself, a premise whose credence is stated nowhere, a
-step without an inference, conflicting credences, and, under ``--semantics vargdown``,
+fix), a textless premise or conclusion misspelt, a claim that supports or attacks itself or
+both supports and attacks another, a credence on an argument that has premises (not read), a
+premise whose credence is stated nowhere, a step without an inference, conflicting credences,
+and, under ``--semantics vargdown``,
 supporters that lower a thesis and attackers that raise it.
 """
 from __future__ import annotations
 
 from typing import Iterator
 
-from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Relation, RelationType, Role, Severity, Span
+from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Related, Relation, RelationType, Role, Severity, Span
 from argmap.semantics import fmt
 
 __all__ = ["check_map", "format_diagnostic", "self_relations"]
@@ -27,7 +29,8 @@ def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnost
 
     network = Network(model)
     found = [*model.diagnostics, *_reasons(model), *_role_rules(model, network), *_observations(model),
-             *_structure(model, network), *_undefined_titles(model), *network.diagnostics]
+             *_structure(model, network), *_undefined_titles(model), *_textless_members(model),
+             *_opposite_relations(model), *_argument_credences(model), *network.diagnostics]
     if semantics == "vargdown":
         found += _sign_flips(model)
     return sorted(found, key=lambda d: (d.line, d.column))
@@ -226,6 +229,59 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
                              message=f"{written} is only a title: nothing gives it a text, data or a "
                                      f"premise-conclusion structure, so it counts as {empty}" if empty else
                                      f"@{written} mentions a title that nothing defines")
+
+
+def _textless_members(model: ArgumentMap) -> Iterator[Diagnostic]:
+    """A premise or conclusion that has no text anywhere and whose title is a typo away from
+    a statement with a text is most often that statement misspelt: as written it is another
+    claim (a premise worth 0.5, or a conclusion that bears on nothing)."""
+    from argmap.build import TitleIndex
+
+    texted = {f"[{title}]": title for title, statement in model.statements.items() if statement.text}
+    index = TitleIndex(texted)
+    for title, statement in model.statements.items():
+        if statement.text or title in model.arguments:
+            continue
+        close = index.closest(title)
+        for member in statement.members if close else ():
+            if member.argument and member.title_span:
+                where = member.title_span
+                yield Diagnostic(severity=Severity.WARNING, code="undefined-title", line=where.line,
+                                 column=where.column, subject=title, span=where,
+                                 fixes=(Fix(f"Replace with {close}", where.start, where.end, texted[close]),),
+                                 message=f"[{title}] in <{member.argument}> has no text anywhere: did you mean "
+                                         f"{close}? As written it is another claim than {close}")
+
+
+def _opposite_relations(model: ArgumentMap) -> Iterator[Diagnostic]:
+    """A claim written as both supporting and attacking the same target: most often one sign
+    is a slip, and the two relations cancel out."""
+    supports = {(r.source_kind, r.source, r.target_kind, r.target): r for r in model.relations
+                if r.type in (RelationType.SUPPORT, RelationType.ENTAILS)}  # entails: a support in strict mode
+    for relation in model.relations:
+        other = supports.get((relation.source_kind, relation.source, relation.target_kind, relation.target))
+        if relation.type not in (RelationType.ATTACK, RelationType.CONTRARY) or other is None:
+            continue
+        first, second = sorted((other.spans[0], relation.spans[0]), key=lambda span: span.start)
+        source, target = _written(relation.source_kind, relation.source), _written(relation.target_kind, relation.target)
+        yield Diagnostic(severity=Severity.WARNING, code="opposite-relations", line=second.line,
+                         column=second.column, subject=relation.source, span=second,
+                         related=(Related(f"{source} {'supports' if first is other.spans[0] else 'attacks'} "
+                                          f"{target} here", first),),
+                         message=f"{source} both supports {target} (line {other.spans[0].line}) and attacks it "
+                                 f"(line {relation.spans[0].line}): one of the two is probably a slip")
+
+
+def _argument_credences(model: ArgumentMap) -> Iterator[Diagnostic]:
+    """A credence on an argument with a premise-conclusion structure is not read: its strength
+    comes from its premises and inference."""
+    for title, argument in model.arguments.items():
+        for member in argument.members if argument.pcs else ():
+            if "credence" in member.data:
+                yield _diagnostic(member.data_span, "argument-credence",
+                                  f"<{title}> has a premise-conclusion structure, so {{credence}} on it is ignored: "
+                                  "its strength comes from its premises' credences and its {inference}; "
+                                  "state those instead", title)
 
 
 _MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}

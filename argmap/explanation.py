@@ -227,12 +227,24 @@ _RANKING = {"swing": lambda c: (-max(abs(c.down), abs(c.up)), -abs(c.derivative)
 
 # --- text ---------------------------------------------------------------------------------------
 
+def no_thesis(result: CredenceResult) -> str:
+    """Why a map has no thesis: no statements, a front matter that names only titles the map
+    lacks (every statement is then free to be one, yet none was taken), or every statement
+    bearing on another."""
+    if not result.statements:
+        return "no thesis: the map has no statements (the file is empty or holds only comments)"
+    sources = {c.source for c in result.contributions}
+    if any(("statement", title) not in sources for title in result.statements):
+        return ("no thesis: the front matter's `thesis:` names no statement of this map (see the error); "
+                "name one that exists")
+    return "no thesis: every statement bears on another; name one with `thesis: Title` in the front matter"
+
+
 def bottom_line(result: CredenceResult) -> str:
     """Each thesis's credence, and beneath it everything that bears on it directly with its
     strength and contribution, the most influential first."""
     if not result.theses:
-        return ("no thesis: every statement bears on another; name one with `thesis: Title` in the front "
-                "matter")
+        return no_thesis(result)
     concluding = _concluding(result)
     blocks = []
     for thesis in result.theses:

@@ -26,7 +26,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_analysis import Shift
 
 from argmap.files import LINE_BREAK
-from argmap.model import Diagnostic, Severity
+from argmap.model import Diagnostic, Fix, Severity, Span
 
 __all__ = ["SyntaxTree", "parse", "tokenize"]
 
@@ -738,11 +738,33 @@ def _indent_name(indent: str) -> str:
                                       for c, n in ((" ", "space"), ("\t", "tab")))
 
 
+_SHORT_INFERENCE_LINE = re.compile(r"^[ \t]*(-{2,3})[ \t]*\r?$", re.MULTILINE)
+
+
+def _short_inference_line(token: Lexeme, expected: set[str]) -> Diagnostic | None:
+    """`---` for `----`: it opens an inference line (`--`) that nothing closes, and the parser
+    notices only on a later line; the error belongs on the dashes."""
+    offset = max(0, token.start_pos - 400)
+    found = list(_SHORT_INFERENCE_LINE.finditer(token[4].text[offset:token.start_pos]))
+    if not found:
+        return None
+    start, end = offset + found[-1].start(1), offset + found[-1].end(1)
+    line, column = token.position_of(start)
+    return Diagnostic(severity=Severity.ERROR, code="syntax", line=line, column=column,
+                      span=Span(line, column, line, column + end - start - 1, start, end),
+                      message=f"an inference line needs four dashes or more: '{found[-1].group(1)}' opens one that "
+                              "is never closed, so what follows it is not read; write ----",
+                      fixes=(Fix("Write ----", start, end, "----"),))
+
+
 def _syntax_error(error: UnexpectedInput, hint: str = "") -> Diagnostic:
     """The message for a token the grammar does not allow here; a ``hint`` that says what
     would fit replaces the grammar's list of what it expected."""
     token = getattr(error, "token", None)
     expected = set(getattr(error, "expected", ()) or ())
+    short = _short_inference_line(token, expected) if token is not None and "INFERENCE_END" in expected else None
+    if short is not None:
+        return short
     if token is None or token.type == "$END":
         what = "the block ends too early"
         line, column = (token.line, token.column) if token is not None else (1, 1)

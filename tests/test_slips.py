@@ -201,3 +201,130 @@ def test_the_relate_command_takes_force(tmp_path):
     assert refused.exit_code == 1 and "[T] would bear on itself (--force writes it anyway)" in refused.output
     forced = CliRunner().invoke(app, ["relate", str(path), "--from", "T", "--to", "T", "--kind", "attack", "--force"])
     assert forced.exit_code == 0 and path.read_text() == "[T]: t\n  + [S]: s\n  - [T]\n"
+
+
+# --- slips that YAML and Argdown read without complaint -------------------------------------------
+
+PCS = "<A>: a\n\n(1) [P]: p\n    {reason: \"r\", credence: %s}\n----\n(2) [C]: c\n    {reason: \"s\", inference: 0.8}\n"
+
+
+def test_a_decimal_comma_is_a_warning_with_the_point_meant():
+    text = PCS % "0,6"
+    (found,) = diagnostics(text, "data-comma")
+    assert (found.line, found.column) == (4, 29)  # at the 0
+    assert "{credence: 0,6} reads as credence 0 and a key 6" in found.message and "did you mean 0.6?" in found.message
+    assert argmap.loads(fixed(text, found)).statements["P"].data == {"reason": "r", "credence": 0.6}
+
+
+def test_a_colon_without_a_space_is_a_warning_with_the_fix():
+    text = PCS.replace("credence: %s", "credence:0.6")
+    (found,) = diagnostics(text, "data-colon")
+    assert (found.line, found.column) == (4, 19)
+    assert "{credence:0.6} is read as one key with no value: YAML needs a space after the colon" in found.message
+    assert argmap.loads(fixed(text, found)).statements["P"].data == {"reason": "r", "credence": 0.6}
+
+
+def test_no_slip_in_well_formed_data():
+    assert not [d for d in check_map(argmap.loads(PCS % "0.6")) if d.code in ("data-comma", "data-colon")]
+    text = '[A]: a {reason: "1,2 and x:y", url: "http://x.org", n: 3}\n  + [B]: b\n'
+    assert not [d for d in check_map(argmap.loads(text)) if d.code in ("data-comma", "data-colon")]
+
+
+@pytest.mark.parametrize("line, place, said, repaired", [
+    ("  + <Sleep Debt", (2, 5), "<Sleep Debt looks like a title without its closing '>'", "  + <Sleep Debt>"),
+    ("  + [Debt: sleep debt hurts", (2, 5), "[Debt: looks like a title without its closing ']'",
+     "  + [Debt]: sleep debt hurts"),
+])
+def test_a_title_without_its_closing_bracket_is_a_warning(line, place, said, repaired):
+    text = f"[T]: t\n{line}\n\n<Sleep Debt>: debt\n"
+    model = argmap.loads(text)
+    assert "Untitled 1" in model.statements  # read as the reference reads it: an untitled statement
+    (found,) = diagnostics(text, "unclosed-title")
+    assert (found.line, found.column) == place and said in found.message
+    assert fixed(text, found).splitlines()[1] == repaired
+
+
+def test_text_that_starts_with_a_link_or_a_closed_title_is_no_unclosed_title():
+    text = "[T]: t\n  + [the site](https://example.org) says so\n  >< <A4>: a contradiction with text\n"
+    assert not diagnostics(text, "unclosed-title")
+
+
+def test_swapped_letters_are_one_typo():
+    text = "[T]: t\n  + <Sleep Dbet>\n\n<Sleep Debt>: debt\n"
+    (found,) = diagnostics(text, "undefined-title")
+    assert found.severity.value == "warning" and "did you mean <Sleep Debt>?" in found.message
+
+
+@pytest.mark.parametrize("member, place", [("(1) [Base Rat]\n(2) [Q]: q\n----\n(3) [T]", (9, 6)),
+                                           ("(1) [Q]: q\n----\n(2) [Base Rat]", (11, 6))])
+def test_a_textless_premise_or_conclusion_a_typo_from_a_statement_is_named(member, place):
+    text = f"[T]: t\n  + <M>\n\n[Base Rate]: the base rate is high\n  - [U]: u\n\n<M>\n\n{member}\n"
+    (found,) = diagnostics(text, "undefined-title")
+    assert (found.line, found.column) == place
+    assert "[Base Rat] in <M> has no text anywhere: did you mean [Base Rate]?" in found.message
+    assert "[Base Rate]" in fixed(text, found).splitlines()[place[0] - 1]
+
+
+def test_a_relation_a_space_too_deep_is_a_warning_naming_where_it_went():
+    text = "[T]: t\n  + <A>: a\n   - <B>: b\n  + <C>: c\n    - <D>: d\n"
+    (found,) = argmap.loads(text).diagnostics
+    assert (found.code, found.line, found.column) == ("indentation", 3, 4)
+    assert "indented by 3 spaces, the relation above it by 2 spaces: it was read as a relation of <A>" in found.message
+    assert "indent it by 2 spaces to relate it to [T]" in found.message
+    assert [(r.source, r.target) for r in argmap.loads(fixed(text, found.model_copy(
+        update={"fixes": found.fixes[:1]}))).relations if r.source == "B"] == [("B", "T")]
+
+
+def test_a_claim_that_supports_and_attacks_the_same_target_is_a_warning():
+    text = "[T]: t\n  + <A>: a\n  + [B]: b\n  - <A>\n"
+    (found,) = diagnostics(text, "opposite-relations")
+    assert (found.line, found.related[0].span.line) == (4, 2)
+    assert found.message.startswith("<A> both supports [T] (line 2) and attacks it (line 4)")
+
+
+def test_a_credence_on_an_argument_with_premises_is_a_warning():
+    text = '[T]: t\n  - <A> {reason: "x", credence: 0.9}\n\n<A>\n\n(1) [P]: p\n----\n(2) [C]: c\n'
+    (found,) = diagnostics(text, "argument-credence")
+    assert (found.line, found.column) == (2, 9) and "<A> has a premise-conclusion structure" in found.message
+    assert not diagnostics('[T]: t\n  - <A>: a {reason: "x", credence: 0.9}\n', "argument-credence")
+
+
+def test_a_brace_never_closed_is_a_warning_at_the_brace():
+    text = '<A>: a\n\n(1) [P]: p\n    {reason: "r", credence: 0.7}\n----\n(2) [C]: c\n    {reason: "s", inference: 0.6\n'
+    model = argmap.loads(text)
+    assert not model.errors and "inference: 0.6" in model.statements["C"].text  # text, as the reference reads it
+    (found,) = diagnostics(text, "data-unclosed")
+    assert (found.severity.value, found.line, found.column) == ("warning", 7, 5)
+    assert argmap.loads(fixed(text, found)).statements["C"].data == {"reason": "s", "inference": 0.6}
+
+
+@pytest.mark.parametrize("dashes", ["---", "--"])
+def test_an_inference_line_with_too_few_dashes_is_an_error_on_its_line(dashes):
+    text = f"<A>: a\n\n(1) [P]: p\n{dashes}\n(2) [C]: c\n"
+    (found,) = argmap.loads(text).errors
+    assert (found.line, found.column) == (4, 1)
+    assert f"an inference line needs four dashes or more: '{dashes}'" in found.message
+    repaired = argmap.loads(fixed(text, found))
+    assert not repaired.errors and [m.role.value for m in repaired.arguments["A"].pcs] == ["premise", "main-conclusion"]
+
+
+@pytest.mark.parametrize("text, said", [
+    ("", "the map has no statements"),
+    ("// only a comment\n", "the map has no statements"),
+    ("===\nthesis: Sleep Matter\n===\n\n[Sleep Matters]: s\n  + [B]: b\n", "the front matter's `thesis:` names no "
+     "statement of this map"),
+    ("[A]: a\n  + [B]: b\n  - [A]\n", "every statement bears on another"),
+])
+def test_no_thesis_says_why(text, said):
+    from argmap.explanation import bottom_line
+    from argmap.propagate import credence
+
+    assert bottom_line(credence(argmap.loads(text))).startswith(f"no thesis: {said}")
+
+
+def test_an_attack_on_the_claim_an_argument_concludes_is_not_dropped_silently():
+    text = "[C]: c\n  {sign} <A>\n\n<A>\n\n(1) [P]: p\n----\n(2) [C]\n"
+    attack = [d for d in argmap.loads(text.format(sign="-")).diagnostics if d.code == "self-relation"]
+    assert [(d.line, d.column) for d in attack] == [(2, 1)]
+    assert "<A> concludes [C], so this line says that [C] attacks itself" in attack[0].message
+    assert not argmap.loads(text.format(sign="+")).diagnostics  # the usual way to list an argument under its conclusion
