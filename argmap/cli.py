@@ -531,9 +531,12 @@ def _print_credence_move(before, after) -> None:
 
 
 @app.command("set")
-def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help="the statement's title"),
+def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE",
+                                                                 help="the statement's title; with --inference, also <Argument>"),
               credence: Optional[str] = typer.Option(None, metavar="X", help="trust in the statement's source, 0 to 1"),
-              inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this conclusion, 0 to 1"),
+              inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this "
+                                                      "conclusion, 0 to 1; where several arguments conclude it, "
+                                                      "give TITLE as <Argument>"),
               reason: Optional[str] = typer.Option(None, metavar="TEXT", help="why: written as the data block's reason"),
               text: Optional[str] = typer.Option(None, metavar="TEXT", help="the statement's new text"),
               force: bool = typer.Option(False, "--force", help="set a credence even where an argument concludes "

@@ -201,6 +201,23 @@ def _number(key: str, value: Number) -> tuple[str, float]:
     return literal, number
 
 
+def _fields(key: str | None, value: Number | None, reason: str | None) -> tuple[dict[str, str], dict[str, object]]:
+    """The data to write, as text, and the values the map should then read."""
+    fields: dict[str, str] = {}
+    expected: dict[str, object] = {}
+    if reason is not None:
+        fields["reason"], expected["reason"] = _quoted(_text_value("reason", reason)), reason
+    if key is not None:
+        fields[key], expected[key] = _number(key, value)
+    return fields, expected
+
+
+def _conclusions(model: ArgumentMap) -> list[StatementOccurrence]:
+    """Every conclusion written in a premise-conclusion structure: each holds one step's inference."""
+    return [m for argument in model.arguments.values() for m in argument.pcs
+            if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+
+
 def _text_value(what: str, text: str) -> str:
     try:
         text.encode("utf-8")
@@ -357,24 +374,53 @@ class Document:
         self._set_data(title, "credence", value, reason)
 
     def set_inference(self, title: str, value: Number, reason: str | None = None) -> None:
-        """Set a conclusion's `inference` (how strongly its premises support it)."""
-        self._set_data(title, "inference", value, reason)
+        """Set how strongly an argument's premises support its conclusion: of `<Argument>`, or
+        of the statement one argument concludes. Where several conclude it, each has its own
+        inference, and which one is meant is not guessed: refused, naming them."""
+        kind, name = self._resolve(title, ("statement", "argument"))
+        if kind == "argument":
+            conclusion = self.model.arguments[name].conclusion
+            if conclusion is None:
+                raise EditError(f"{self.name}: <{name}> has no premise-conclusion structure, so no inference to set")
+        else:
+            concluding = [m for m in self.model.statements[name].members
+                          if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+            arguments = list(dict.fromkeys(m.argument for m in concluding))
+            if len(arguments) > 1:
+                raise EditError(f"{self._where(concluding[0].span)}: [{name}] is concluded by "
+                                f"{' and '.join(f'<{a}>' for a in arguments)}, each with its own inference; "
+                                f"name the argument instead: {' or '.join(f'<{a}>' for a in arguments)}")
+            if not concluding:
+                raise EditError(f"{self.name}: [{name}] is not the conclusion of an argument; an inference "
+                                "belongs to a conclusion (a premise has a credence)")
+            conclusion = concluding[0]
+        fields, expected = _fields("inference", value, reason)
+        wanted = {k: v for k, v in fields.items()
+                  if not _same_value(conclusion.data.get(k), expected[k], k in conclusion.data)}
+        step = (conclusion.argument, conclusion.number)
+        others = {(m.argument, m.number): m.data for m in _conclusions(self.model) if (m.argument, m.number) != step}
+
+        def check(model: ArgumentMap) -> str | None:
+            data = next((m.data for m in _conclusions(model) if (m.argument, m.number) == step), {})
+            for k, v in expected.items():
+                if not _same_value(data.get(k), v, k in data):
+                    return f"the inference to [{conclusion.title}] in <{step[0]}> would have {k} {data.get(k)!r}"
+            now = {(m.argument, m.number): m.data for m in _conclusions(model) if (m.argument, m.number) != step}
+            return None if now == others else "other inferences would change too"
+
+        self._apply(self._data_replacements(conclusion, wanted) if wanted else [], check,
+                    f"setting the inference to [{conclusion.title}] in <{step[0]}>", same_shape=True)
 
     def set_reason(self, title: str, reason: str) -> None:
         self._set_data(title, None, None, reason)
 
     def _set_data(self, title: str, key: str | None, value: Number | None, reason: str | None) -> None:
-        fields: dict[str, str] = {}
-        expected: dict[str, object] = {}
-        if reason is not None:
-            fields["reason"], expected["reason"] = _quoted(_text_value("reason", reason)), reason
-        if key is not None:
-            fields[key], expected[key] = _number(key, value)
+        fields, expected = _fields(key, value, reason)
         statement = self.model.statements[self._resolve(title, ("statement",))[1]]
         primary = key or "reason"
         targets = [m for m in statement.members if primary in m.data and m.data_span is not None]
         if not targets:
-            targets = [self._data_home(statement.title, statement.members, key)]
+            targets = [self._data_home(statement.members)]
         replacements = []
         for occurrence in targets:
             wanted = {k: v for k, v in fields.items() if not _same_value(occurrence.data.get(k), expected[k], k in occurrence.data)}
@@ -432,16 +478,10 @@ class Document:
             start -= 1
         return [(start, end, "")]
 
-    def _data_home(self, title: str, members: list[StatementOccurrence], key: str | None) -> StatementOccurrence:
-        """Where a statement's missing value goes: for an inference its conclusion, otherwise the
-        occurrence that already has data, or a premise, or its definition."""
-        if key == "inference":
-            candidates = [m for m in members if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
-            if not candidates:
-                raise EditError(f"{self.name}: [{title}] is not the conclusion of an argument; an inference "
-                                "belongs to a conclusion (a premise has a credence)")
-        else:
-            candidates = [m for m in members if m.title_span is not None] or members
+    def _data_home(self, members: list[StatementOccurrence]) -> StatementOccurrence:
+        """Where a statement's missing credence or reason goes: the occurrence that already has
+        data, or a premise, or its definition."""
+        candidates = [m for m in members if m.title_span is not None] or members
         return max(candidates, key=lambda m: (m.data_span is not None, m.role is Role.PREMISE, not m.is_reference))
 
     def _data_replacements(self, element: Element, fields: dict[str, str]) -> list[tuple[int, int, str]]:

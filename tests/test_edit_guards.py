@@ -102,3 +102,39 @@ def test_unset_what_is_not_there_changes_nothing_and_a_wrong_key_is_refused():
         doc.unset("Short Night", "prior")
     with pytest.raises(EditError, match="did you mean"):
         doc.unset("Short Nigth", "reason")
+
+
+TWO_ARGUMENTS = """[T]: The thesis.
+  + <A>
+  + <B>
+
+<A>
+
+(1) [P]: p. {credence: 0.8}
+----
+(2) [T] {reason: "a", inference: 0.7}
+
+<B>
+
+(1) [Q]: q. {credence: 0.9}
+----
+(2) [T] {inference: 0.5}
+"""
+
+
+def test_set_inference_where_several_arguments_conclude_is_refused_naming_them():
+    doc = Document(TWO_ARGUMENTS)
+    with pytest.raises(EditError, match=r"<text>:9:5: \[T\] is concluded by <A> and <B>.*<A> or <B>"):
+        doc.set_inference("T", 0.9)
+    assert not doc.changed
+
+
+def test_set_inference_of_one_argument_changes_only_its_step():
+    doc = Document(TWO_ARGUMENTS)
+    doc.set_inference("<B>", 0.9)
+    assert doc.text == TWO_ARGUMENTS.replace("{inference: 0.5}", "{inference: 0.9}")
+    doc.set_inference("A", "0.6", reason="b")  # a bare title names the argument when no statement has it
+    assert doc.text == TWO_ARGUMENTS.replace("{inference: 0.5}", "{inference: 0.9}").replace(
+        '{reason: "a", inference: 0.7}', '{reason: "b", inference: 0.6}')
+    with pytest.raises(EditError, match=r"\[P\] is not the conclusion of an argument"):
+        doc.set_inference("P", 0.5)
