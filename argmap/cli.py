@@ -97,11 +97,13 @@ def _load(path: Path):
 NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged"))  # `credence` shows these in full
 
 
-def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset()) -> int:
+def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset(),
+                       lines: Optional[list[str]] = None) -> int:
     """A map's problems on stderr: errors and notes in full (file:line:col and the source line),
     and the warnings `argmap check` prints as one line that points there, but for those whose
-    code is in ``full``; ``found`` are the command's own (a what-if run's, say). Returns the
-    exit status they call for (1 when one is an error)."""
+    code is in ``full``; ``found`` are the command's own (a what-if run's, say); ``lines`` are
+    the map's, where it is not the file at ``path`` (a git revision's). Returns the exit status
+    they call for (1 when one is an error)."""
     from argmap.check import brief, check_map, format_diagnostic
     from argmap.model import Severity
 
@@ -109,7 +111,7 @@ def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = fr
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
     shown, summary = brief(diagnostics, str(path), full)
     if shown:
-        lines = model_source_lines(path)
+        lines = model_source_lines(path) if lines is None else lines
         for diagnostic in shown:
             typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
     if summary:
@@ -439,11 +441,18 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
     move (Shapley values: they add up to the move)."""
     import json
 
-    from argmap.versions import diff as compare
+    from argmap.versions import diff as compare, load_version
 
     _format(format)
-    result = _usage(lambda: compare(old, new, semantics, seed))
+    status = 0
+    versions = []
+    for spec in (old, new):
+        model, lines = _usage(load_version, spec)
+        status = max(status, _print_diagnostics(Path(spec), model, lines=lines))
+        versions.append(model)
+    result = _usage(lambda: compare(*versions, semantics, seed))
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else result.text())
+    raise typer.Exit(status)
 
 
 @app.command()

@@ -185,6 +185,16 @@ def read_version(spec: str) -> tuple[str, str]:
     return text, spec
 
 
+def load_version(spec: str) -> tuple[ArgumentMap, list[str]]:
+    """The model of a file or of ``REV:PATH`` (see :func:`read_version`), and its lines, for
+    showing its diagnostics."""
+    import argmap
+    from argmap.files import source_lines
+
+    text, label = read_version(spec)
+    return argmap.loads(text, path=label), source_lines(text.lstrip("\ufeff"))
+
+
 # --- facts and changes ----------------------------------------------------------------------
 
 def facts(model: ArgumentMap) -> dict[tuple, Any]:
