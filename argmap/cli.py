@@ -607,12 +607,19 @@ def unrelate(file: Path = FileArg, source: str = FromOption, target: str = ToOpt
 def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown files"),
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
         width: int = typer.Option(100, min=20, metavar="N", help="wrap statement text longer than this")) -> None:
-    """Give files argmap's canonical layout; the map they describe stays the same."""
+    """Give files argmap's canonical layout; the map they describe stays the same, and a file
+    with errors stays as it is (exit 1)."""
     from argmap.edit import EditError
 
-    unformatted = 0
+    unformatted = broken = 0
     for path in files:
         document = _open(path)
+        if document.model.errors:  # what the parser salvaged from them is no map to keep the same
+            first = document.model.errors[0]
+            typer.echo(f"{path}:{first.line}:{first.column}: not formatted: {first.message} "
+                       f"(fix the errors first; `argmap check {path}` lists them)", err=True)
+            broken += 1
+            continue
         for layout_pass in document.format(width):
             typer.echo(f"{path}: left the {layout_pass} layout as it was: it would change the map", err=True)
         if not document.changed:
@@ -626,7 +633,7 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
         except (EditError, OSError) as error:
             _refused(path, error)
         typer.echo(f"{path}: formatted")
-    if check and unformatted:
+    if broken or (check and unformatted):
         raise typer.Exit(1)
 
 

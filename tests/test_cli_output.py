@@ -149,3 +149,15 @@ def test_watch_keeps_the_last_good_result_on_any_error(tmp_path, bad):
     assert f"{tmp_path / 'map.argdown'}:6:12: error: [S]: {{credence: " in report
     assert report.endswith("1 error; kept the last good result ([T]: 0.7500)")
     assert session.update(good.replace(b"0.5", b"0.25")).endswith("[T]: 0.7500 -> 0.6250 (-0.1250)")
+
+
+def test_fmt_says_why_it_leaves_a_file_with_errors_and_exits_1(tmp_path):
+    path = tmp_path / "broken.argdown"
+    text = SMALL.replace("  + <A>", "  + <A>\n\t- [X]: x  ")  # a syntax error; the trailing spaces are no layout
+    path.write_text(text)
+    for args in (["fmt", path], ["fmt", "--check", path]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert result.stderr.startswith(f"{path}:7:") and "not formatted: unexpected relation" in result.stderr and "argmap check" in result.stderr
+        assert path.read_text() == text
