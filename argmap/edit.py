@@ -676,6 +676,7 @@ class Document:
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
+        itself = self._claim(source_kind, source_title) == self._claim(target_kind, target_title)
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
@@ -686,6 +687,16 @@ class Document:
                         else "") + " (--force writes it anyway)")
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
+            if itself and not any(triple[4] in types for triple in added):
+                if source_kind == "argument" and target_kind == "statement" and kind == "support":
+                    return (f"{_written(source_kind, source_title)} concludes [{target_title}], so it supports it "
+                            "already, through its premises")
+                claim = _written(*self._claim(target_kind, target_title))
+                concludes = (f"{_written(source_kind, source_title)} concludes {claim}, so " if source_kind == "argument"
+                             else f"{claim} concludes {_written(target_kind, target_title)}, so " if target_kind == "argument"
+                             else "")
+                return (f"{concludes}{claim} would {kind} itself, and the map reads no relation from a claim to itself "
+                        "(not even with --force)")
             if before - after:
                 return "the map already has a relation between them that this one would merge into"
             if not any(triple[4] in types for triple in added):
@@ -739,6 +750,12 @@ class Document:
         self._apply(sorted(set(cuts)), check,
                     f"removing the {kind} relation from {_written(source_kind, source_title)} "
                     f"to {_written(target_kind, target_title)}")
+
+    def _claim(self, kind: str, title: str) -> tuple[str, str]:
+        """The claim an element stands for in relations: an argument's is its conclusion."""
+        argument = self.model.arguments.get(title) if kind == "argument" else None
+        conclusion = argument.conclusion if argument is not None else None
+        return ("statement", conclusion.title) if conclusion is not None else (kind, title)
 
     def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
         if kind not in RELATION_KINDS:

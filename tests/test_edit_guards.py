@@ -138,3 +138,16 @@ def test_set_inference_of_one_argument_changes_only_its_step():
         '{reason: "a", inference: 0.7}', '{reason: "b", inference: 0.6}')
     with pytest.raises(EditError, match=r"\[P\] is not the conclusion of an argument"):
         doc.set_inference("P", 0.5)
+
+
+@pytest.mark.parametrize("source, target, kind, message", [
+    ("T", "T", "support", r"\[T\] would support itself, and the map reads no relation from a claim to itself"),
+    ("<A>", "T", "attack", r"<A> concludes \[T\], so \[T\] would attack itself, and the map reads no relation"),
+    ("<A>", "T", "support", r"<A> concludes \[T\], so it supports it already, through its premises"),
+])
+def test_relate_says_why_a_claim_cannot_bear_on_itself_even_when_forced(source, target, kind, message):
+    doc = Document(TWO_ARGUMENTS)
+    for force in (False, True):
+        with pytest.raises(EditError, match=message):
+            doc.relate(source, target, kind, force)
+    assert not doc.changed
