@@ -517,17 +517,17 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False) -> Non
             return
         document.save()
     except (EditError, OSError) as error:
-        _refused(path, error)
+        _refused(path, error, 2 if isinstance(error, ValueError) else 1)
     typer.echo(f"{path}: written")
     if show_credence:
         _print_credence_move(before, document.model)
 
 
-def _refused(path: Path, error: Exception) -> None:
-    """One line naming the file (an OSError says it cannot be written), then exit 1."""
+def _refused(path: Path, error: Exception, status: int = 1) -> None:
+    """One line naming the file (an OSError says it cannot be written), then exit ``status``."""
     message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
     typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(status)
 
 
 def _print_credence_move(before, after) -> None:

@@ -28,7 +28,7 @@ from argmap.data import BLOCK_START
 from argmap.files import decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
-__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open",
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "UnknownChoice", "data_entries", "model_fingerprint", "open",
            "without_quote_marks"]
 
 Element = Union[StatementOccurrence, ArgumentDescription]
@@ -52,6 +52,19 @@ _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 class EditError(Exception):
     """An edit argmap refused or could not verify; the document and the file are unchanged."""
+
+
+class UnknownChoice(EditError, ValueError):
+    """An edit asked for with a relation kind or a key argmap does not know: a slip in the
+    request rather than a problem of the map (the command line exits 2, as for other usage errors)."""
+
+
+def _choice(value: str, choices: tuple[str, ...], what: str) -> None:
+    """Raise UnknownChoice unless ``value`` is one of ``choices``, with the one probably meant."""
+    if value not in choices:
+        close = difflib.get_close_matches(value, choices, n=1)
+        raise UnknownChoice(f"unknown {what} {value!r}" + (f"; did you mean {close[0]}?" if close else "")
+                            + f" (one of {', '.join(choices)})")
 
 
 # --- data blocks ----------------------------------------------------------------------------
@@ -439,8 +452,7 @@ class Document:
     def unset(self, title: str, key: str) -> None:
         """Remove a statement's `credence`, `inference` or `reason` wherever it is written; a
         data block left empty goes, with the space or line that held it."""
-        if key not in ("credence", "inference", "reason"):
-            raise EditError(f"argmap unsets credence, inference or reason, not {key!r}")
+        _choice(key, ("credence", "inference", "reason"), "key")
         statement = self.model.statements[self._resolve(title, ("statement",))[1]]
         holders = [m for m in statement.members if key in m.data and m.data_span is not None]
         if not holders:
@@ -758,8 +770,7 @@ class Document:
         return ("statement", conclusion.title) if conclusion is not None else (kind, title)
 
     def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
-        if kind not in RELATION_KINDS:
-            raise EditError(f"unknown relation kind {kind!r}; use one of {', '.join(RELATION_KINDS)}")
+        _choice(kind, tuple(RELATION_KINDS), "relation kind")
         return RELATION_KINDS[kind]
 
     def _relation_home(self, kind: str, title: str) -> Element:

@@ -161,3 +161,16 @@ def test_fmt_says_why_it_leaves_a_file_with_errors_and_exits_1(tmp_path):
         assert result.stdout == "" and result.stderr.count("\n") == 1
         assert result.stderr.startswith(f"{path}:7:") and "not formatted: unexpected relation" in result.stderr and "argmap check" in result.stderr
         assert path.read_text() == text
+
+
+@pytest.mark.parametrize("args, said", [
+    (["unset", "T", "foo"], "unknown key 'foo' (one of credence, inference, reason)"),
+    (["relate", "--from", "P", "--to", "T", "--kind", "atack"], "unknown relation kind 'atack'; did you mean attack?"),
+    (["unrelate", "--from", "P", "--to", "T", "--kind", "suport"], "did you mean support?"),
+])
+def test_an_unknown_key_or_relation_kind_is_a_usage_error(tmp_path, args, said):
+    path = tmp_path / "small.argdown"
+    path.write_text(SMALL)
+    result = run(args[0], path, *args[1:])
+    assert result.exit_code == 2 and said in result.stderr and result.stderr.count("\n") == 1
+    assert path.read_text() == SMALL
