@@ -174,3 +174,11 @@ def test_an_unknown_key_or_relation_kind_is_a_usage_error(tmp_path, args, said):
     result = run(args[0], path, *args[1:])
     assert result.exit_code == 2 and said in result.stderr and result.stderr.count("\n") == 1
     assert path.read_text() == SMALL
+
+
+def test_a_move_that_rounds_to_nothing_has_no_sign():
+    from argmap.watch import moves
+
+    assert moves({"T": 0.3}, {"T": 0.1 + 0.2}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]  # 0.30000000000000004
+    assert moves({"T": 0.1 + 0.2}, {"T": 0.3}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]
+    assert moves({"T": 0.3}, {"T": 0.29994}) == ["[T]: 0.3000 -> 0.2999 (-0.0001)"]

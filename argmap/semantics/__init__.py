@@ -19,7 +19,7 @@ import importlib
 import math
 from types import ModuleType
 
-__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "sum_shares"]
+__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "signed", "sum_shares"]
 
 DEFAULT = "df-quad"
 _MODULES = {"df-quad": "dfquad", "quadratic-energy": "quadratic_energy", "vargdown": "vargdown"}
@@ -37,6 +37,13 @@ def fmt(x: float) -> str:
     """A number as the arithmetic shows it: up to 4 decimals, no trailing zeros."""
     text = f"{x:.4f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
+
+
+def signed(x: float) -> str:
+    """How far a number moved, at 4 decimals with its sign; a move that rounds to nothing is
+    ±0.0000 (floating-point noise would show as -0.0000)."""
+    text = f"{x:+.4f}"
+    return "±0.0000" if float(text) == 0 else text
 
 
 def probabilistic_sum(values: list[float]) -> float:
