@@ -575,7 +575,9 @@ class Document:
         if new[:1] + new[-1:] in ("[]", "<>"):
             new = new[1:-1]
         closing = "]" if kind == "statement" else ">"
-        if not new or closing in new or any(c in new for c in "\r\n\u2028\u2029"):
+        if not new:
+            raise EditError(f"the new title for {_written(kind, name)} is empty")
+        if closing in new or any(c in new for c in "\r\n\u2028\u2029"):
             raise EditError(f"{_written(kind, new)} cannot be a title: a title is one line without '{closing}'")
         _text_value("title", new)
         entities = self._table(kind)
@@ -896,9 +898,9 @@ class Document:
             hint = f"; its conclusion is [{conclusion.title}]" if conclusion is not None else ""
             raise EditError(f"{self.name}: <{title}> is an argument, and this works on statements{hint}")
         known = [_written(k, t) for k in kinds for t in self._table(k)]
-        close = difflib.get_close_matches(_written(kinds[0], title), known, n=3) or \
-            difflib.get_close_matches(title, [k[1:-1] for k in known], n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        close = difflib.get_close_matches(_written(kinds[0], title), known, n=1) or \
+            difflib.get_close_matches(title, [k[1:-1] for k in known], n=1)  # the closest only: others mislead
+        hint = f"; did you mean {close[0]}?" if close else ""
         raise EditError(f"{self.name}: no {' or '.join(kinds)} is titled {title!r}{hint}")
 
     def _table(self, kind: str) -> dict:

@@ -151,3 +151,12 @@ def test_relate_says_why_a_claim_cannot_bear_on_itself_even_when_forced(source, 
         with pytest.raises(EditError, match=message):
             doc.relate(source, target, kind, force)
     assert not doc.changed
+
+
+def test_an_empty_new_title_and_a_misspelt_title_get_plain_messages():
+    doc = Document(MAP)
+    with pytest.raises(EditError, match=r"^the new title for \[Recall Drops\] is empty$"):
+        doc.rename("Recall Drops", " ")
+    # the closest title only: [Sleep Debt] is close enough to be listed too, and misleads
+    with pytest.raises(EditError, match=r"'Short Debt'; did you mean \[Short Night\]\?$"):
+        doc.unset("Short Debt", "reason")
