@@ -18,6 +18,10 @@ class _Command(TyperCommand):
     """Help in the usual Unix form whatever typer's version: `FILE...`, `--width N`, each
     option with its text, no Python type names."""
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence whole, for `argmap --help`: cut to fit one line, it stopped mid-phrase."""
+        return super().get_short_help_str(limit=1000)
+
     def collect_usage_pieces(self, ctx) -> list[str]:
         return [self.options_metavar] + [_metavar(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
 

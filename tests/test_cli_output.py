@@ -182,3 +182,11 @@ def test_a_move_that_rounds_to_nothing_has_no_sign():
     assert moves({"T": 0.3}, {"T": 0.1 + 0.2}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]  # 0.30000000000000004
     assert moves({"T": 0.1 + 0.2}, {"T": 0.3}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]
     assert moves({"T": 0.3}, {"T": 0.29994}) == ["[T]: 0.3000 -> 0.2999 (-0.0001)"]
+
+
+def test_the_command_list_gives_each_description_whole():
+    listed = " ".join(run("--help").stdout.split())
+    assert "..." not in listed
+    for name, command in get_command(app).commands.items():
+        first = " ".join(command.help.split("\n\n")[0].split()).split(". ")[0]
+        assert f"{name} {first}" in listed, name
