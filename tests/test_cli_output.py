@@ -190,3 +190,12 @@ def test_the_command_list_gives_each_description_whole():
     for name, command in get_command(app).commands.items():
         first = " ".join(command.help.split("\n\n")[0].split()).split(". ")[0]
         assert "".join(f"{name} {first}".split()) in listed, name
+
+
+def test_evidence_names_the_folder_a_missing_file_was_looked_for_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map.argdown").write_text('[T]: t\n  + [S]: A claim. [Smith 2020](papers/smith.md) #observation\n'
+                                          '    > "a quote"\n    {reason: "r", credence: 0.5}\n')
+    result = run("evidence", "map.argdown")
+    assert result.exit_code == 1
+    assert f"evidence file papers/smith.md does not exist under {tmp_path.resolve()}\n" in result.stdout
