@@ -28,8 +28,8 @@ from argmap.data import BLOCK_START
 from argmap.files import decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
-__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "UnknownChoice", "data_entries", "model_fingerprint", "open",
-           "without_quote_marks"]
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "UnknownChoice", "data_entries", "model_fingerprint",
+           "open", "without_quote_marks"]
 
 Element = Union[StatementOccurrence, ArgumentDescription]
 Number = Union[float, int, str]
@@ -702,14 +702,12 @@ class Document:
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
             if itself and not any(triple[4] in types for triple in added):
-                if source_kind == "argument" and target_kind == "statement" and kind == "support":
-                    return (f"{_written(source_kind, source_title)} concludes [{target_title}], so it supports it "
-                            "already, through its premises")
                 claim = _written(*self._claim(target_kind, target_title))
-                concludes = (f"{_written(source_kind, source_title)} concludes {claim}, so " if source_kind == "argument"
-                             else f"{claim} concludes {_written(target_kind, target_title)}, so " if target_kind == "argument"
-                             else "")
-                return (f"{concludes}{claim} would {kind} itself, and the map reads no relation from a claim to itself "
+                via = next((f"<{t}> concludes {claim}, so " for k, t in ((source_kind, source_title),
+                                                                         (target_kind, target_title)) if k == "argument"), "")
+                if via and target_kind == "statement" and kind == "support":
+                    return f"{via}it supports it already, through its premises"
+                return (f"{via}{claim} would {kind} itself, and the map reads no relation from a claim to itself "
                         "(not even with --force)")
             if before - after:
                 return "the map already has a relation between them that this one would merge into"

@@ -146,7 +146,8 @@ def test_set_inference_of_one_argument_changes_only_its_step():
     ("<A>", "T", "support", r"<A> concludes \[T\], so it supports it already, through its premises"),
 ])
 def test_relate_says_why_a_claim_cannot_bear_on_itself_even_when_forced(source, target, kind, message):
-    doc = Document(TWO_ARGUMENTS)
+    # with an attack on [T] already there, into which the model merges the new line's place
+    doc = Document(TWO_ARGUMENTS.replace("  + <B>\n", "  + <B>\n  - [X]: an objection.\n"))
     for force in (False, True):
         with pytest.raises(EditError, match=message):
             doc.relate(source, target, kind, force)
