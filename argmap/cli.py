@@ -18,6 +18,10 @@ class _Command(TyperCommand):
     """Help in the usual Unix form whatever typer's version: `FILE...`, `--width N`, each
     option with its text, no Python type names."""
 
+    def get_short_help_str(self, limit: int = 45) -> str:
+        """The first sentence whole, for `argmap --help`: cut to fit one line, it stopped mid-phrase."""
+        return super().get_short_help_str(limit=1000)
+
     def collect_usage_pieces(self, ctx) -> list[str]:
         return [self.options_metavar] + [_metavar(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]
 
@@ -97,11 +101,13 @@ def _load(path: Path):
 NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged", "no-unique-limit", "vargdown-order"))  # shown in full by `credence`
 
 
-def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset()) -> int:
+def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset(),
+                       lines: Optional[list[str]] = None) -> int:
     """A map's problems on stderr: errors and notes in full (file:line:col and the source line),
     and the warnings `argmap check` prints as one line that points there, but for those whose
-    code is in ``full``; ``found`` are the command's own (a what-if run's, say). Returns the
-    exit status they call for (1 when one is an error)."""
+    code is in ``full``; ``found`` are the command's own (a what-if run's, say); ``lines`` are
+    the map's, where it is not the file at ``path`` (a git revision's). Returns the exit status
+    they call for (1 when one is an error)."""
     from argmap.check import brief, check_map, format_diagnostic
     from argmap.model import Severity
 
@@ -109,7 +115,7 @@ def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = fr
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
     shown, summary = brief(diagnostics, str(path), full)
     if shown:
-        lines = model_source_lines(path)
+        lines = model_source_lines(path) if lines is None else lines
         for diagnostic in shown:
             typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
     if summary:
@@ -478,11 +484,18 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
     move (Shapley values: they add up to the move)."""
     import json
 
-    from argmap.versions import diff as compare
+    from argmap.versions import diff as compare, load_version
 
     _format(format)
-    result = _usage(lambda: compare(old, new, semantics, seed))
+    status = 0
+    versions = []
+    for spec in (old, new):
+        model, lines = _usage(load_version, spec)
+        status = max(status, _print_diagnostics(Path(spec), model, lines=lines))
+        versions.append(model)
+    result = _usage(lambda: compare(*versions, semantics, seed))
     typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else result.text())
+    raise typer.Exit(status)
 
 
 @app.command()
@@ -546,7 +559,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
         if not dry_run:
             notes = document.save(force)
     except (EditError, OSError) as error:
-        _refused(path, error)
+        _refused(path, error, 2 if isinstance(error, ValueError) else 1)
     if dry_run:
         sys.stdout.write(document.diff())
         return
@@ -557,11 +570,11 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
         _print_credence_move(before, document.model)
 
 
-def _refused(path: Path, error: Exception) -> None:
-    """One line naming the file (an OSError says it cannot be written), then exit 1."""
+def _refused(path: Path, error: Exception, status: int = 1) -> None:
+    """One line naming the file (an OSError says it cannot be written), then exit ``status``."""
     message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
     typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
-    raise typer.Exit(1)
+    raise typer.Exit(status)
 
 
 def _print_credence_move(before, after) -> None:
@@ -574,9 +587,12 @@ def _print_credence_move(before, after) -> None:
 
 
 @app.command("set")
-def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help="the statement's title"),
+def set_value(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE",
+                                                                 help="the statement's title; with --inference, also <Argument>"),
               credence: Optional[str] = typer.Option(None, metavar="X", help="trust in the statement's source, 0 to 1"),
-              inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this conclusion, 0 to 1"),
+              inference: Optional[str] = typer.Option(None, metavar="X", help="how strongly the premises support this "
+                                                      "conclusion, 0 to 1; where several arguments conclude it, "
+                                                      "give TITLE as <Argument>"),
               reason: Optional[str] = typer.Option(None, metavar="TEXT", help="why: written as the data block's reason"),
               text: Optional[str] = typer.Option(None, metavar="TEXT", help="the statement's new text"),
               force: bool = typer.Option(False, "--force", help="write it anyway: a credence where an argument "
@@ -642,12 +658,19 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
         check: bool = typer.Option(False, "--check", help="write nothing; exit 1 if a file is not formatted"),
         width: int = typer.Option(100, min=20, metavar="N", help="wrap statement text longer than this"),
         force: bool = ForceOption) -> None:
-    """Give files argmap's canonical layout; the map they describe stays the same."""
+    """Give files argmap's canonical layout; the map they describe stays the same, and a file
+    with errors stays as it is (exit 1)."""
     from argmap.edit import EditError
 
-    unformatted = 0
+    unformatted = broken = 0
     for path in files:
         document = _open(path)
+        if document.model.errors:  # what the parser salvaged from them is no map to keep the same
+            first = document.model.errors[0]
+            typer.echo(f"{path}:{first.line}:{first.column}: not formatted: {first.message} "
+                       f"(fix the errors first; `argmap check {path}` lists them)", err=True)
+            broken += 1
+            continue
         for layout_pass in document.format(width):
             typer.echo(f"{path}: left the {layout_pass} layout as it was: it would change the map", err=True)
         if not document.changed:
@@ -663,7 +686,7 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
         for note in notes:
             typer.echo(f"warning: {note}", err=True)
         typer.echo(f"{path}: formatted")
-    if check and unformatted:
+    if broken or (check and unformatted):
         raise typer.Exit(1)
 
 

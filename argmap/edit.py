@@ -28,8 +28,8 @@ from argmap.data import BLOCK_START
 from argmap.files import LINE_BREAK, decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 
-__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "data_entries", "model_fingerprint", "open",
-           "without_quote_marks"]
+__all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "UnknownChoice", "data_entries", "model_fingerprint",
+           "open", "without_quote_marks"]
 
 Element = Union[StatementOccurrence, ArgumentDescription]
 Number = Union[float, int, str]
@@ -52,6 +52,19 @@ _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 class EditError(Exception):
     """An edit argmap refused or could not verify; the document and the file are unchanged."""
+
+
+class UnknownChoice(EditError, ValueError):
+    """An edit asked for with a relation kind or a key argmap does not know: a slip in the
+    request rather than a problem of the map (the command line exits 2, as for other usage errors)."""
+
+
+def _choice(value: str, choices: tuple[str, ...], what: str) -> None:
+    """Raise UnknownChoice unless ``value`` is one of ``choices``, with the one probably meant."""
+    if value not in choices:
+        close = difflib.get_close_matches(value, choices, n=1)
+        raise UnknownChoice(f"unknown {what} {value!r}" + (f"; did you mean {close[0]}?" if close else "")
+                            + f" (one of {', '.join(choices)})")
 
 
 # --- data blocks ----------------------------------------------------------------------------
@@ -199,6 +212,23 @@ def _number(key: str, value: Number) -> tuple[str, float]:
     if not 0 <= number <= 1:
         raise EditError(f"{key} must be a number from 0 to 1, such as 0.75; got {value!r}")
     return literal, number
+
+
+def _fields(key: str | None, value: Number | None, reason: str | None) -> tuple[dict[str, str], dict[str, object]]:
+    """The data to write, as text, and the values the map should then read."""
+    fields: dict[str, str] = {}
+    expected: dict[str, object] = {}
+    if reason is not None:
+        fields["reason"], expected["reason"] = _quoted(_text_value("reason", reason)), reason
+    if key is not None:
+        fields[key], expected[key] = _number(key, value)
+    return fields, expected
+
+
+def _conclusions(model: ArgumentMap) -> list[StatementOccurrence]:
+    """Every conclusion written in a premise-conclusion structure: each holds one step's inference."""
+    return [m for argument in model.arguments.values() for m in argument.pcs
+            if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
 
 
 def _text_value(what: str, text: str) -> str:
@@ -369,24 +399,53 @@ class Document:
         self._set_data(title, "credence", value, reason)
 
     def set_inference(self, title: str, value: Number, reason: str | None = None) -> None:
-        """Set a conclusion's `inference` (how strongly its premises support it)."""
-        self._set_data(title, "inference", value, reason)
+        """Set how strongly an argument's premises support its conclusion: of `<Argument>`, or
+        of the statement one argument concludes. Where several conclude it, each has its own
+        inference, and which one is meant is not guessed: refused, naming them."""
+        kind, name = self._resolve(title, ("statement", "argument"))
+        if kind == "argument":
+            conclusion = self.model.arguments[name].conclusion
+            if conclusion is None:
+                raise EditError(f"{self.name}: <{name}> has no premise-conclusion structure, so no inference to set")
+        else:
+            concluding = [m for m in self.model.statements[name].members
+                          if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
+            arguments = list(dict.fromkeys(m.argument for m in concluding))
+            if len(arguments) > 1:
+                raise EditError(f"{self._where(concluding[0].span)}: [{name}] is concluded by "
+                                f"{' and '.join(f'<{a}>' for a in arguments)}, each with its own inference; "
+                                f"name the argument instead: {' or '.join(f'<{a}>' for a in arguments)}")
+            if not concluding:
+                raise EditError(f"{self.name}: [{name}] is not the conclusion of an argument; an inference "
+                                "belongs to a conclusion (a premise has a credence)")
+            conclusion = concluding[0]
+        fields, expected = _fields("inference", value, reason)
+        wanted = {k: v for k, v in fields.items()
+                  if not _same_value(conclusion.data.get(k), expected[k], k in conclusion.data)}
+        step = (conclusion.argument, conclusion.number)
+        others = {(m.argument, m.number): m.data for m in _conclusions(self.model) if (m.argument, m.number) != step}
+
+        def check(model: ArgumentMap) -> str | None:
+            data = next((m.data for m in _conclusions(model) if (m.argument, m.number) == step), {})
+            for k, v in expected.items():
+                if not _same_value(data.get(k), v, k in data):
+                    return f"the inference to [{conclusion.title}] in <{step[0]}> would have {k} {data.get(k)!r}"
+            now = {(m.argument, m.number): m.data for m in _conclusions(model) if (m.argument, m.number) != step}
+            return None if now == others else "other inferences would change too"
+
+        self._apply(self._data_replacements(conclusion, wanted) if wanted else [], check,
+                    f"setting the inference to [{conclusion.title}] in <{step[0]}>", same_shape=True)
 
     def set_reason(self, title: str, reason: str) -> None:
         self._set_data(title, None, None, reason)
 
     def _set_data(self, title: str, key: str | None, value: Number | None, reason: str | None) -> None:
-        fields: dict[str, str] = {}
-        expected: dict[str, object] = {}
-        if reason is not None:
-            fields["reason"], expected["reason"] = _quoted(_text_value("reason", reason)), reason
-        if key is not None:
-            fields[key], expected[key] = _number(key, value)
+        fields, expected = _fields(key, value, reason)
         statement = self.model.statements[self._resolve(title, ("statement",))[1]]
         primary = key or "reason"
         targets = [m for m in statement.members if primary in m.data and m.data_span is not None]
         if not targets:
-            targets = [self._data_home(statement.title, statement.members, key)]
+            targets = [self._data_home(statement.members)]
         replacements = []
         for occurrence in targets:
             wanted = {k: v for k, v in fields.items() if not _same_value(occurrence.data.get(k), expected[k], k in occurrence.data)}
@@ -405,8 +464,7 @@ class Document:
     def unset(self, title: str, key: str) -> None:
         """Remove a statement's `credence`, `inference` or `reason` wherever it is written; a
         data block left empty goes, with the space or line that held it."""
-        if key not in ("credence", "inference", "reason"):
-            raise EditError(f"argmap unsets credence, inference or reason, not {key!r}")
+        _choice(key, ("credence", "inference", "reason"), "key")
         statement = self.model.statements[self._resolve(title, ("statement",))[1]]
         holders = [m for m in statement.members if key in m.data and m.data_span is not None]
         if not holders:
@@ -444,16 +502,10 @@ class Document:
             start -= 1
         return [(start, end, "")]
 
-    def _data_home(self, title: str, members: list[StatementOccurrence], key: str | None) -> StatementOccurrence:
-        """Where a statement's missing value goes: for an inference its conclusion, otherwise the
-        occurrence that already has data, or a premise, or its definition."""
-        if key == "inference":
-            candidates = [m for m in members if m.role in (Role.INTERMEDIARY_CONCLUSION, Role.MAIN_CONCLUSION)]
-            if not candidates:
-                raise EditError(f"{self.name}: [{title}] is not the conclusion of an argument; an inference "
-                                "belongs to a conclusion (a premise has a credence)")
-        else:
-            candidates = [m for m in members if m.title_span is not None] or members
+    def _data_home(self, members: list[StatementOccurrence]) -> StatementOccurrence:
+        """Where a statement's missing credence or reason goes: the occurrence that already has
+        data, or a premise, or its definition."""
+        candidates = [m for m in members if m.title_span is not None] or members
         return max(candidates, key=lambda m: (m.data_span is not None, m.role is Role.PREMISE, not m.is_reference))
 
     def _data_replacements(self, element: Element, fields: dict[str, str]) -> list[tuple[int, int, str]]:
@@ -542,7 +594,9 @@ class Document:
         if new[:1] + new[-1:] in ("[]", "<>"):
             new = new[1:-1]
         closing = "]" if kind == "statement" else ">"
-        if not new or closing in new or any(c in new for c in "\r\n\u2028\u2029"):
+        if not new:
+            raise EditError(f"the new title for {_written(kind, name)} is empty")
+        if closing in new or any(c in new for c in "\r\n\u2028\u2029"):
             raise EditError(f"{_written(kind, new)} cannot be a title: a title is one line without '{closing}'")
         _text_value("title", new)
         entities = self._table(kind)
@@ -656,6 +710,7 @@ class Document:
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
         intended = self._relation_ends(source_kind, source_title, target_kind, target_title)
+        itself = self._claim(source_kind, source_title) == self._claim(target_kind, target_title)
 
         def check(model: ArgumentMap) -> str | None:
             after = _relation_triples(model)
@@ -666,6 +721,14 @@ class Document:
                         else "") + " (--force writes it anyway)")
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
+            if itself and not any(triple[4] in types for triple in added):
+                claim = _written(*self._claim(target_kind, target_title))
+                via = next((f"<{t}> concludes {claim}, so " for k, t in ((source_kind, source_title),
+                                                                         (target_kind, target_title)) if k == "argument"), "")
+                if via and target_kind == "statement" and kind == "support":
+                    return f"{via}it supports it already, through its premises"
+                return (f"{via}{claim} would {kind} itself, and the map reads no relation from a claim to itself "
+                        "(not even with --force)")
             if before - after:
                 return "the map already has a relation between them that this one would merge into"
             if not any(triple[4] in types for triple in added):
@@ -738,9 +801,14 @@ class Document:
             targets.add(("inference", target))
         return {s + t for s in sources for t in targets}
 
+    def _claim(self, kind: str, title: str) -> tuple[str, str]:
+        """The claim an element stands for in relations: an argument's is its conclusion."""
+        argument = self.model.arguments.get(title) if kind == "argument" else None
+        conclusion = argument.conclusion if argument is not None else None
+        return ("statement", conclusion.title) if conclusion is not None else (kind, title)
+
     def _relation_kind(self, kind: str) -> tuple[str, set[str]]:
-        if kind not in RELATION_KINDS:
-            raise EditError(f"unknown relation kind {kind!r}; use one of {', '.join(RELATION_KINDS)}")
+        _choice(kind, tuple(RELATION_KINDS), "relation kind")
         return RELATION_KINDS[kind]
 
     def _relation_home(self, kind: str, title: str) -> Element:
@@ -874,9 +942,9 @@ class Document:
             hint = f"; its conclusion is [{conclusion.title}]" if conclusion is not None else ""
             raise EditError(f"{self.name}: <{title}> is an argument, and this works on statements{hint}")
         known = [_written(k, t) for k in kinds for t in self._table(k)]
-        close = difflib.get_close_matches(_written(kinds[0], title), known, n=3) or \
-            difflib.get_close_matches(title, [k[1:-1] for k in known], n=3)
-        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        close = difflib.get_close_matches(_written(kinds[0], title), known, n=1) or \
+            difflib.get_close_matches(title, [k[1:-1] for k in known], n=1)  # the closest only: others mislead
+        hint = f"; did you mean {close[0]}?" if close else ""
         raise EditError(f"{self.name}: no {' or '.join(kinds)} is titled {title!r}{hint}")
 
     def _table(self, kind: str) -> dict:

@@ -1075,7 +1075,7 @@ def _prepare(occurrence: StatementOccurrence, source: str, root: Path, statement
         result.status, result.note = EvidenceStatus.REFUSED, refusal
     elif not exists:
         result.status = EvidenceStatus.MISSING_FILE
-        result.note = f"evidence file {result.evidence} does not exist under {root}"
+        result.note = f"evidence file {result.evidence} does not exist under {root.resolve()}"
     elif not is_file:
         result.status, result.note = EvidenceStatus.UNREADABLE, f"evidence {result.evidence} is not a file"
     else:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from argmap.model import Argument, ArgumentMap, Relation, RelationType, Role, Span, Statement, StatementOccurrence
 from argmap.propagate import Network, credence, inference_of, number, stages
-from argmap.semantics import DEFAULT, get
+from argmap.semantics import DEFAULT, get, signed
 
 if TYPE_CHECKING:
     import numpy as np
@@ -96,7 +96,7 @@ class Diff(BaseModel):
                 lines.append(f"[{thesis}]: {_shown(move.before)} -> {_shown(move.after)} "
                              "(a thesis of one version only)")
             else:
-                lines.append(f"[{thesis}]: {move.before:.4f} -> {move.after:.4f} ({move.move:+.4f}; {self.semantics}, "
+                lines.append(f"[{thesis}]: {move.before:.4f} -> {move.after:.4f} ({signed(move.move)}; {self.semantics}, "
                              f"{how})")
         if not self.changes:
             lines.append("no changes")
@@ -183,6 +183,16 @@ def read_version(spec: str) -> tuple[str, str]:
     if text is None:
         raise HistoryError(f"{spec}: {relative} does not exist at {revision}")
     return text, spec
+
+
+def load_version(spec: str) -> tuple[ArgumentMap, list[str]]:
+    """The model of a file or of ``REV:PATH`` (see :func:`read_version`), and its lines, for
+    showing its diagnostics."""
+    import argmap
+    from argmap.files import source_lines
+
+    text, label = read_version(spec)
+    return argmap.loads(text, path=label), source_lines(text.lstrip("\ufeff"))
 
 
 # --- facts and changes ----------------------------------------------------------------------
@@ -564,7 +574,7 @@ def log_text(points: list[Point]) -> str:
     change that moved it most."""
     lines = []
     for point in points:
-        values = "  ".join(f"[{t}] {v:.4f}" + (f" ({point.moves[t]:+.4f})" if t in point.moves else "")
+        values = "  ".join(f"[{t}] {v:.4f}" + (f" ({signed(point.moves[t])})" if t in point.moves else "")
                            for t, v in point.credences.items()) or "(file deleted)"
         line = f"{point.date[:10]}  {point.commit[:7]}  {values}  {point.subject}"
         if point.biggest is not None:

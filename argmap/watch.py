@@ -28,12 +28,14 @@ def bottom_line(model: ArgumentMap):
 
 def moves(before: dict[str, float] | None, after: dict[str, float]) -> list[str]:
     """One line per thesis: its credence, and how far it moved since ``before``."""
+    from argmap.semantics import signed
+
     lines = []
     for title, value in after.items():
         if before is None or title not in before:
             lines.append(f"[{title}]: {value:.4f}")
         else:
-            lines.append(f"[{title}]: {before[title]:.4f} -> {value:.4f} ({value - before[title]:+.4f})")
+            lines.append(f"[{title}]: {before[title]:.4f} -> {value:.4f} ({signed(value - before[title])})")
     return lines or ["the map has no thesis"]
 
 

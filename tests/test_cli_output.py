@@ -149,3 +149,53 @@ def test_watch_keeps_the_last_good_result_on_any_error(tmp_path, bad):
     assert f"{tmp_path / 'map.argdown'}:6:12: error: [S]: {{credence: " in report
     assert report.endswith("1 error; kept the last good result ([T]: 0.7500)")
     assert session.update(good.replace(b"0.5", b"0.25")).endswith("[T]: 0.7500 -> 0.6250 (-0.1250)")
+
+
+def test_fmt_says_why_it_leaves_a_file_with_errors_and_exits_1(tmp_path):
+    path = tmp_path / "broken.argdown"
+    text = SMALL.replace("  + <A>", "  + <A>\n\t- [X]: x  ")  # a syntax error; the trailing spaces are no layout
+    path.write_text(text)
+    for args in (["fmt", path], ["fmt", "--check", path]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert result.stderr.startswith(f"{path}:7:") and "not formatted: unexpected relation" in result.stderr and "argmap check" in result.stderr
+        assert path.read_text() == text
+
+
+@pytest.mark.parametrize("args, said", [
+    (["unset", "T", "foo"], "unknown key 'foo' (one of credence, inference, reason)"),
+    (["relate", "--from", "P", "--to", "T", "--kind", "atack"], "unknown relation kind 'atack'; did you mean attack?"),
+    (["unrelate", "--from", "P", "--to", "T", "--kind", "suport"], "did you mean support?"),
+])
+def test_an_unknown_key_or_relation_kind_is_a_usage_error(tmp_path, args, said):
+    path = tmp_path / "small.argdown"
+    path.write_text(SMALL)
+    result = run(args[0], path, *args[1:])
+    assert result.exit_code == 2 and said in result.stderr and result.stderr.count("\n") == 1
+    assert path.read_text() == SMALL
+
+
+def test_a_move_that_rounds_to_nothing_has_no_sign():
+    from argmap.watch import moves
+
+    assert moves({"T": 0.3}, {"T": 0.1 + 0.2}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]  # 0.30000000000000004
+    assert moves({"T": 0.1 + 0.2}, {"T": 0.3}) == ["[T]: 0.3000 -> 0.3000 (±0.0000)"]
+    assert moves({"T": 0.3}, {"T": 0.29994}) == ["[T]: 0.3000 -> 0.2999 (-0.0001)"]
+
+
+def test_the_command_list_gives_each_description_whole():
+    listed = "".join(run("--help").stdout.split("Commands:")[1].split())  # wrapped anywhere, `AIF-` included
+    assert "..." not in listed
+    for name, command in get_command(app).commands.items():
+        first = " ".join(command.help.split("\n\n")[0].split()).split(". ")[0]
+        assert "".join(f"{name} {first}".split()) in listed, name
+
+
+def test_evidence_names_the_folder_a_missing_file_was_looked_for_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "map.argdown").write_text('[T]: t\n  + [S]: A claim. [Smith 2020](papers/smith.md) #observation\n'
+                                          '    > "a quote"\n    {reason: "r", credence: 0.5}\n')
+    result = run("evidence", "map.argdown")
+    assert result.exit_code == 1
+    assert f"evidence file papers/smith.md does not exist under {tmp_path.resolve()}\n" in result.stdout

@@ -151,7 +151,7 @@ def test_unknown_titles_and_wrong_kinds_are_refused_with_a_hint(thesis_copy):
     with pytest.raises(EditError, match="not the conclusion"):
         doc.set_inference("SVD Init Wins", 0.5)
     with pytest.raises(EditError, match=r"its conclusion is \[SVD Is Natural Basis\]"):
-        doc.set_inference("SVD Basis Cluster", 0.5)
+        doc.set_credence("SVD Basis Cluster", 0.5)  # an inference may name the argument; a credence may not
     assert not doc.changed
 
 

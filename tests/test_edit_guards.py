@@ -98,7 +98,66 @@ def test_unset_what_is_not_there_changes_nothing_and_a_wrong_key_is_refused():
     doc = Document(MAP)
     doc.unset("Short Night", "credence")
     assert not doc.changed
-    with pytest.raises(EditError, match="credence, inference or reason, not 'prior'"):
+    with pytest.raises(EditError, match=r"unknown key 'prior' \(one of credence, inference, reason\)"):
         doc.unset("Short Night", "prior")
     with pytest.raises(EditError, match="did you mean"):
         doc.unset("Short Nigth", "reason")
+
+
+TWO_ARGUMENTS = """[T]: The thesis.
+  + <A>
+  + <B>
+
+<A>
+
+(1) [P]: p. {credence: 0.8}
+----
+(2) [T] {reason: "a", inference: 0.7}
+
+<B>
+
+(1) [Q]: q. {credence: 0.9}
+----
+(2) [T] {inference: 0.5}
+"""
+
+
+def test_set_inference_where_several_arguments_conclude_is_refused_naming_them():
+    doc = Document(TWO_ARGUMENTS)
+    with pytest.raises(EditError, match=r"<text>:9:5: \[T\] is concluded by <A> and <B>.*<A> or <B>"):
+        doc.set_inference("T", 0.9)
+    assert not doc.changed
+
+
+def test_set_inference_of_one_argument_changes_only_its_step():
+    doc = Document(TWO_ARGUMENTS)
+    doc.set_inference("<B>", 0.9)
+    assert doc.text == TWO_ARGUMENTS.replace("{inference: 0.5}", "{inference: 0.9}")
+    doc.set_inference("A", "0.6", reason="b")  # a bare title names the argument when no statement has it
+    assert doc.text == TWO_ARGUMENTS.replace("{inference: 0.5}", "{inference: 0.9}").replace(
+        '{reason: "a", inference: 0.7}', '{reason: "b", inference: 0.6}')
+    with pytest.raises(EditError, match=r"\[P\] is not the conclusion of an argument"):
+        doc.set_inference("P", 0.5)
+
+
+@pytest.mark.parametrize("source, target, kind, message", [
+    ("T", "T", "support", r"\[T\] would support itself, and the map reads no relation from a claim to itself"),
+    ("<A>", "T", "attack", r"<A> concludes \[T\], so \[T\] would attack itself, and the map reads no relation"),
+    ("<A>", "T", "support", r"<A> concludes \[T\], so it supports it already, through its premises"),
+])
+def test_relate_says_why_a_claim_cannot_bear_on_itself_even_when_forced(source, target, kind, message):
+    # with an attack on [T] already there, into which the model merges the new line's place
+    doc = Document(TWO_ARGUMENTS.replace("  + <B>\n", "  + <B>\n  - [X]: an objection.\n"))
+    for force in (False, True):
+        with pytest.raises(EditError, match=message):
+            doc.relate(source, target, kind, force)
+    assert not doc.changed
+
+
+def test_an_empty_new_title_and_a_misspelt_title_get_plain_messages():
+    doc = Document(MAP)
+    with pytest.raises(EditError, match=r"^the new title for \[Recall Drops\] is empty$"):
+        doc.rename("Recall Drops", " ")
+    # the closest title only: [Sleep Debt] is close enough to be listed too, and misleads
+    with pytest.raises(EditError, match=r"'Short Debt'; did you mean \[Short Night\]\?$"):
+        doc.unset("Short Debt", "reason")

@@ -246,3 +246,15 @@ def test_command_line_diff_and_log(repository, monkeypatch):
         failed = runner.invoke(app, args)
         assert failed.exit_code == 2, args
         assert len(failed.output.strip().splitlines()) == 1, failed.output
+
+
+def test_command_line_diff_prints_each_versions_errors_and_exits_1(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old.argdown").write_text(TWO_SUPPORTERS.format(p1=0.8, p2=0.6))
+    (tmp_path / "new.argdown").write_text(TWO_SUPPORTERS.format(p1=1.7, p2=0.6))
+    shown = CliRunner().invoke(app, ["diff", "old.argdown", "new.argdown"])
+    assert shown.exit_code == 1
+    assert "\nnew.argdown:5:17: error: [P1]: {credence: 1.7} is not a number from 0 to 1" in shown.stderr
+    assert "\n    (1) [P1]: first {credence: 1.7}\n" in shown.stderr  # the line, as the other commands show it
+    assert "[P1] credence: 0.8 -> none" in shown.stdout  # the diff still says what it read
+    assert CliRunner().invoke(app, ["diff", "old.argdown", "old.argdown"]).exit_code == 0

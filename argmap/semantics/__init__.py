@@ -19,7 +19,8 @@ import importlib
 import math
 from types import ModuleType
 
-__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "rounded", "sum_shares"]
+__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "rounded", "signed",
+           "sum_shares"]
 
 DEFAULT = "df-quad"
 _MODULES = {"df-quad": "dfquad", "quadratic-energy": "quadratic_energy", "vargdown": "vargdown"}
@@ -49,6 +50,13 @@ def rounded(value, digits: int = 12):
     if isinstance(value, (list, tuple)):
         return [rounded(item, digits) for item in value]
     return value
+
+
+def signed(x: float) -> str:
+    """How far a number moved, at 4 decimals with its sign; a move that rounds to nothing is
+    ±0.0000 (floating-point noise would show as -0.0000)."""
+    text = f"{x:+.4f}"
+    return "±0.0000" if float(text) == 0 else text
 
 
 def probabilistic_sum(values: list[float]) -> float:
