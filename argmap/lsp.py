@@ -338,8 +338,8 @@ async def workspace_symbols(ls: ArgmapServer, params: types.WorkspaceSymbolParam
     found = []
     for uri in list(ls.documents):
         found += await ls.ask(uri, lambda analysis, positions, uri=uri: [
-            types.SymbolInformation(symbol.name, _SYMBOL_KIND[symbol.kind],
-                                    types.Location(uri, positions.range(*symbol.selection)))
+            types.SymbolInformation(name=symbol.name, kind=_SYMBOL_KIND[symbol.kind],
+                                    location=types.Location(uri, positions.range(*symbol.selection)))
             for symbol in _flatten(outline(analysis.model, analysis.text))
             if query in symbol.name.casefold()], [])
     return found
@@ -431,7 +431,7 @@ async def inlay_hints(ls: ArgmapServer, params: types.InlayHintParams) -> list[t
 async def code_lens(ls: ArgmapServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     uri = params.text_document.uri
     return await ls.ask(uri, lambda analysis, positions: [
-        types.CodeLens(_place_range(place, positions), types.Command(label, CRUXES, [uri]))
+        types.CodeLens(_place_range(place, positions), types.Command(label, CRUXES, arguments=[uri]))
         for place, label in analysis.lenses()], [])
 
 
