@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, Span, StatementOccurrence
+from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, StatementOccurrence
 from argmap.semantics import DEFAULT, NAMES, fmt
 
 __all__ = ["Analysis", "Candidate", "Hint", "Place", "Symbol", "completions", "outline", "places", "text_edits"]
