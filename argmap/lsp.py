@@ -23,7 +23,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
 
 from argmap.model import Diagnostic, Fix, Severity
-from argmap.navigation import Analysis, Place, Symbol, completions, outline
+from argmap.navigation import Analysis, Place, Setting, Symbol, completions, outline
 
 __all__ = ["Positions", "serve"]
 
@@ -397,7 +397,8 @@ async def completion(ls: ArgmapServer, params: types.CompletionParams) -> types.
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
-                                                           types.CodeActionKind.RefactorRewrite]))
+                                                           types.CodeActionKind.RefactorRewrite],
+                                        resolve_provider=True))
 async def code_actions(ls: ArgmapServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
 
@@ -412,13 +413,38 @@ async def code_actions(ls: ArgmapServer, params: types.CodeActionParams) -> list
                     actions.append(types.CodeAction(fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[shown],
                                                     edit=types.WorkspaceEdit(changes={uri: _edits([fix], positions)})))
         place = analysis.place_at(start)
-        if place is not None:
-            for fix in analysis.value_actions(place):
-                actions.append(types.CodeAction(fix.title, kind=types.CodeActionKind.RefactorRewrite,
-                                                edit=types.WorkspaceEdit(changes={uri: _edits([fix], positions)})))
+        for setting in analysis.settings(place) if place is not None else []:
+            action = types.CodeAction(setting.label, kind=types.CodeActionKind.RefactorRewrite,
+                                      data={"uri": uri, "setting": list(setting)})
+            actions.append(_resolved(action, analysis, positions) if eager else action)
         return actions
 
+    eager = not _client_resolves(ls)
     return await ls.ask(uri, answer, [])
+
+
+def _client_resolves(ls: ArgmapServer) -> bool:
+    """Whether the client asks for a code action's edit when the user chooses it."""
+    try:
+        support = ls.client_capabilities.text_document.code_action.resolve_support
+    except AttributeError:
+        return False
+    return support is not None and "edit" in support.properties
+
+
+def _resolved(action: types.CodeAction, analysis: Analysis, positions: Positions) -> types.CodeAction:
+    setting = Setting(*action.data["setting"])
+    action.edit = types.WorkspaceEdit(changes={action.data["uri"]: _edits(analysis.setting_edits(setting), positions)})
+    return action
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: ArgmapServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of a "set credence/inference" action, made when it is chosen."""
+    data = action.data if isinstance(action.data, dict) else {}
+    if "uri" not in data or "setting" not in data:
+        return action
+    return await ls.ask(data["uri"], lambda analysis, positions: _resolved(action, analysis, positions), action)
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)

@@ -14,11 +14,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, StatementOccurrence
 from argmap.semantics import DEFAULT, NAMES, fmt
 
-__all__ = ["Analysis", "Candidate", "Hint", "Place", "Symbol", "completions", "outline", "places", "text_edits"]
+__all__ = ["Analysis", "Candidate", "Hint", "Place", "Setting", "Symbol", "completions", "outline", "places", "text_edits"]
 
 KEYS = ("reason", "credence", "inference", "prior")  # vargdown's keys, in the order it writes them
 MAX_CRUX_INPUTS = 400  # above this many stated numbers, cruxes (three runs a number) are left to `argmap cruxes`
@@ -59,6 +60,15 @@ class Candidate:
     end: int
     text: str
     detail: str = ""
+
+
+class Setting(NamedTuple):
+    """A value to write with `argmap set`: ``key`` ("credence" or "inference") of a statement."""
+
+    key: str
+    title: str
+    value: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -404,33 +414,30 @@ class Analysis:
                                             lambda document: document.set_credence(diagnostic.subject, 0.5))]
         return found
 
-    def value_actions(self, place: Place) -> list[Fix]:
+    def settings(self, place: Place) -> list[Setting]:
         """"Set credence" for a statement and "set inference" for a conclusion (or an argument's
-        conclusion): a tenth up and down from the value now, as `argmap set` would write it."""
+        conclusion): a tenth up and down from the value now, or 0.5 where none is stated."""
         model = self.model
         if place.kind == "argument":
             argument = model.arguments.get(place.title)
             if argument is None or argument.conclusion is None:
                 return []
-            return self._nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
+            return _nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
         statement = model.statements.get(place.title)
         if statement is None:
             return []
-        found = []
+        found = _nudges("credence", place.title, _number(statement.data.get("credence")))
         conclusion = next((m for m in statement.members if m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION)),
                           None)
         if conclusion is not None:
-            found += self._nudges("inference", place.title, _inference(conclusion))
-        return self._nudges("credence", place.title, _number(statement.data.get("credence"))) + found
-
-    def _nudges(self, key: str, title: str, now: float | None) -> list[Fix]:
-        values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
-                                                  - {round(now, 2)})
-        found = []
-        for value in values:
-            what = f"Set {key} of [{title}] to {fmt(value)}" + (f" (now {fmt(now)})" if now is not None else "")
-            found += self._edit(what, lambda document, value=value: getattr(document, f"set_{key}")(title, value))
+            found += _nudges("inference", place.title, _inference(conclusion))
         return found
+
+    def setting_edits(self, setting: Setting) -> list[Fix]:
+        """The edits of `argmap set` for a setting (none if it refuses); they cost two parses,
+        so an editor asks for them when the action is chosen."""
+        return self._edit(setting.label, lambda document: getattr(document, f"set_{setting.key}")(setting.title,
+                                                                                                   setting.value))
 
     def _edit(self, title: str, change) -> list[Fix]:
         """One fix from an edit of :mod:`argmap.edit` (none if it refuses), as its replacements."""
@@ -458,6 +465,13 @@ class Analysis:
         document = Document(self.text)
         document.format(width)
         return text_edits(self.text, document.text)
+
+
+def _nudges(key: str, title: str, now: float | None) -> list[Setting]:
+    values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
+                                              - {round(now, 2)})
+    return [Setting(key, title, value, f"Set {key} of [{title}] to {fmt(value)}"
+                    + (f" (now {fmt(now)})" if now is not None else "")) for value in values]
 
 
 def _semantics(model: ArgumentMap, configured: str | None) -> tuple[str, Diagnostic | None]:

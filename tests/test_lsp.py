@@ -407,6 +407,9 @@ def test_code_actions_fix_and_set_values(client):
     assert "Set credence of [Obs] to 0.7 (now 0.8)" in titles and "Set credence of [Obs] to 0.9 (now 0.8)" in titles
     raised = next(a for a in values if a.title.startswith("Set credence of [Obs] to 0.9"))
     assert apply(SMALL, raised.edit.changes[small]) == SMALL.replace("credence: 0.8", "credence: 0.9")
+    raised.edit = None  # as a client that resolves an action when it is chosen receives it
+    resolved = client.run(client.lsp.code_action_resolve_async(raised))
+    assert apply(SMALL, resolved.edit.changes[small]) == SMALL.replace("credence: 0.8", "credence: 0.9")
     inference = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
         doc(small), T.Range(at(SMALL, "<Arg>:", 2), at(SMALL, "<Arg>:", 2)), T.CodeActionContext([]))))
     assert "Set inference of [Sub] to 0.6 (now 0.5)" in [a.title for a in inference]
