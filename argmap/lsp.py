@@ -175,7 +175,7 @@ class ArgmapServer(LanguageServer):
             return
         version = document.version
         def question(analysis: Analysis, positions: Positions) -> list[types.Diagnostic]:
-            analysis.cruxes  # weighed now, while the user pauses, for hover and the code lens
+            analysis.cruxes, analysis.evidence  # weighed now, while the user pauses, for hover and the code lens
             return [_diagnostic(d, uri, positions) for d in analysis.diagnostics]
 
         found = await self.ask(uri, question, None, only_if_current=True)

@@ -268,6 +268,23 @@ class Analysis:
             return {}
         return {report.thesis: report for report in cruxes(self.model, self.semantics)}
 
+    @cached_property
+    def evidence(self) -> dict[str, object]:
+        """Each `#observation` whose saved paper is there, checked as `argmap evidence` does
+        (see :mod:`argmap.evidence`), by statement title; none unless the text is the file's
+        as saved, since the quotes are read from the file."""
+        from argmap.evidence import EvidenceStatus, check_evidence
+        from argmap.files import read_source
+
+        path = self.model.path
+        try:
+            if path is None or read_source(path) != self.text:
+                return {}
+        except OSError:
+            return {}
+        absent = (EvidenceStatus.MISSING_FILE, EvidenceStatus.REFUSED, EvidenceStatus.NO_LINK)
+        return {o.statement: o for o in check_evidence(path, model=self.model).observations if o.status not in absent}
+
     def place_at(self, offset: int) -> Place | None:
         return place_at(self.places, offset)
 
@@ -307,6 +324,9 @@ class Analysis:
                 lines.append(f"  \nreason: {statement.data['reason']}")
             formula = record.formula
             node = ("statement", place.title)
+            checked = self.__dict__.get("evidence", {}).get(place.title)  # once weighed: hover does not wait
+            if checked is not None:
+                lines += ["", f"evidence: {checked.message}"]
         else:
             argument = self.model.arguments.get(place.title)
             record = result.arguments.get(place.title)

@@ -283,6 +283,19 @@ def test_hover_on_a_definition_reference_mention_and_pcs_member(client):
     assert nothing is None
 
 
+def test_hover_tells_an_observations_evidence_status_when_its_paper_is_saved(client, tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "paper.md").write_text("# Paper\n\nWe measured a gain of 3 percent on every task.\n")
+    text = ("<A>\n\n(1) [Observed]: A gain of 3 percent. #observation\n    [evidence](docs/paper.md#L3-L3)\n"
+            "    > We measured a gain of 3 percent on every task.\n----\n(2) [Concluded]: done.\n")
+    (tmp_path / "map.argdown").write_text(text)
+    uri = (tmp_path / "map.argdown").as_uri()
+    client.open(uri, text)
+    client.diagnostics(uri)
+    hover = client.run(client.lsp.text_document_hover_async(T.HoverParams(doc(uri), at(text, "[Observed]", 2))))
+    assert "evidence: [Observed] verified: quote found in docs/paper.md at L3" in hover.contents.value
+
+
 def test_inlay_hints_show_computed_values_and_the_thesis(client):
     uri = "file:///thesis-hints.argdown"
     text = THESIS.read_text()
