@@ -21,6 +21,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
+from pygls.uris import to_fs_path
 
 from argmap.model import Diagnostic, Fix, Severity
 from argmap.navigation import Analysis, Place, Setting, Symbol, completions, outline
@@ -95,7 +96,7 @@ class _OpenDocument:
     def analysed(self, text: str, semantics: str | None, encoding: str) -> tuple[Analysis, Positions]:
         """The analysis of ``text``, made once (called on the worker thread only)."""
         if self._analysed is None or self._analysed[0] is not text or self._analysed[1] != semantics:
-            path = self.uri[len("file://"):] if self.uri.startswith("file://") else None
+            path = to_fs_path(self.uri) if self.uri.startswith("file:") else None
             self._analysed = (text, semantics, Analysis(text, semantics, path), Positions(text, encoding))
         return self._analysed[2], self._analysed[3]
 

@@ -243,8 +243,9 @@ class Analysis:
         """Everything `argmap check` reports, with the semantics's own checks."""
         from argmap.check import check_map
 
-        found = check_map(self.model, self.semantics)
-        return found + ([self._semantics_problem] if self._semantics_problem else [])
+        found = check_map(self.model, self.semantics) + self._evidence_diagnostics()
+        found += [self._semantics_problem] if self._semantics_problem else []
+        return sorted(found, key=lambda d: (d.line, d.column))
 
     @cached_property
     def result(self):
@@ -284,6 +285,12 @@ class Analysis:
             return {}
         absent = (EvidenceStatus.MISSING_FILE, EvidenceStatus.REFUSED, EvidenceStatus.NO_LINK)
         return {o.statement: o for o in check_evidence(path, model=self.model).observations if o.status not in absent}
+
+    def _evidence_diagnostics(self) -> list[Diagnostic]:
+        """`argmap check --evidence`'s diagnostics for the observations whose paper is there."""
+        from argmap.evidence import EvidenceReport
+
+        return EvidenceReport(root="", observations=list(self.evidence.values())).diagnostics()
 
     def place_at(self, offset: int) -> Place | None:
         return place_at(self.places, offset)
@@ -427,6 +434,8 @@ class Analysis:
                 indent = indent[:len(indent) - len(indent.lstrip(" \t"))]
                 found.append(Fix(f"Insert the inference line ---- before [{conclusion.title}]", line_start, line_start,
                                  f"{indent}----{_newline(self.text)}"))
+        elif diagnostic.code == "evidence-outside-cited-lines" and diagnostic.subject in self.evidence:
+            found += _cite_found_lines(self.evidence[diagnostic.subject], self.text)
         elif diagnostic.code == "missing-credence" and diagnostic.subject in self.model.statements:
             found += [fix._replace(text=fix.text.replace("credence: 0.5", 'reason: "", credence: 0.5', 1))
                       for fix in self._edit(f"Add {{reason: \"\", credence: 0.5}} to [{diagnostic.subject}] "
@@ -485,6 +494,21 @@ class Analysis:
         document = Document(self.text)
         document.format(width)
         return text_edits(self.text, document.text)
+
+
+def _cite_found_lines(observation, text: str) -> list[Fix]:
+    """The link's `#Lx-Ly` changed to where the quote is, as `argmap evidence --fix-ranges` does."""
+    url, span, lines = observation.link_url, observation.link_span, observation.found_lines
+    if not (url and span and lines):
+        return []
+    target, _, fragment = url.partition("#")
+    if fragment and not re.fullmatch(r"L\d+(?:-L?\d+)?", fragment):
+        return []  # an anchor that is not about lines (`#results`) stays
+    start = text.find(url, span.start, span.end)
+    if start < 0:
+        return []
+    anchor = f"L{lines[0]}" if lines[0] == lines[1] else f"L{lines[0]}-L{lines[1]}"
+    return [Fix(f"Cite #{anchor}, where the quote is", start, start + len(url), f"{target}#{anchor}")]
 
 
 def _nudges(key: str, title: str, now: float | None) -> list[Setting]:

@@ -284,7 +284,8 @@ def test_hover_on_a_definition_reference_mention_and_pcs_member(client):
 
 
 def test_hover_tells_an_observations_evidence_status_when_its_paper_is_saved(client, tmp_path):
-    (tmp_path / "docs").mkdir()
+    tmp_path = tmp_path / "a folder"  # a space, which the URI encodes
+    (tmp_path / "docs").mkdir(parents=True)
     (tmp_path / "docs" / "paper.md").write_text("# Paper\n\nWe measured a gain of 3 percent on every task.\n")
     text = ("<A>\n\n(1) [Observed]: A gain of 3 percent. #observation\n    [evidence](docs/paper.md#L3-L3)\n"
             "    > We measured a gain of 3 percent on every task.\n----\n(2) [Concluded]: done.\n")
@@ -294,6 +295,14 @@ def test_hover_tells_an_observations_evidence_status_when_its_paper_is_saved(cli
     client.diagnostics(uri)
     hover = client.run(client.lsp.text_document_hover_async(T.HoverParams(doc(uri), at(text, "[Observed]", 2))))
     assert "evidence: [Observed] verified: quote found in docs/paper.md at L3" in hover.contents.value
+    cited_wrong = text.replace("#L3-L3", "#L1-L1")
+    (tmp_path / "map.argdown").write_text(cited_wrong)
+    client.change(uri, 2, T.TextDocumentContentChangeWholeDocument(cited_wrong))
+    outside = next(d for d in client.diagnostics(uri, 2) if d.code == "evidence-outside-cited-lines")
+    actions = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
+        doc(uri), outside.range, T.CodeActionContext([outside]))))
+    fix = next(a for a in actions if a.title == "Cite #L3, where the quote is")
+    assert apply(cited_wrong, fix.edit.changes[uri]) == cited_wrong.replace("#L1-L1", "#L3")
 
 
 def test_inlay_hints_show_computed_values_and_the_thesis(client):
