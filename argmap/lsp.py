@@ -100,6 +100,10 @@ class _OpenDocument:
             self._analysed = (text, semantics, Analysis(text, semantics, path), Positions(text, encoding))
         return self._analysed[2], self._analysed[3]
 
+    def forget(self) -> None:
+        """Analyse the text afresh when next asked."""
+        self._analysed = None
+
 
 class _Protocol(LanguageServerProtocol):
     """pygls's protocol without its own copy of each document: the server keeps the text, split
@@ -119,6 +123,8 @@ class _Protocol(LanguageServerProtocol):
 
 
 class ArgmapServer(LanguageServer):
+    """The open documents, the configured semantics, and the one thread that analyses."""
+
     def __init__(self) -> None:
         from argmap import __version__
 
@@ -287,6 +293,9 @@ async def did_change(ls: ArgmapServer, params: types.DidChangeTextDocumentParams
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: ArgmapServer, params: types.DidSaveTextDocumentParams) -> None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is not None:
+        document.forget()  # the evidence checks read the saved file, which now is the text
     ls.schedule(params.text_document.uri, 0)
 
 
