@@ -259,8 +259,10 @@ def main() -> int:
     parser.add_argument("--sizes", default="5000", help="genmap sizes, comma-separated ('' for the thesis only)")
     parser.add_argument("--edits", type=int, default=30)
     parser.add_argument("--write", action="store_true", help="put the table into docs/performance.md")
+    parser.add_argument("--argmap", help="the argmap command (default: the one beside this Python)")
     arguments = parser.parse_args()
-    argmap = shutil.which("argmap", path=str(Path(sys.executable).parent)) or shutil.which("argmap")
+    argmap = (arguments.argmap or shutil.which("argmap", path=str(Path(sys.executable).parent))
+              or shutil.which("argmap"))
     if argmap is None:
         raise SystemExit("the argmap command is not installed: run `python3 tasks.py test` first")
     sizes = [int(size) for size in arguments.sizes.split(",") if size]
