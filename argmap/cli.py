@@ -515,6 +515,16 @@ def report(file: Path = FileArg,
     raise typer.Exit(status)
 
 
+@app.command()
+def lsp(tcp: Optional[str] = typer.Option(None, "--tcp", metavar="HOST:PORT",
+                                          help="listen on TCP instead of stdio, for debugging")) -> None:
+    """The language server for editors: diagnostics, credences on hover and beside titles,
+    navigation, rename, completion, fixes, formatting."""
+    from argmap.lsp import serve
+
+    serve(tcp)
+
+
 def main() -> None:
     """Run the command; a bug in argmap is reported in one line, not as a traceback
     (set ARGMAP_DEBUG=1 to see it)."""

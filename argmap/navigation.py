@@ -1,0 +1,477 @@
+"""What an editor asks of a map, over text offsets: which title is at a place, where else it is
+written, the outline, completions, what to show on hover and beside titles, and edits that fix
+a diagnostic or change a value.
+
+Plain functions over the model and character offsets into the text (as in :class:`Span`), so
+that they are tested on their own; ``argmap.lsp`` only converts them to and from the Language
+Server Protocol. An :class:`Analysis` holds one text's model and computes the rest on demand.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, Span, StatementOccurrence
+from argmap.semantics import DEFAULT, NAMES, fmt
+
+__all__ = ["Analysis", "Candidate", "Hint", "Place", "Symbol", "completions", "outline", "places", "text_edits"]
+
+KEYS = ("reason", "credence", "inference", "prior")  # vargdown's keys, in the order it writes them
+MAX_CRUX_INPUTS = 400  # above this many stated numbers, cruxes (three runs a number) are left to `argmap cruxes`
+
+
+@dataclass(frozen=True)
+class Place:
+    """A title written in the text: characters ``start`` to ``end`` are the title itself."""
+
+    kind: str  # "statement" | "argument"
+    title: str
+    start: int
+    end: int
+    definition: bool  # written with its text, not a reference or a mention
+
+
+@dataclass
+class Symbol:
+    """One entry of the outline: a section, a statement or an argument, with its extent
+    (``start``..``end``) and the title to select in it."""
+
+    name: str
+    kind: str  # "section" | "statement" | "argument"
+    start: int
+    end: int
+    selection: tuple[int, int]
+    detail: str = ""
+    children: list["Symbol"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A completion: ``text`` replaces characters ``start`` to ``end``."""
+
+    label: str
+    kind: str  # "statement" | "argument" | "key"
+    start: int
+    end: int
+    text: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A label shown after character ``offset``."""
+
+    offset: int
+    label: str
+
+
+# --- titles in the text --------------------------------------------------------------------------
+
+def places(model: ArgumentMap, text: str) -> list[Place]:
+    """Every title written in the text (definitions, references, PCS members, relations,
+    mentions, mentions in headings), in text order."""
+    found: dict[int, Place] = {}
+    for kind, table in (("statement", model.statements), ("argument", model.arguments)):
+        for title, entity in table.items():
+            for member in entity.members:
+                span = member.title_span
+                if span is not None and text[span.start:span.start + len(title)] == title:
+                    found[span.start] = Place(kind, title, span.start, span.start + len(title),
+                                              not member.is_reference and bool(member.text))
+                for rng in member.ranges:
+                    if rng.type.value.endswith("-mention") and rng.span is not None and rng.title is not None:
+                        start = rng.span.start + 2  # past `@[` or `@<`
+                        mentioned = "statement" if rng.type.value == "statement-mention" else "argument"
+                        found[start] = Place(mentioned, rng.title, start, start + len(rng.title), False)
+    for section in model.sections:  # headings keep no ranges: read their mentions from the text
+        for match in _MENTION.finditer(text, section.span.start, section.span.end):
+            kind = "statement" if match.group(1) == "[" else "argument"
+            found[match.start(2)] = Place(kind, match.group(2), match.start(2), match.end(2), False)
+    return [found[start] for start in sorted(found)]
+
+
+_MENTION = re.compile(r"(?<!\\)@(?:(\[)([^\]\n]+)\]|<([^>\n]+)>)")
+
+
+def place_at(found: list[Place], offset: int) -> Place | None:
+    """The title at an offset (the cursor just after a title counts as on it)."""
+    index = bisect_right([p.start for p in found], offset) - 1
+    if index >= 0 and offset <= found[index].end:
+        return found[index]
+    return None
+
+
+# --- the outline ---------------------------------------------------------------------------------
+
+def outline(model: ArgumentMap, text: str) -> list[Symbol]:
+    """Sections, nested by level, each holding the statements and arguments defined in it, in
+    text order; what lies outside any section comes at the top level."""
+    ordered = sorted(model.sections, key=lambda s: s.span.start)
+    ends = {}
+    for index, section in enumerate(ordered):
+        later = [s.span.start for s in ordered[index + 1:] if s.level <= section.level]
+        ends[section.id] = later[0] if later else len(text)
+    symbols = {s.id: Symbol(s.title, "section", s.span.start, ends[s.id], (s.span.start, s.span.end))
+               for s in ordered}
+    top: list[Symbol] = []
+    for section in ordered:
+        (symbols[section.parent].children if section.parent in symbols else top).append(symbols[section.id])
+    elements = []
+    for title, statement in model.statements.items():
+        home = _home(statement.members)
+        if home is not None:
+            elements.append((home, Symbol(title, "statement", home.span.start, home.span.end,
+                                          _selection(home), _short(statement.text))))
+    for title, argument in model.arguments.items():
+        home = _home(argument.members)
+        span = home.span if home is not None else argument.span
+        if span is not None:
+            selection = _selection(home) if home is not None else (span.start, span.start)
+            symbol = Symbol(title, "argument", span.start, max(span.end, argument.span.end if argument.span else 0),
+                            selection, _short(argument.text))
+            elements.append((home or argument, symbol))
+    for owner, symbol in sorted(elements, key=lambda pair: pair[1].start):
+        (symbols[owner.section].children if owner.section in symbols else top).append(symbol)
+    for symbol in symbols.values():
+        symbol.children.sort(key=lambda s: s.start)
+    top.sort(key=lambda s: s.start)
+    return top
+
+
+def _home(members):
+    """The occurrence that stands for an element in the outline: its first with text, else its first."""
+    written = [m for m in members if not m.is_reference and m.text]
+    return (written or members or [None])[0]
+
+
+def _selection(member) -> tuple[int, int]:
+    span = member.title_span or member.span
+    return span.start, span.end
+
+
+def _short(text: str | None, width: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+# --- completion ----------------------------------------------------------------------------------
+
+_OPEN_KEY = re.compile(r"[{,]\s*([A-Za-z_]*)$")
+
+
+def completions(model: ArgumentMap, text: str, offset: int) -> list[Candidate]:
+    """What may be typed at an offset: a statement title after `[` or `@[`, an argument title
+    after `<` or `@<`, a vargdown key inside `{`. Nothing elsewhere."""
+    line_start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    before = text[line_start:offset]
+    brackets = [before.rfind(c) for c in "[<]>{}"]
+    opened = max(brackets[0], brackets[1])
+    if opened > max(brackets[2], brackets[3], brackets[4]) and opened >= 0:
+        kind, closing = ("statement", "]") if before[opened] == "[" else ("argument", ">")
+        start = line_start + opened + 1
+        end = offset + 1 if text[offset:offset + 1] == closing else offset
+        table = model.statements if kind == "statement" else model.arguments
+        return [Candidate(title, kind, start, end, title + closing, _short(entity.text))
+                for title, entity in table.items()]
+    block = text.rfind("{", max(0, offset - 2000), offset)
+    if block >= 0 and "}" not in text[block:offset]:
+        typed = _OPEN_KEY.search(text, block, offset)
+        if typed is not None and typed.end() == offset:
+            return [Candidate(key, "key", typed.start(1), offset, f"{key}: ") for key in KEYS]
+    return []
+
+
+# --- edits ---------------------------------------------------------------------------------------
+
+def text_edits(old: str, new: str) -> list[Fix]:
+    """The replacements that turn ``old`` into ``new``, line by line and trimmed to the
+    characters that differ, so that an editor keeps the cursor and marks elsewhere."""
+    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    starts = [0]
+    for line in before:
+        starts.append(starts[-1] + len(line))
+    edits = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start, end, replacement = starts[i1], starts[i2], "".join(after[j1:j2])
+        removed = old[start:end]
+        prefix = len(_common_prefix(removed, replacement))
+        suffix = len(_common_prefix(removed[prefix:][::-1], replacement[prefix:][::-1]))
+        edits.append(Fix("", start + prefix, end - suffix, replacement[prefix:len(replacement) - suffix]))
+    return edits
+
+
+def _common_prefix(a: str, b: str) -> str:
+    import os.path
+
+    return os.path.commonprefix([a, b])
+
+
+# --- one text, analysed ---------------------------------------------------------------------------
+
+class Analysis:
+    """One version of a document: its model at once, everything else when first asked for.
+
+    ``semantics`` is the one configured; a ``semantics:`` key in the front matter overrides it."""
+
+    def __init__(self, text: str, semantics: str | None = None, path: str | None = None) -> None:
+        import argmap
+
+        self.text = text
+        self.model = argmap.loads(text, path=path)
+        self.semantics, self._semantics_problem = _semantics(self.model, semantics)
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Everything `argmap check` reports, with the semantics's own checks."""
+        from argmap.check import check_map
+
+        found = check_map(self.model, self.semantics)
+        return found + ([self._semantics_problem] if self._semantics_problem else [])
+
+    @cached_property
+    def result(self):
+        """Credences under the chosen semantics (see :func:`argmap.propagate.credence`)."""
+        from argmap.propagate import credence
+
+        return credence(self.model, self.semantics)
+
+    @cached_property
+    def places(self) -> list[Place]:
+        return places(self.model, self.text)
+
+    @cached_property
+    def cruxes(self) -> dict[str, list]:
+        """Each thesis's cruxes, or none where the map states too many numbers to weigh each
+        one as an editor waits (`argmap cruxes` does it on the command line)."""
+        from argmap.explanation import cruxes
+        from argmap.propagate import Network
+
+        if not self.result.theses or len(Network(self.model).inputs) > MAX_CRUX_INPUTS:
+            return {}
+        return {report.thesis: report for report in cruxes(self.model, self.semantics)}
+
+    def place_at(self, offset: int) -> Place | None:
+        return place_at(self.places, offset)
+
+    def occurrences(self, place: Place) -> list[Place]:
+        """Every place the same statement or argument is written."""
+        return [p for p in self.places if p.kind == place.kind and p.title == place.title]
+
+    def definitions(self, place: Place) -> list[Place]:
+        """Where it is written with its text; an argument with no description, its PCS; else
+        wherever it is written."""
+        found = [p for p in self.occurrences(place) if p.definition]
+        if not found and place.kind == "argument" and place.title in self.model.arguments:
+            span = self.model.arguments[place.title].span
+            if span is not None:
+                found = [Place("argument", place.title, span.start, span.end, True)]
+        return found or self.occurrences(place)
+
+    # -- hover, hints and lenses
+
+    def hover(self, place: Place) -> str:
+        """Markdown: the claim's text, its credence and where it comes from, its arithmetic,
+        what moves it most, its rank among each thesis's cruxes."""
+        result = self.result
+        if place.kind == "statement":
+            statement = self.model.statements.get(place.title)
+            record = result.statements.get(place.title)
+            if statement is None or record is None:
+                return f"**[{place.title}]**: not in the map"
+            lines = [f"**[{place.title}]**" + (" (thesis)" if place.title in result.theses else ""), "",
+                     statement.text or "*(no text)*", ""]
+            stated = statement.data.get("credence")
+            value = f"credence **{fmt(record.credence)}** ({result.semantics}, {record.origin.value})"
+            if stated is not None and record.origin.value != "stated":
+                value += f"; stated {stated}"
+            lines.append(value)
+            if statement.data.get("reason"):
+                lines.append(f"  \nreason: {statement.data['reason']}")
+            formula = record.formula
+            node = ("statement", place.title)
+        else:
+            argument = self.model.arguments.get(place.title)
+            record = result.arguments.get(place.title)
+            if argument is None or record is None:
+                return f"**<{place.title}>**: not in the map"
+            lines = [f"**<{place.title}>**", "", argument.text or "*(no description)*", "",
+                     f"strength **{fmt(record.strength)}**"
+                     + (f", concluding [{record.conclusion}]" if record.conclusion else "")]
+            formula = record.formula or "; ".join(step.formula for step in record.steps if step.formula)
+            node = ("argument", place.title)
+        if formula:
+            lines += ["", f"`{formula}`"]
+        moving = result.into(node)[:5]
+        if moving:
+            lines += ["", "moved most by:"]
+            lines += [f"- {c.value:+.4f} {c.kind} from {_written(*c.source)}" for c in moving]
+        lines += self._crux_lines(node)
+        return "\n".join(lines)
+
+    def _crux_lines(self, node: tuple) -> list[str]:
+        """Its rank among the cruxes, once they are weighed (hover does not wait for them)."""
+        lines = []
+        for thesis, report in self.__dict__.get("cruxes", {}).items():
+            for rank, crux in enumerate(report.cruxes, 1):
+                if crux.input.node == node and (crux.down or crux.up):
+                    lines.append(f"- crux {rank} of {len(report.cruxes)} for [{thesis}] ({crux.input.kind}): "
+                                 f"±0.1 moves it {crux.down:+.4f}/{crux.up:+.4f}, derivative {crux.derivative:.4f}")
+        return ["", "cruxes:", *lines] if lines else []
+
+    def hints(self) -> list[Hint]:
+        """After each defining title, its computed value (and the stated one where they differ);
+        after the thesis's title, its credence."""
+        result = self.result
+        found = []
+        for place in self.places:
+            if not place.definition:
+                continue
+            closing = place.end + 1  # after `]` or `>`
+            if place.kind == "statement" and place.title in result.statements:
+                record = result.statements[place.title]
+                stated = _number(self.model.statements[place.title].data.get("credence"))
+                label = f"{fmt(record.credence)}"
+                if stated is not None and abs(stated - record.credence) > 5e-5:
+                    label += f" (stated {fmt(stated)})"
+                if place.title in result.theses:
+                    label = f"thesis {label}"
+                found.append(Hint(closing, label))
+            elif place.kind == "argument" and place.title in result.arguments:
+                found.append(Hint(closing, f"strength {fmt(result.arguments[place.title].strength)}"))
+        return found
+
+    def lenses(self) -> list[tuple[Place, str]]:
+        """Above each thesis's definition: its credence and its top crux."""
+        found = []
+        for thesis in self.result.theses:
+            place = next((p for p in self.places if p.kind == "statement" and p.title == thesis and p.definition),
+                         None)
+            if place is None:
+                continue
+            label = f"thesis [{thesis}] = {fmt(self.result.statements[thesis].credence)} ({self.result.semantics})"
+            report = self.cruxes.get(thesis)
+            if report is not None and report.cruxes:
+                top = report.cruxes[0]
+                label += f"; top crux: {top.input.label} ({top.input.kind}), ±0.1 moves it {top.down:+.4f}/{top.up:+.4f}"
+            found.append((place, label))
+        return found
+
+    def cruxes_text(self, top: int = 10) -> str:
+        """What the `argmap.cruxes` command shows: `argmap cruxes`'s table for this text."""
+        from argmap.explanation import cruxes, cruxes_text
+
+        return cruxes_text(cruxes(self.model, self.semantics), self.model.path or "<text>", top)
+
+    # -- edits
+
+    def fixes(self, diagnostic: Diagnostic) -> list[Fix]:
+        """Edits that resolve a diagnostic: those it carries, and for a conclusion without its
+        `----` the line, for a premise without a credence a `{reason, credence}` block."""
+        found = list(diagnostic.fixes)
+        if diagnostic.code == "missing-inference" and diagnostic.subject in self.model.arguments:
+            conclusion = self.model.arguments[diagnostic.subject].conclusion
+            if conclusion is not None and conclusion.inference is not None and conclusion.inference.span is None:
+                line_start = max(self.text.rfind("\n", 0, conclusion.span.start),
+                                 self.text.rfind("\r", 0, conclusion.span.start)) + 1
+                indent = self.text[line_start:conclusion.span.start]
+                indent = indent[:len(indent) - len(indent.lstrip(" \t"))]
+                found.append(Fix(f"Insert the inference line ---- before [{conclusion.title}]", line_start, line_start,
+                                 f"{indent}----{_newline(self.text)}"))
+        elif diagnostic.code == "missing-credence" and diagnostic.subject in self.model.statements:
+            found += [fix._replace(text=fix.text.replace("credence: 0.5", 'reason: "", credence: 0.5', 1))
+                      for fix in self._edit(f"Add {{reason: \"\", credence: 0.5}} to [{diagnostic.subject}] "
+                                            "(the 0.5 argmap assumes)",
+                                            lambda document: document.set_credence(diagnostic.subject, 0.5))]
+        return found
+
+    def value_actions(self, place: Place) -> list[Fix]:
+        """"Set credence" for a statement and "set inference" for a conclusion (or an argument's
+        conclusion): a tenth up and down from the value now, as `argmap set` would write it."""
+        model = self.model
+        if place.kind == "argument":
+            argument = model.arguments.get(place.title)
+            if argument is None or argument.conclusion is None:
+                return []
+            return self._nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
+        statement = model.statements.get(place.title)
+        if statement is None:
+            return []
+        found = []
+        conclusion = next((m for m in statement.members if m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION)),
+                          None)
+        if conclusion is not None:
+            found += self._nudges("inference", place.title, _inference(conclusion))
+        return self._nudges("credence", place.title, _number(statement.data.get("credence"))) + found
+
+    def _nudges(self, key: str, title: str, now: float | None) -> list[Fix]:
+        values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
+                                                  - {round(now, 2)})
+        found = []
+        for value in values:
+            what = f"Set {key} of [{title}] to {fmt(value)}" + (f" (now {fmt(now)})" if now is not None else "")
+            found += self._edit(what, lambda document, value=value: getattr(document, f"set_{key}")(title, value))
+        return found
+
+    def _edit(self, title: str, change) -> list[Fix]:
+        """One fix from an edit of :mod:`argmap.edit` (none if it refuses), as its replacements."""
+        from argmap.edit import Document, EditError
+
+        document = Document(self.text)
+        try:
+            change(document)
+        except (EditError, ValueError, KeyError):
+            return []
+        return [Fix(title, edit.start, edit.end, edit.text) for edit in text_edits(self.text, document.text)]
+
+    def rename(self, place: Place, new: str) -> list[Fix]:
+        """The edits of `argmap rename`; argmap.edit.EditError says why not."""
+        from argmap.edit import Document
+
+        document = Document(self.text)
+        document.rename(_written(place.kind, place.title), new)
+        return text_edits(self.text, document.text)
+
+    def formatted(self, width: int = 100) -> list[Fix]:
+        """The edits of `argmap fmt`."""
+        from argmap.edit import Document
+
+        document = Document(self.text)
+        document.format(width)
+        return text_edits(self.text, document.text)
+
+
+def _semantics(model: ArgumentMap, configured: str | None) -> tuple[str, Diagnostic | None]:
+    """The front matter's ``semantics``, else the configured one, else the default; a warning
+    for a name argmap does not know."""
+    chosen = model.front_matter.get("semantics") or configured or DEFAULT
+    if chosen in NAMES:
+        return chosen, None
+    fallback = configured if configured in NAMES else DEFAULT
+    return fallback, Diagnostic(severity=Severity.WARNING, code="semantics", line=1, column=1,
+                                message=f"unknown semantics {chosen!r}; choose one of {', '.join(NAMES)}; "
+                                        f"argmap uses {fallback}")
+
+
+def _number(value) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def _inference(conclusion: StatementOccurrence) -> float | None:
+    from argmap.propagate import inference_of
+
+    return inference_of(conclusion)[0]
+
+
+def _newline(text: str) -> str:
+    crlf = text.count("\r\n")
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _written(kind: str, title: str) -> str:
+    return f"[{title}]" if kind == "statement" else f"<{title}>"
