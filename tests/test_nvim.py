@@ -26,7 +26,7 @@ local out = {}
 local function run()
   vim.cmd('edit ' .. vim.fn.fnameescape(os.getenv('ARGMAP_MAP')))
   local buffer = vim.api.nvim_get_current_buf()
-  out.diagnostics_arrived = vim.wait(10000, function() return #vim.diagnostic.get(buffer) > 0 end, 20)
+  out.diagnostics_arrived = vim.wait(30000, function() return #vim.diagnostic.get(buffer) > 0 end, 20)
   out.diagnostics = {}
   for _, d in ipairs(vim.diagnostic.get(buffer)) do
     table.insert(out.diagnostics, { line = d.lnum, col = d.col, severity = d.severity,
@@ -35,7 +35,7 @@ local function run()
   local uri = vim.uri_from_bufnr(buffer)
   local function ask(method, params)
     params.textDocument = { uri = uri }
-    local answers, err = vim.lsp.buf_request_sync(buffer, method, params, 5000)
+    local answers, err = vim.lsp.buf_request_sync(buffer, method, params, 15000)
     if not answers then return { error = err } end
     local _, answer = next(answers)
     return { result = answer.result, error = answer.error and answer.error.message }
@@ -85,7 +85,7 @@ def nvim() -> str:
 
 
 @pytest.fixture(scope="module")
-def session(nvim, tmp_path_factory) -> dict:
+def answers(nvim, tmp_path_factory) -> dict:
     """What Neovim read back from `argmap lsp` on a copy of the thesis."""
     folder = tmp_path_factory.mktemp("nvim")
     document = folder / "natural_manifold.argdown"
@@ -97,11 +97,11 @@ def session(nvim, tmp_path_factory) -> dict:
     environment = dict(os.environ, PATH=path, ARGMAP_MAP=str(document), ARGMAP_OUT=str(out),
                        XDG_STATE_HOME=str(folder), XDG_CACHE_HOME=str(folder))
     done = subprocess.run([nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", f"luafile {script}"],
-                          env=environment, cwd=folder, timeout=60, capture_output=True, text=True)
+                          env=environment, cwd=folder, timeout=120, capture_output=True, text=True)
     assert out.exists(), f"Neovim wrote no answers: {done.stdout[-1000:]} {done.stderr[-1000:]}"
-    answers = json.loads(out.read_text(encoding="utf-8"))
-    assert "lua_error" not in answers, answers["lua_error"]
-    return answers
+    read = json.loads(out.read_text(encoding="utf-8"))
+    assert "lua_error" not in read, read["lua_error"]
+    return read
 
 
 def text(hover: dict) -> str:
@@ -112,28 +112,28 @@ def text(hover: dict) -> str:
     return contents if isinstance(contents, str) else contents["value"]
 
 
-def test_diagnostics_are_those_of_argmap_check(session):
-    assert session["diagnostics_arrived"]
-    warnings = sorted((d["line"] + 1, d["col"] + 1) for d in session["diagnostics"] if d["severity"] <= 2)
+def test_diagnostics_are_those_of_argmap_check(answers):
+    assert answers["diagnostics_arrived"]
+    warnings = sorted((d["line"] + 1, d["col"] + 1) for d in answers["diagnostics"] if d["severity"] <= 2)
     # argmap check on the thesis: three warnings and no error
     assert warnings == [(117, 1), (210, 1), (258, 1)]
-    missing, = (d for d in session["diagnostics"] if d["line"] == 116)
+    missing, = (d for d in answers["diagnostics"] if d["line"] == 116)
     assert missing["severity"] == 2
     assert "no inference line (----)" in missing["message"]
     assert "[SVD Causal Not Correlational]" in missing["message"]
-    assert all(d["code"] for d in session["diagnostics"])
-    did_you_mean, = (d for d in session["diagnostics"] if d["line"] == 209)
+    assert all(d["code"] for d in answers["diagnostics"])
+    did_you_mean, = (d for d in answers["diagnostics"] if d["line"] == 209)
     assert "did you mean <Orthogonal Preservation>?" in did_you_mean["message"]
 
 
-def test_hover_on_the_thesis_shows_its_text_and_computed_credence(session):
-    shown = text(session["hover_thesis"])
+def test_hover_on_the_thesis_shows_its_text_and_computed_credence(answers):
+    shown = text(answers["hover_thesis"])
     assert "The model's own geometric structure" in shown
     assert "0.7212" in shown  # df-quad, as `argmap credence` prints it
 
 
-def test_hover_on_an_argument_shows_its_strength_and_arithmetic(session):
-    shown = text(session["hover_argument"])
+def test_hover_on_an_argument_shows_its_strength_and_arithmetic(answers):
+    shown = text(answers["hover_argument"])
     # premises 0.88, 0.74 and 0.80 (lines 51, 60, 67), inference 0.85 (line 70): 0.4428
     assert "0.4428" in shown
     assert all(number in shown for number in ("0.88", "0.74", "0.85"))
@@ -147,16 +147,16 @@ def locations(answer: dict) -> list[tuple[str, int, int]]:
     return [(os.path.basename(uri), where["start"]["line"] + 1, where["end"]["line"] + 1) for uri, where in ranges]
 
 
-def test_definition_of_a_reference_jumps_to_its_definition(session):
+def test_definition_of_a_reference_jumps_to_its_definition(answers):
     # `+> [Natural Manifold]` (line 71) to `[Natural Manifold]: The model's own ...` (line 21)
-    assert locations(session["definition_statement"]) == [("natural_manifold.argdown", 21, 21)]
+    assert locations(answers["definition_statement"]) == [("natural_manifold.argdown", 21, 21)]
     # `+ <SVD Basis Cluster>` (line 26): the argument has no description, so its definition is
     # its premise-conclusion structure, from `(1) [SVD Init Wins]` (line 45) to line 71
-    assert locations(session["definition_argument"]) == [("natural_manifold.argdown", 45, 71)]
+    assert locations(answers["definition_argument"]) == [("natural_manifold.argdown", 45, 71)]
 
 
-def test_inlay_hints_show_the_thesis_credence_after_its_title(session):
-    hints = session["inlay_hints"]["result"]
+def test_inlay_hints_show_the_thesis_credence_after_its_title(answers):
+    hints = answers["inlay_hints"]["result"]
     labels = {(hint["position"]["line"] + 1, label(hint)) for hint in hints}
     assert any(line == 21 and "0.7212" in shown for line, shown in labels), labels
 
