@@ -223,7 +223,7 @@ def summary(result: dict) -> dict:
     times = sorted(result["times"])
     if not times:
         return {"median": None, "p90": None, "max": None}
-    deciles = statistics.quantiles(times, n=10) if len(times) > 1 else times * 9
+    deciles = statistics.quantiles(times, n=10, method="inclusive") if len(times) > 1 else times * 9
     return {"median": statistics.median(times), "p90": deciles[8], "max": times[-1]}
 
 
