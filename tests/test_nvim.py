@@ -49,6 +49,32 @@ local function run()
   out.definition_argument = ask('textDocument/definition', at(25, 8))
   out.inlay_hints = ask('textDocument/inlayHint', { range = { start = { line = 0, character = 0 },
     ['end'] = { line = vim.api.nvim_buf_line_count(buffer), character = 0 } } })
+
+  -- Type a new credence on line 286 (`{reason: "ICLR 2024; ...", credence: 0.75}`), as a user
+  -- would, and ask again until the thesis's hover changes.
+  local line = vim.api.nvim_buf_get_lines(buffer, 285, 286, true)[1]
+  local column = line:find('credence: 0.75', 1, true) + #'credence: '
+  vim.api.nvim_buf_set_text(buffer, 285, column - 1, 285, column + 3, { '0.45' })
+  vim.wait(10000, function()
+    out.hover_after_edit = ask('textDocument/hover', at(20, 3))
+    local value = out.hover_after_edit.result and out.hover_after_edit.result.contents.value or ''
+    return not value:find('0.7212', 1, true)
+  end, 50)
+
+  -- Apply the quick fix offered at line 117 and wait for its warning to go.
+  local actions = ask('textDocument/codeAction', { range = { start = { line = 116, character = 0 },
+    ['end'] = { line = 116, character = 0 } }, context = { diagnostics = {} } })
+  out.code_actions = {}
+  for _, action in ipairs(actions.result or {}) do
+    table.insert(out.code_actions, action.title)
+    if action.edit and action.title:find('----', 1, true) then
+      vim.lsp.util.apply_workspace_edit(action.edit, 'utf-16')
+    end
+  end
+  vim.wait(10000, function() return #vim.diagnostic.get(buffer) == 2 end, 20)
+  out.lines_after_fix = vim.api.nvim_buf_get_lines(buffer, 115, 118, true)
+  out.warnings_after_fix = {}
+  for _, d in ipairs(vim.diagnostic.get(buffer)) do table.insert(out.warnings_after_fix, d.lnum + 1) end
 end
 local ok, err = pcall(run)
 if not ok then out.lua_error = tostring(err) end
@@ -164,3 +190,17 @@ def test_inlay_hints_show_the_thesis_credence_after_its_title(answers):
 def label(hint: dict) -> str:
     value = hint["label"]
     return value if isinstance(value, str) else "".join(part["value"] for part in value)
+
+
+def test_a_credence_typed_in_the_editor_moves_the_thesis(answers):
+    # [Random Projections Plus Scaling] 0.75 -> 0.45: as `argmap credence --set
+    # "Random Projections Plus Scaling=0.45"` gives it
+    assert "0.7497" in text(answers["hover_after_edit"])
+
+
+def test_the_quick_fix_inserts_the_missing_inference_line(answers):
+    assert any("----" in title for title in answers["code_actions"])
+    assert answers["lines_after_fix"][1].strip() == "----"
+    assert answers["lines_after_fix"][2].startswith("(2) [SVD Causal Not Correlational]")
+    # the line numbers below the inserted line move down by one
+    assert sorted(answers["warnings_after_fix"]) == [211, 259]
