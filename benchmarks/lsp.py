@@ -214,8 +214,8 @@ def scenarios(sizes: list[int]) -> list[Scenario]:
     return found
 
 
-def milliseconds(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds * 1000:,.0f} ms" if seconds >= 1 else f"{seconds * 1000:.1f} ms"
+def duration(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.1f} s" if seconds >= 1 else f"{seconds * 1000:.1f} ms"
 
 
 def summary(result: dict) -> dict:
@@ -237,8 +237,8 @@ def table(results: list[dict]) -> str:
             "met" if figures["median"] is not None and figures["median"] <= target and not result["failure"]
             else "not met")
         lines.append(f"| {result['map']} | {result['bytes'] / 1e6:.2f} MB | {len(result['times'])} | "
-                     f"{milliseconds(result['open'])} | {milliseconds(figures['median'])} | "
-                     f"{milliseconds(figures['p90'])} | {milliseconds(figures['max'])} | {verdict} |")
+                     f"{duration(result['open'])} | {duration(figures['median'])} | "
+                     f"{duration(figures['p90'])} | {duration(figures['max'])} | {verdict} |")
     lines += [f"\n{result['map']}: {result['failure']}." for result in results if result["failure"]]
     return "\n".join(lines)
 
@@ -264,15 +264,16 @@ jobs ran on it (load average {os.getloadavg()[0]:.1f} at the end of the run):
 
 
 def write(results: list[dict]) -> None:
-    """Replace the language server's section of docs/performance.md, or add it at the end."""
+    """Replace the language server's section of docs/performance.md up to its first
+    subheading (notes written by hand stay), or add it at the end."""
     document = PERFORMANCE.read_text(encoding="utf-8")
     new = section(results)
     start = document.find(SECTION + "\n")
     if start < 0:
         document = document.rstrip("\n") + "\n\n" + new
     else:
-        following = document.find("\n## ", start + len(SECTION))
-        document = document[:start] + new + (document[following:] if following >= 0 else "")
+        following = re.compile(r"\n#{2,3} ").search(document, start + len(SECTION))
+        document = document[:start] + new + (document[following.start():] if following else "")
     PERFORMANCE.write_text(document, encoding="utf-8")
 
 
@@ -292,7 +293,7 @@ def main() -> int:
     results = []
     for scenario in scenarios(sizes):
         results.append(run(scenario, arguments.edits, [argmap, "lsp"], arguments.timeout))
-        print(f", median {milliseconds(summary(results[-1])['median'])}", file=sys.stderr)
+        print(f", median {duration(summary(results[-1])['median'])}", file=sys.stderr)
     print(table(results))
     if arguments.write:
         write(results)
