@@ -133,15 +133,19 @@ class ArgmapServer(LanguageServer):
         except RuntimeError:
             return types.PositionEncodingKind.Utf16
 
-    async def ask(self, uri: str, question: Callable[[Analysis, Positions], Any], default: Any = None) -> Any:
+    async def ask(self, uri: str, question: Callable[[Analysis, Positions], Any], default: Any = None,
+                  only_if_current: bool = False) -> Any:
         """``question(analysis, positions)`` for the document's current text, on the worker
-        thread; ``default`` when the document is not open or argmap fails (said in the log)."""
+        thread; ``default`` when the document is not open or argmap fails (said in the log),
+        ``_STALE`` with ``only_if_current`` when the text has changed by the time the worker is free."""
         document = self.documents.get(uri)
         if document is None:
             return default
         text, semantics, encoding = document.text, self.semantics, self.encoding
 
         def work():
+            if only_if_current and document.text is not text:
+                return _STALE
             try:
                 return question(*document.analysed(text, semantics, encoding))
             except Exception as error:  # a bug must cost one answer, never the server
@@ -174,13 +178,18 @@ class ArgmapServer(LanguageServer):
             analysis.cruxes  # weighed now, while the user pauses, for hover and the code lens
             return [_diagnostic(d, uri, positions) for d in analysis.diagnostics]
 
-        found = await self.ask(uri, question, None)
+        found = await self.ask(uri, question, None, only_if_current=True)
+        if found is _STALE:  # a later change has its own publication scheduled
+            return
         if found is None:
             found = [types.Diagnostic(types.Range(types.Position(0, 0), types.Position(0, 0)),
                                       "argmap could not check this text (see the server's log)",
                                       severity=types.DiagnosticSeverity.Error, source="argmap", code="internal")]
         if self.documents.get(uri) is document and document.version == version:
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri, found, version))
+
+
+_STALE = object()
 
 
 class _Failure:
@@ -338,8 +347,8 @@ async def workspace_symbols(ls: ArgmapServer, params: types.WorkspaceSymbolParam
     found = []
     for uri in list(ls.documents):
         found += await ls.ask(uri, lambda analysis, positions, uri=uri: [
-            types.SymbolInformation(symbol.name, _SYMBOL_KIND[symbol.kind],
-                                    types.Location(uri, positions.range(*symbol.selection)))
+            types.SymbolInformation(name=symbol.name, kind=_SYMBOL_KIND[symbol.kind],
+                                    location=types.Location(uri, positions.range(*symbol.selection)))
             for symbol in _flatten(outline(analysis.model, analysis.text))
             if query in symbol.name.casefold()], [])
     return found
@@ -431,7 +440,7 @@ async def inlay_hints(ls: ArgmapServer, params: types.InlayHintParams) -> list[t
 async def code_lens(ls: ArgmapServer, params: types.CodeLensParams) -> list[types.CodeLens]:
     uri = params.text_document.uri
     return await ls.ask(uri, lambda analysis, positions: [
-        types.CodeLens(_place_range(place, positions), types.Command(label, CRUXES, [uri]))
+        types.CodeLens(_place_range(place, positions), types.Command(label, CRUXES, arguments=[uri]))
         for place, label in analysis.lenses()], [])
 
 

@@ -9,6 +9,7 @@ Server Protocol. An :class:`Analysis` holds one text's model and computes the re
 from __future__ import annotations
 
 import difflib
+import os.path
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -88,12 +89,13 @@ def places(model: ArgumentMap, text: str) -> list[Place]:
                         found[start] = Place(mentioned, rng.title, start, start + len(rng.title), False)
     for section in model.sections:  # headings keep no ranges: read their mentions from the text
         for match in _MENTION.finditer(text, section.span.start, section.span.end):
-            kind = "statement" if match.group(1) == "[" else "argument"
-            found[match.start(2)] = Place(kind, match.group(2), match.start(2), match.end(2), False)
+            group = 1 if match.group(1) is not None else 2
+            kind = "statement" if group == 1 else "argument"
+            found[match.start(group)] = Place(kind, match.group(group), match.start(group), match.end(group), False)
     return [found[start] for start in sorted(found)]
 
 
-_MENTION = re.compile(r"(?<!\\)@(?:(\[)([^\]\n]+)\]|<([^>\n]+)>)")
+_MENTION = re.compile(r"(?<!\\)@(?:\[([^\]\n]+)\]|<([^>\n]+)>)")
 
 
 def place_at(found: list[Place], offset: int) -> Place | None:
@@ -198,18 +200,18 @@ def text_edits(old: str, new: str) -> list[Fix]:
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             continue
-        start, end, replacement = starts[i1], starts[i2], "".join(after[j1:j2])
-        removed = old[start:end]
-        prefix = len(_common_prefix(removed, replacement))
-        suffix = len(_common_prefix(removed[prefix:][::-1], replacement[prefix:][::-1]))
-        edits.append(Fix("", start + prefix, end - suffix, replacement[prefix:len(replacement) - suffix]))
+        pairs = zip(range(i1, i2), range(j1, j2)) if i2 - i1 == j2 - j1 else [(None, None)]
+        for i, j in pairs:  # lines replaced one for one: an edit each
+            start, end = (starts[i1], starts[i2]) if i is None else (starts[i], starts[i + 1])
+            replacement = "".join(after[j1:j2]) if j is None else after[j]
+            removed = old[start:end]
+            if removed == replacement:
+                continue
+            prefix = len(os.path.commonprefix([removed, replacement]))
+            suffix = len(os.path.commonprefix([removed[prefix:][::-1], replacement[prefix:][::-1]]))
+            edits.append(Fix("", start + prefix, end - suffix, replacement[prefix:len(replacement) - suffix]))
     return edits
 
-
-def _common_prefix(a: str, b: str) -> str:
-    import os.path
-
-    return os.path.commonprefix([a, b])
 
 
 # --- one text, analysed ---------------------------------------------------------------------------
@@ -328,9 +330,10 @@ class Analysis:
         """After each defining title, its computed value (and the stated one where they differ);
         after the thesis's title, its credence."""
         result = self.result
+        heads = self._argument_heads()
         found = []
         for place in self.places:
-            if not place.definition:
+            if not place.definition and place.start not in heads:
                 continue
             closing = place.end + 1  # after `]` or `>`
             if place.kind == "statement" and place.title in result.statements:
@@ -345,6 +348,17 @@ class Analysis:
             elif place.kind == "argument" and place.title in result.arguments:
                 found.append(Hint(closing, f"strength {fmt(result.arguments[place.title].strength)}"))
         return found
+
+    def _argument_heads(self) -> set[int]:
+        """Where the title of each argument without a description is written above its PCS."""
+        heads = set()
+        for argument in self.model.arguments.values():
+            if argument.text is None and argument.span is not None:
+                above = [m.title_span.start for m in argument.members
+                         if m.title_span is not None and m.title_span.start < argument.span.start]
+                if above:
+                    heads.add(max(above))
+        return heads
 
     def lenses(self) -> list[tuple[Place, str]]:
         """Above each thesis's definition: its credence and its top crux."""

@@ -15,9 +15,10 @@ longest prefix of a block it cannot finish; each repair comes with a diagnostic.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from importlib.resources import files
 from operator import itemgetter
 
@@ -679,8 +680,9 @@ def _advance(stack: list, kind: str) -> list | None:
         stack.append(table.states[stack[-1]][rule.origin.name][1])
 
 
-def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
-    """Parse one blank-line separated block, repairing what it can; None if it cannot.
+def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic], gave_up: list | None = None):
+    """Parse one blank-line separated block, repairing what it can; None if it cannot, and
+    then the token it gave up at appended to ``gave_up``.
 
     A token the grammar does not allow is let through by inserting a closing token (the end
     of an emphasis or of an indentation) where that works, kept as text where text may stand
@@ -706,6 +708,8 @@ def _parse_block(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
             expected = {kind for kind in candidates if kind.isupper() and _advance(stack, kind) is not None}
             diagnostics.append(_syntax_error(UnexpectedToken(token, expected)))
         if errors > _MAX_ERRORS_PER_BLOCK:
+            if gave_up is not None:
+                gave_up.append(token)
             return None
         closer = next((c for c in _CLOSERS if (after := _advance(stack, c)) is not None
                        and _advance(after, token.type) is not None), None)
@@ -739,14 +743,21 @@ def _misplaced_front_matter(token: Lexeme) -> Diagnostic:
 def _salvage(tokens: list[Lexeme], diagnostics: list[Diagnostic]):
     """Parse a block; when it cannot be repaired, keep its longest prefix of whole lines that
     parses, and say which lines were left out."""
-    parsed = _parse_block(tokens, diagnostics)
+    gave_up: list[Lexeme] = []
+    parsed = _parse_block(tokens, diagnostics, gave_up)
     if parsed is not None:
         return parsed
-    lines = sorted({t.line for t in tokens if t.type not in _LAYOUT})
+    token_lines = [t.line for t in tokens]  # in text order
+    lines = sorted({line for line, t in zip(token_lines, tokens) if t.type not in _LAYOUT})
     first, last = lines[0], lines[-1]
-    for cut in reversed(lines[1:]):
-        prefix = [t for t in tokens if t.line < cut]
-        depth = sum(1 if t.type == "_INDENT" else -1 for t in prefix if t.type in _LAYOUT)
+    # A prefix that reaches past the token the parser gave up at fails there again (the parser
+    # reads left to right): only cuts up to that token's line can succeed.
+    limit = gave_up[0].line if gave_up else last
+    depths = list(accumulate((1 if t.type == "_INDENT" else -1 if t.type == "_DEDENT" else 0 for t in tokens),
+                             initial=0))
+    for cut in reversed([line for line in lines[1:] if line <= limit]):
+        count = bisect_left(token_lines, cut)
+        prefix, depth = tokens[:count], depths[count]
         end = prefix[-1]
         prefix += [lexeme("_DEDENT", "", end.end_pos, end.end_pos, end[4])] * depth
         parsed = _parse_block(prefix, [])
