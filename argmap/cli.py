@@ -520,6 +520,9 @@ def lsp(tcp: Optional[str] = typer.Option(None, "--tcp", metavar="HOST:PORT",
                                           help="listen on TCP instead of stdio, for debugging")) -> None:
     """The language server for editors: diagnostics, credences on hover and beside titles,
     navigation, rename, completion, fixes, formatting."""
+    if tcp is not None and not tcp.rpartition(":")[2].isdigit():
+        typer.echo(f"--tcp {tcp!r}: write HOST:PORT, e.g. --tcp 127.0.0.1:2087", err=True)
+        raise typer.Exit(2)
     from argmap.lsp import serve
 
     serve(tcp)

@@ -21,9 +21,10 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
+from pygls.uris import to_fs_path
 
 from argmap.model import Diagnostic, Fix, Severity
-from argmap.navigation import Analysis, Place, Symbol, completions, outline
+from argmap.navigation import Analysis, Place, Setting, Symbol, completions, outline
 
 __all__ = ["Positions", "serve"]
 
@@ -95,9 +96,13 @@ class _OpenDocument:
     def analysed(self, text: str, semantics: str | None, encoding: str) -> tuple[Analysis, Positions]:
         """The analysis of ``text``, made once (called on the worker thread only)."""
         if self._analysed is None or self._analysed[0] is not text or self._analysed[1] != semantics:
-            path = self.uri[len("file://"):] if self.uri.startswith("file://") else None
+            path = to_fs_path(self.uri) if self.uri.startswith("file:") else None
             self._analysed = (text, semantics, Analysis(text, semantics, path), Positions(text, encoding))
         return self._analysed[2], self._analysed[3]
+
+    def forget(self) -> None:
+        """Analyse the text afresh when next asked."""
+        self._analysed = None
 
 
 class _Protocol(LanguageServerProtocol):
@@ -118,6 +123,8 @@ class _Protocol(LanguageServerProtocol):
 
 
 class ArgmapServer(LanguageServer):
+    """The open documents, the configured semantics, and the one thread that analyses."""
+
     def __init__(self) -> None:
         from argmap import __version__
 
@@ -175,7 +182,7 @@ class ArgmapServer(LanguageServer):
             return
         version = document.version
         def question(analysis: Analysis, positions: Positions) -> list[types.Diagnostic]:
-            analysis.cruxes  # weighed now, while the user pauses, for hover and the code lens
+            analysis.cruxes, analysis.evidence  # weighed now, while the user pauses, for hover and the code lens
             return [_diagnostic(d, uri, positions) for d in analysis.diagnostics]
 
         found = await self.ask(uri, question, None, only_if_current=True)
@@ -286,6 +293,9 @@ async def did_change(ls: ArgmapServer, params: types.DidChangeTextDocumentParams
 
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 async def did_save(ls: ArgmapServer, params: types.DidSaveTextDocumentParams) -> None:
+    document = ls.documents.get(params.text_document.uri)
+    if document is not None:
+        document.forget()  # the evidence checks read the saved file, which now is the text
     ls.schedule(params.text_document.uri, 0)
 
 
@@ -397,7 +407,8 @@ async def completion(ls: ArgmapServer, params: types.CompletionParams) -> types.
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
-                                                           types.CodeActionKind.RefactorRewrite]))
+                                                           types.CodeActionKind.RefactorRewrite],
+                                        resolve_provider=True))
 async def code_actions(ls: ArgmapServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     uri = params.text_document.uri
 
@@ -412,13 +423,38 @@ async def code_actions(ls: ArgmapServer, params: types.CodeActionParams) -> list
                     actions.append(types.CodeAction(fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[shown],
                                                     edit=types.WorkspaceEdit(changes={uri: _edits([fix], positions)})))
         place = analysis.place_at(start)
-        if place is not None:
-            for fix in analysis.value_actions(place):
-                actions.append(types.CodeAction(fix.title, kind=types.CodeActionKind.RefactorRewrite,
-                                                edit=types.WorkspaceEdit(changes={uri: _edits([fix], positions)})))
+        for setting in analysis.settings(place) if place is not None else []:
+            action = types.CodeAction(setting.label, kind=types.CodeActionKind.RefactorRewrite,
+                                      data={"uri": uri, "setting": list(setting)})
+            actions.append(_resolved(action, analysis, positions) if eager else action)
         return actions
 
+    eager = not _client_resolves(ls)
     return await ls.ask(uri, answer, [])
+
+
+def _client_resolves(ls: ArgmapServer) -> bool:
+    """Whether the client asks for a code action's edit when the user chooses it."""
+    try:
+        support = ls.client_capabilities.text_document.code_action.resolve_support
+    except AttributeError:
+        return False
+    return support is not None and "edit" in support.properties
+
+
+def _resolved(action: types.CodeAction, analysis: Analysis, positions: Positions) -> types.CodeAction:
+    setting = Setting(*action.data["setting"])
+    action.edit = types.WorkspaceEdit(changes={action.data["uri"]: _edits(analysis.setting_edits(setting), positions)})
+    return action
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: ArgmapServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of a "set credence/inference" action, made when it is chosen."""
+    data = action.data if isinstance(action.data, dict) else {}
+    if "uri" not in data or "setting" not in data:
+        return action
+    return await ls.ask(data["uri"], lambda analysis, positions: _resolved(action, analysis, positions), action)
 
 
 @server.feature(types.TEXT_DOCUMENT_FORMATTING)

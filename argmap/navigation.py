@@ -14,11 +14,12 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
-from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, Span, StatementOccurrence
+from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, StatementOccurrence
 from argmap.semantics import DEFAULT, NAMES, fmt
 
-__all__ = ["Analysis", "Candidate", "Hint", "Place", "Symbol", "completions", "outline", "places", "text_edits"]
+__all__ = ["Analysis", "Candidate", "Hint", "Place", "Setting", "Symbol", "completions", "outline", "places", "text_edits"]
 
 KEYS = ("reason", "credence", "inference", "prior")  # vargdown's keys, in the order it writes them
 MAX_CRUX_INPUTS = 400  # above this many stated numbers, cruxes (three runs a number) are left to `argmap cruxes`
@@ -59,6 +60,15 @@ class Candidate:
     end: int
     text: str
     detail: str = ""
+
+
+class Setting(NamedTuple):
+    """A value to write with `argmap set`: ``key`` ("credence" or "inference") of a statement."""
+
+    key: str
+    title: str
+    value: float
+    label: str
 
 
 @dataclass(frozen=True)
@@ -233,8 +243,9 @@ class Analysis:
         """Everything `argmap check` reports, with the semantics's own checks."""
         from argmap.check import check_map
 
-        found = check_map(self.model, self.semantics)
-        return found + ([self._semantics_problem] if self._semantics_problem else [])
+        found = check_map(self.model, self.semantics) + self._evidence_diagnostics()
+        found += [self._semantics_problem] if self._semantics_problem else []
+        return sorted(found, key=lambda d: (d.line, d.column))
 
     @cached_property
     def result(self):
@@ -257,6 +268,29 @@ class Analysis:
         if not self.result.theses or len(Network(self.model).inputs) > MAX_CRUX_INPUTS:
             return {}
         return {report.thesis: report for report in cruxes(self.model, self.semantics)}
+
+    @cached_property
+    def evidence(self) -> dict[str, object]:
+        """Each `#observation` whose saved paper is there, checked as `argmap evidence` does
+        (see :mod:`argmap.evidence`), by statement title; none unless the text is the file's
+        as saved, since the quotes are read from the file."""
+        from argmap.evidence import EvidenceStatus, check_evidence
+        from argmap.files import read_source
+
+        path = self.model.path
+        try:
+            if path is None or read_source(path) != self.text:
+                return {}
+        except OSError:
+            return {}
+        absent = (EvidenceStatus.MISSING_FILE, EvidenceStatus.REFUSED, EvidenceStatus.NO_LINK)
+        return {o.statement: o for o in check_evidence(path, model=self.model).observations if o.status not in absent}
+
+    def _evidence_diagnostics(self) -> list[Diagnostic]:
+        """`argmap check --evidence`'s diagnostics for the observations whose paper is there."""
+        from argmap.evidence import EvidenceReport
+
+        return EvidenceReport(root="", observations=list(self.evidence.values())).diagnostics()
 
     def place_at(self, offset: int) -> Place | None:
         return place_at(self.places, offset)
@@ -297,6 +331,9 @@ class Analysis:
                 lines.append(f"  \nreason: {statement.data['reason']}")
             formula = record.formula
             node = ("statement", place.title)
+            checked = self.__dict__.get("evidence", {}).get(place.title)  # once weighed: hover does not wait
+            if checked is not None:
+                lines += ["", f"evidence: {checked.message}"]
         else:
             argument = self.model.arguments.get(place.title)
             record = result.arguments.get(place.title)
@@ -397,6 +434,8 @@ class Analysis:
                 indent = indent[:len(indent) - len(indent.lstrip(" \t"))]
                 found.append(Fix(f"Insert the inference line ---- before [{conclusion.title}]", line_start, line_start,
                                  f"{indent}----{_newline(self.text)}"))
+        elif diagnostic.code == "evidence-outside-cited-lines" and diagnostic.subject in self.evidence:
+            found += _cite_found_lines(self.evidence[diagnostic.subject], self.text)
         elif diagnostic.code == "missing-credence" and diagnostic.subject in self.model.statements:
             found += [fix._replace(text=fix.text.replace("credence: 0.5", 'reason: "", credence: 0.5', 1))
                       for fix in self._edit(f"Add {{reason: \"\", credence: 0.5}} to [{diagnostic.subject}] "
@@ -404,33 +443,30 @@ class Analysis:
                                             lambda document: document.set_credence(diagnostic.subject, 0.5))]
         return found
 
-    def value_actions(self, place: Place) -> list[Fix]:
+    def settings(self, place: Place) -> list[Setting]:
         """"Set credence" for a statement and "set inference" for a conclusion (or an argument's
-        conclusion): a tenth up and down from the value now, as `argmap set` would write it."""
+        conclusion): a tenth up and down from the value now, or 0.5 where none is stated."""
         model = self.model
         if place.kind == "argument":
             argument = model.arguments.get(place.title)
             if argument is None or argument.conclusion is None:
                 return []
-            return self._nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
+            return _nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
         statement = model.statements.get(place.title)
         if statement is None:
             return []
-        found = []
+        found = _nudges("credence", place.title, _number(statement.data.get("credence")))
         conclusion = next((m for m in statement.members if m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION)),
                           None)
         if conclusion is not None:
-            found += self._nudges("inference", place.title, _inference(conclusion))
-        return self._nudges("credence", place.title, _number(statement.data.get("credence"))) + found
-
-    def _nudges(self, key: str, title: str, now: float | None) -> list[Fix]:
-        values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
-                                                  - {round(now, 2)})
-        found = []
-        for value in values:
-            what = f"Set {key} of [{title}] to {fmt(value)}" + (f" (now {fmt(now)})" if now is not None else "")
-            found += self._edit(what, lambda document, value=value: getattr(document, f"set_{key}")(title, value))
+            found += _nudges("inference", place.title, _inference(conclusion))
         return found
+
+    def setting_edits(self, setting: Setting) -> list[Fix]:
+        """The edits of `argmap set` for a setting (none if it refuses); they cost two parses,
+        so an editor asks for them when the action is chosen."""
+        return self._edit(setting.label, lambda document: getattr(document, f"set_{setting.key}")(setting.title,
+                                                                                                   setting.value))
 
     def _edit(self, title: str, change) -> list[Fix]:
         """One fix from an edit of :mod:`argmap.edit` (none if it refuses), as its replacements."""
@@ -458,6 +494,28 @@ class Analysis:
         document = Document(self.text)
         document.format(width)
         return text_edits(self.text, document.text)
+
+
+def _cite_found_lines(observation, text: str) -> list[Fix]:
+    """The link's `#Lx-Ly` changed to where the quote is, as `argmap evidence --fix-ranges` does."""
+    url, span, lines = observation.link_url, observation.link_span, observation.found_lines
+    if not (url and span and lines):
+        return []
+    target, _, fragment = url.partition("#")
+    if fragment and not re.fullmatch(r"L\d+(?:-L?\d+)?", fragment):
+        return []  # an anchor that is not about lines (`#results`) stays
+    start = text.find(url, span.start, span.end)
+    if start < 0:
+        return []
+    anchor = f"L{lines[0]}" if lines[0] == lines[1] else f"L{lines[0]}-L{lines[1]}"
+    return [Fix(f"Cite #{anchor}, where the quote is", start, start + len(url), f"{target}#{anchor}")]
+
+
+def _nudges(key: str, title: str, now: float | None) -> list[Setting]:
+    values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
+                                              - {round(now, 2)})
+    return [Setting(key, title, value, f"Set {key} of [{title}] to {fmt(value)}"
+                    + (f" (now {fmt(now)})" if now is not None else "")) for value in values]
 
 
 def _semantics(model: ArgumentMap, configured: str | None) -> tuple[str, Diagnostic | None]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -276,9 +275,34 @@ def test_hover_on_a_definition_reference_mention_and_pcs_member(client):
     assert "strength **0.2**" in argument.contents.value and "0.8 × 0.5 × inference 0.5 = 0.2" in argument.contents.value
     claim = client.run(client.lsp.text_document_hover_async(T.HoverParams(doc(uri), at(SMALL, "[Claim]:", 2))))
     assert "(thesis)" in claim.contents.value and "- +" in claim.contents.value  # what moves it, signed
-    assert "crux" in claim.contents.value or "cruxes" not in claim.contents.value
+    # Weighed when the diagnostics were published. By hand: d[Claim]/d[Obs] = 0.5 × dS/d[Obs] with
+    # S = 1 - (1 - o)(1 - 0.25 o), 0.5 × (0.8 + 0.05) = 0.425; ±0.1 on [Doubt] moves it ∓0.05, more.
+    assert "crux 2 of 3 for [Claim] (credence)" in hover.contents.value  # the last hover: on (1) [Obs]
+    assert "derivative 0.4250" in hover.contents.value
     nothing = client.run(client.lsp.text_document_hover_async(T.HoverParams(doc(uri), at(SMALL, "The claim", 2))))
     assert nothing is None
+
+
+def test_hover_tells_an_observations_evidence_status_when_its_paper_is_saved(client, tmp_path):
+    tmp_path = tmp_path / "a folder"  # a space, which the URI encodes
+    (tmp_path / "docs").mkdir(parents=True)
+    (tmp_path / "docs" / "paper.md").write_text("# Paper\n\nWe measured a gain of 3 percent on every task.\n")
+    text = ("<A>\n\n(1) [Observed]: A gain of 3 percent. #observation\n    [evidence](docs/paper.md#L3-L3)\n"
+            "    > We measured a gain of 3 percent on every task.\n----\n(2) [Concluded]: done.\n")
+    (tmp_path / "map.argdown").write_text(text)
+    uri = (tmp_path / "map.argdown").as_uri()
+    client.open(uri, text)
+    client.diagnostics(uri)
+    hover = client.run(client.lsp.text_document_hover_async(T.HoverParams(doc(uri), at(text, "[Observed]", 2))))
+    assert "evidence: [Observed] verified: quote found in docs/paper.md at L3" in hover.contents.value
+    cited_wrong = text.replace("#L3-L3", "#L1-L1")
+    (tmp_path / "map.argdown").write_text(cited_wrong)
+    client.change(uri, 2, T.TextDocumentContentChangeWholeDocument(cited_wrong))
+    outside = next(d for d in client.diagnostics(uri, 2) if d.code == "evidence-outside-cited-lines")
+    actions = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
+        doc(uri), outside.range, T.CodeActionContext([outside]))))
+    fix = next(a for a in actions if a.title == "Cite #L3, where the quote is")
+    assert apply(cited_wrong, fix.edit.changes[uri]) == cited_wrong.replace("#L1-L1", "#L3")
 
 
 def test_inlay_hints_show_computed_values_and_the_thesis(client):
@@ -405,6 +429,9 @@ def test_code_actions_fix_and_set_values(client):
     assert "Set credence of [Obs] to 0.7 (now 0.8)" in titles and "Set credence of [Obs] to 0.9 (now 0.8)" in titles
     raised = next(a for a in values if a.title.startswith("Set credence of [Obs] to 0.9"))
     assert apply(SMALL, raised.edit.changes[small]) == SMALL.replace("credence: 0.8", "credence: 0.9")
+    raised.edit = None  # as a client that resolves an action when it is chosen receives it
+    resolved = client.run(client.lsp.code_action_resolve_async(raised))
+    assert apply(SMALL, resolved.edit.changes[small]) == SMALL.replace("credence: 0.8", "credence: 0.9")
     inference = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
         doc(small), T.Range(at(SMALL, "<Arg>:", 2), at(SMALL, "<Arg>:", 2)), T.CodeActionContext([]))))
     assert "Set inference of [Sub] to 0.6 (now 0.5)" in [a.title for a in inference]
