@@ -6,6 +6,7 @@ One server process serves the whole module; each test opens its own document URI
 from __future__ import annotations
 
 import asyncio
+import itertools
 import sys
 import threading
 
@@ -85,6 +86,8 @@ class Client:
         self.loop.call_soon_threadsafe(send, params)
 
     def open(self, uri: str, text: str) -> None:
+        with self.changed:
+            self.published.pop(uri, None)
         self.notify(self.lsp.text_document_did_open, T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, "argdown", 1, text)))
 
     def change(self, uri: str, version: int, *changes) -> None:
@@ -497,12 +500,15 @@ _PIECES = ["[", "]", "<", ">", "{", "}", "credence: 0.3", "reason: \"r\"", "\n",
            "(1) ", "@[", "😀", "\x0c", "Obs", "Claim", " ", "0.9", "#", "===\n"]
 
 
+_RUNS = itertools.count()
+
+
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
 def test_random_edits_end_where_a_fresh_load_starts(client, data):
     from argmap.lsp import Positions
 
-    uri = f"file:///random-{data.draw(st.integers(0, 10**9))}.argdown"
+    uri = f"file:///random-{next(_RUNS)}.argdown"  # hypothesis replays examples: a new document each
     text = SMALL
     client.open(uri, text)
     version = 1
@@ -510,6 +516,8 @@ def test_random_edits_end_where_a_fresh_load_starts(client, data):
         start = data.draw(st.integers(0, len(text)))
         end = data.draw(st.integers(start, min(len(text), start + 12)))
         new = "".join(data.draw(st.lists(st.sampled_from(_PIECES), max_size=4)))
+        # LSP cannot address the middle of a line break (\r|\n): such a position is the line's end
+        start, end = (at - 1 if text[at - 1:at + 1] == "\r\n" else at for at in (start, end))
         positions = Positions(text)
         version += 1
         client.change(uri, version, T.TextDocumentContentChangePartial(
