@@ -260,8 +260,10 @@ def initialize(ls: ArgmapServer, params: types.InitializeParams) -> None:
 
 @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
 async def did_change_configuration(ls: ArgmapServer, params: types.DidChangeConfigurationParams) -> None:
+    """New settings; settings that do not name a semantics leave the one in force (eglot, for
+    one, sends empty settings on connecting)."""
     semantics = _settings_semantics(params.settings)
-    if semantics != ls.semantics:
+    if semantics is not None and semantics != ls.semantics:
         ls.semantics = semantics
         for uri in list(ls.documents):
             ls.schedule(uri, 0)

@@ -263,9 +263,10 @@ class Analysis:
         """Each thesis's cruxes, or none where the map states too many numbers to weigh each
         one as an editor waits (`argmap cruxes` does it on the command line)."""
         from argmap.explanation import cruxes
-        from argmap.propagate import Network
+        from argmap.propagate import data_blocks
 
-        if not self.result.theses or len(Network(self.model).inputs) > MAX_CRUX_INPUTS:
+        stated = sum(key in data for _, data, _ in data_blocks(self.model) for key in ("credence", "inference"))
+        if not self.result.theses or stated > MAX_CRUX_INPUTS:  # counted from the data: no second network
             return {}
         return {report.thesis: report for report in cruxes(self.model, self.semantics)}
 

@@ -336,9 +336,12 @@ def test_semantics_follow_the_settings_until_the_front_matter_says_otherwise(cli
                   T.DidChangeConfigurationParams({"argmap": {"semantics": "vargdown"}}))
     try:
         assert "thesis 0.9225" in hints()  # the README's vargdown figure
+        # settings that name no semantics (eglot sends {} on connecting) leave it as it is
+        client.notify(client.lsp.workspace_did_change_configuration, T.DidChangeConfigurationParams({}))
+        assert "thesis 0.9225" in hints()
     finally:
         client.notify(client.lsp.workspace_did_change_configuration,
-                      T.DidChangeConfigurationParams({"argmap": {"semantics": None}}))
+                      T.DidChangeConfigurationParams({"argmap": {"semantics": "df-quad"}}))
     assert "thesis 0.7212" in hints()
     named = text.replace("===\ntitle:", "===\nsemantics: vargdown\ntitle:", 1)
     client.change(uri, 2, T.TextDocumentContentChangeWholeDocument(named))
