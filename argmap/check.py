@@ -18,21 +18,28 @@ from __future__ import annotations
 from typing import Iterator
 
 from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Related, Relation, RelationType, Role, Severity, Span
-from argmap.semantics import fmt
+from argmap.semantics import DEFAULT, fmt
 
 __all__ = ["check_map", "format_diagnostic", "self_relations"]
 
-def check_map(model: ArgumentMap, semantics: str | None = None) -> list[Diagnostic]:
-    """Every diagnostic for a map, in document order. With ``semantics="vargdown"``, also a
-    warning for each relation whose sign vargdown's rule turns around."""
-    from argmap.propagate import Network
+_COMPUTED = frozenset(("not-converged", "no-unique-limit", "vargdown-order"))  # what only computing finds
+
+
+def check_map(model: ArgumentMap, semantics: str | None = None, result=None) -> list[Diagnostic]:
+    """Every diagnostic for a map, in document order: with the warnings that computing its
+    credences under ``semantics`` (df-quad by default) gives (a cycle that does not settle or
+    has no unique limit), from ``result`` when the caller has it. With ``semantics="vargdown"``,
+    also a warning for each relation whose sign vargdown's rule turns around."""
+    from argmap.propagate import Network, credence
 
     network = Network(model)
+    result = result if result is not None else credence(model, semantics or DEFAULT)
     found = [*model.diagnostics, *_reasons(model), *_role_rules(model, network), *_observations(model),
              *_structure(model, network), *_undefined_titles(model), *_textless_members(model),
-             *_opposite_relations(model), *_argument_credences(model), *network.diagnostics]
+             *_opposite_relations(model), *_argument_credences(model), *network.diagnostics,
+             *(d for d in result.diagnostics if d.code in _COMPUTED)]
     if semantics == "vargdown":
-        found += _sign_flips(model)
+        found += _sign_flips(model, result)
     return sorted(found, key=lambda d: (d.line, d.column))
 
 
@@ -292,12 +299,9 @@ def _written(kind: str, title: str) -> str:
 
 
 
-def _sign_flips(model: ArgumentMap) -> Iterator[Diagnostic]:
-    """Under vargdown's log-odds rule a supporter below 0.5 lowers its target and an attacker
-    below 0.5 raises it."""
-    from argmap.propagate import credence
-
-    result = credence(model, "vargdown")
+def _sign_flips(model: ArgumentMap, result) -> Iterator[Diagnostic]:
+    """Under vargdown's log-odds rule (``result`` is its) a supporter below 0.5 lowers its
+    target and an attacker below 0.5 raises it."""
     relations = {((r.source_kind, r.source), (r.target_kind, r.target), r.type.value): r for r in model.relations}
     for item in result.contributions:
         relation = relations.get((item.source, item.target, item.kind))

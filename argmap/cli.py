@@ -147,16 +147,19 @@ def _output(output: Optional[Path], *inputs: Path) -> Optional[Path]:
         except OSError:
             same = False
         if same:
-            typer.echo(f"{output}: this is the map being read; write the output to another file", err=True)
+            typer.echo(f"{output}: this is the file being read; write the output to another file", err=True)
             raise typer.Exit(2)
     return output
 
 
 def _json(value, where: str = "") -> str:
-    """``value`` as JSON that any reader accepts: an infinite or undefined number becomes null,
-    with a warning on stderr naming where it was (``where``: the file)."""
+    """``value`` as JSON that any reader accepts, numbers rounded to 12 significant digits: an
+    infinite or undefined number becomes null, with a warning on stderr naming where it was
+    (``where``: the file)."""
     import json
     import math
+
+    from argmap.semantics import rounded
 
     replaced = []
 
@@ -170,7 +173,7 @@ def _json(value, where: str = "") -> str:
             return [finite(part, f"{path}[{index}]") for index, part in enumerate(item)]
         return item
 
-    text = json.dumps(finite(value, ""), ensure_ascii=False, indent=1, allow_nan=False)
+    text = json.dumps(rounded(finite(value, "")), ensure_ascii=False, indent=1, allow_nan=False)
     for place in replaced:
         typer.echo(f"{where}: warning: {place}, which JSON cannot hold; written as null "
                    "(`argmap check` says which number of the map is at fault)", err=True)
@@ -279,7 +282,6 @@ def evidence(file: Path = FileArg,
                                              help="rewrite each #Lx-Ly that points at the wrong lines")) -> None:
     """Check each #observation's quote against the saved copy of its source; exit 1 if a quote
     is not found or its file cannot be read."""
-    import json
 
     from argmap.check import plural
 
@@ -291,7 +293,7 @@ def evidence(file: Path = FileArg,
         raise typer.Exit(2)
     report = _check_evidence(file, root, _load(file))
     if format == "json":
-        sys.stdout.write(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(_json(report.to_json(), str(file)) + "\n")
     else:
         for observation in report.observations:
             typer.echo(f"{file}:{observation.line}:{observation.column}: {observation.message}")
@@ -357,12 +359,14 @@ def import_command(file: Path = typer.Argument(..., dir_okay=False, metavar="FIL
                    source: str = typer.Option(..., "--from", metavar="FORMAT",
                                               help="argdown-json, aif or kialo (a Kialo text export)"),
                    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
-                                                         help="write the Argdown here instead of stdout")) -> None:
+                                                         help="write the Argdown here (`-`: standard output, "
+                                                              "the default)")) -> None:
     """Argdown text, as a person would write it, from Argdown JSON, AIF-JSON or a Kialo export."""
     from argmap import formats
     from argmap.files import read_source
 
     _usage(formats.importer, source)
+    output = _output(output, file)
     text = _read(file, read_source)
     try:
         argdown = formats.import_text(text, source, str(file))
@@ -412,7 +416,6 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
 def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Optional[float],
                       overrides: dict, format: str, output: Optional[Path]) -> None:
     """``credence --samples``: the spread of each thesis, and its histogram in ``output``."""
-    import json
 
     from argmap.sampling import sample
 
@@ -421,7 +424,7 @@ def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Op
 
         _usage(chart_format, output)
     report = _usage(lambda: sample(model, samples, seed, semantics, spread, overrides))
-    typer.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1) if format == "json" else report.text())
+    typer.echo(_json(report.to_json(), str(model.path or "")) if format == "json" else report.text())
     if output is not None:
         from argmap.charts import histogram_chart
 
@@ -482,7 +485,6 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
          seed: int = typer.Option(0, "--seed", metavar="S", help="for the random orders sampled beyond 12 changes")) -> None:
     """What changed between two versions of a map, and each change's share of each thesis's
     move (Shapley values: they add up to the move)."""
-    import json
 
     from argmap.versions import diff as compare, load_version
 
@@ -494,7 +496,7 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
         status = max(status, _print_diagnostics(Path(spec), model, lines=lines))
         versions.append(model)
     result = _usage(lambda: compare(*versions, semantics, seed))
-    typer.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if format == "json" else result.text())
+    typer.echo(_json(result.to_json(), f"{old} and {new}") if format == "json" else result.text())
     raise typer.Exit(status)
 
 
@@ -505,7 +507,6 @@ def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since
         semantics: str = SemanticsOption, format: str = FormatOption) -> None:
     """The thesis at every commit that touched FILE: the commit, its date and subject, the
     move, and the change that moved it most."""
-    import json
 
     from argmap.versions import history, log_text
 
@@ -515,7 +516,7 @@ def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since
 
         _usage(chart_format, output)
     points = _usage(lambda: history(file, since, semantics))
-    typer.echo(json.dumps([p.model_dump() for p in points], ensure_ascii=False, indent=1) if format == "json"
+    typer.echo(_json([p.model_dump() for p in points], str(file)) if format == "json"
                else log_text(points))
     if output is not None:
         from argmap.charts import history_chart

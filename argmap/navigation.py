@@ -243,7 +243,7 @@ class Analysis:
         """Everything `argmap check` reports, with the semantics's own checks."""
         from argmap.check import check_map
 
-        found = check_map(self.model, self.semantics) + self._evidence_diagnostics()
+        found = check_map(self.model, self.semantics, self.result) + self._evidence_diagnostics()
         found += [self._semantics_problem] if self._semantics_problem else []
         return sorted(found, key=lambda d: (d.line, d.column))
 
@@ -350,7 +350,7 @@ class Analysis:
         moving = result.into(node)[:5]
         if moving:
             lines += ["", "moved most by:"]
-            lines += [f"- {c.value:+.4f} {c.kind} from {_written(*c.source)}" for c in moving]
+            lines += [f"- {c.value:+.4f} {c.kind} from {_source(result, c.source)}" for c in moving]
         lines += self._crux_lines(node)
         return "\n".join(lines)
 
@@ -544,6 +544,13 @@ def _inference(conclusion: StatementOccurrence) -> float | None:
 def _newline(text: str) -> str:
     crlf = text.count("\r\n")
     return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _source(result, source: tuple) -> str:
+    """A contribution's source as the text names it; an inner step by the conclusion it draws."""
+    if source[0] == "step":
+        return f"<{source[1]}> step to [{result.arguments[source[1]].steps[source[2]].conclusion}]"
+    return _written(*source)
 
 
 def _written(kind: str, title: str) -> str:

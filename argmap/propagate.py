@@ -669,11 +669,12 @@ def _cycle_warning(network: Network, members: list[Node], code: str, what: str) 
     titles = _cycle_titles(members)
     shown = ", ".join(titles[:8]) + (", ..." if len(titles) > 8 else "")
     message = f"the cycle through {shown} {what}"
-    if not relations:  # a cycle of premises and conclusions only
+    if not relations:  # a cycle of premises and conclusions only: at a premise-conclusion structure on it
         key = next(key for key in members if key[0] == "statement")
-        span = network.model.statements[key[1]].members[0].span
-        return Diagnostic(severity=Severity.WARNING, code=code, subject=key[1], line=span.line, column=span.column,
-                          span=span, message=message)
+        written = [m for m in network.model.statements[key[1]].members if m.argument is not None]
+        span = written[0].span if written else None  # a map built without text has no places
+        return Diagnostic(severity=Severity.WARNING, code=code, subject=key[1], line=span.line if span else 1,
+                          column=span.column if span else 1, span=span, message=message)
     first, span = relations[0], relations[0].spans[0]
     return Diagnostic(severity=Severity.WARNING, code=code, subject=first.target, line=span.line, column=span.column,
                       span=span, message=message,

@@ -101,3 +101,9 @@ def test_an_observation_quote_is_what_follows_its_links():
     assert complaint("[S]: c #observation\n  [p](docs/p.md)\n  >quote\n") == []
     assert complaint("[S]: gain is > 5 #observation [p](docs/p.md)\n") == [
         "[S] is an #observation without a `>` quote from the source"]
+
+
+def test_check_reports_what_only_computing_finds():
+    """Mutual attack at credence 1 has two limits; `check` says so, as `credence` does."""
+    model = argmap.loads("[A]: a {reason: r, credence: 1}\n  - [B]: b {reason: r, credence: 1}\n\n[B]\n  - [A]\n")
+    assert [d.code for d in check_map(model)] == ["no-unique-limit"]

@@ -91,7 +91,7 @@ def test_dash_is_standard_output_and_an_input_map_is_never_the_output(tmp_path):
     for command in (["report", path, "-o", path], ["export", path, "-o", tmp_path / "." / "m.argdown"]):
         result = run(*command)
         assert result.exit_code == 2
-        assert "this is the map being read" in result.stderr
+        assert "this is the file being read" in result.stderr
     assert path.read_text() == "[A]: a.\n"
 
 

@@ -277,7 +277,8 @@ def test_bad_kialo_is_one_error_with_its_line(text, message, line):
 
 # --- the command line ---------------------------------------------------------------------------
 
-def test_export_and_import_on_the_command_line(tmp_path):
+def test_export_and_import_on_the_command_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a file named `-` would land
     runner = CliRunner()
     out = tmp_path / "thesis.aif.json"
     result = runner.invoke(app, ["export", str(THESIS), "--format", "aif", "-o", str(out)])
@@ -292,6 +293,12 @@ def test_export_and_import_on_the_command_line(tmp_path):
     assert result.exit_code == 2 and "gradual" in result.output and not refused.exists()
     result = runner.invoke(app, ["export", str(THESIS), "--format", "xml"])
     assert result.exit_code == 2 and "argdown-json, aif, graphml, qbaf-json" in result.output
+
+    result = runner.invoke(app, ["import", str(out), "--from", "aif", "-o", str(out)])
+    assert result.exit_code == 2 and "this is the file being read" in result.output
+    assert json.loads(out.read_text())["nodes"]  # still the AIF
+    result = runner.invoke(app, ["import", str(out), "--from", "aif", "-o", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("===") and not (tmp_path / "-").exists()
 
     bad = tmp_path / "bad.json"
     bad.write_text('{"nodes": [{"nodeID": "1", "type": "Q"}], "edges": []}')

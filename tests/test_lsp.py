@@ -179,6 +179,14 @@ def test_places_find_definitions_references_mentions_and_heading_mentions():
         ["Claim", "Obs", "Obs", "Doubt", "Arg", "Arg", "Obs", "Link", "Sub", "Claim"]
 
 
+def test_hover_on_an_intermediate_conclusion_names_the_step_that_draws_it():
+    text = ("[T]: t\n\n<M>\n\n(1) [A]: a {reason: r, credence: 0.8}\n----\n(2) [I]: i {reason: r, inference: 0.9}\n"
+            "(3) [B]: b {reason: r, credence: 0.7}\n----\n(4) [C]: c {reason: r, inference: 0.6}\n  +> [T]\n")
+    analysis = Analysis(text)
+    shown = analysis.hover(analysis.place_at(text.index("[I]") + 1))
+    assert "from <M> step to [I]" in shown and "0.72" in shown  # 0.8 × 0.9
+
+
 def test_outline_nests_sections_then_statements_and_arguments():
     tree = outline(Analysis(SMALL).model, SMALL)
     assert [(s.name, s.kind) for s in tree] == [("Evidence", "section")]
