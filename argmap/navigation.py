@@ -63,7 +63,8 @@ class Candidate:
 
 
 class Setting(NamedTuple):
-    """A value to write with `argmap set`: ``key`` ("credence" or "inference") of a statement."""
+    """A value to write with `argmap set`: ``key`` ("credence" or "inference") of ``title``,
+    written as `argmap set` takes it (`[Statement]` or `<Argument>`)."""
 
     key: str
     title: str
@@ -445,23 +446,25 @@ class Analysis:
         return found
 
     def settings(self, place: Place) -> list[Setting]:
-        """"Set credence" for a statement and "set inference" for a conclusion (or an argument's
-        conclusion): a tenth up and down from the value now, or 0.5 where none is stated."""
+        """"Set credence" for a statement that no argument concludes, "set inference" for each
+        argument (of an argument, or of each argument concluding the statement): a tenth up and
+        down from the value now, or 0.5 where none is stated. What `argmap set` would refuse
+        (a credence overriding an argument) is not offered."""
         model = self.model
         if place.kind == "argument":
             argument = model.arguments.get(place.title)
             if argument is None or argument.conclusion is None:
                 return []
-            return _nudges("inference", argument.conclusion.title, _inference(argument.conclusion))
+            return _nudges("inference", f"<{place.title}>", _inference(argument.conclusion))
         statement = model.statements.get(place.title)
         if statement is None:
             return []
-        found = _nudges("credence", place.title, _number(statement.data.get("credence")))
-        conclusion = next((m for m in statement.members if m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION)),
-                          None)
-        if conclusion is not None:
-            found += _nudges("inference", place.title, _inference(conclusion))
-        return found
+        concluding = [model.arguments[m.argument] for m in statement.members
+                      if m.role is Role.MAIN_CONCLUSION and m.argument in model.arguments]
+        if not concluding:
+            return _nudges("credence", f"[{place.title}]", _number(statement.data.get("credence")))
+        return [setting for argument in concluding
+                for setting in _nudges("inference", f"<{argument.title}>", _inference(argument.conclusion))]
 
     def setting_edits(self, setting: Setting) -> list[Fix]:
         """The edits of `argmap set` for a setting (none if it refuses); they cost two parses,
@@ -512,10 +515,11 @@ def _cite_found_lines(observation, text: str) -> list[Fix]:
     return [Fix(f"Cite #{anchor}, where the quote is", start, start + len(url), f"{target}#{anchor}")]
 
 
-def _nudges(key: str, title: str, now: float | None) -> list[Setting]:
+def _nudges(key: str, written: str, now: float | None) -> list[Setting]:
+    """Settings of ``key`` for ``written`` (`[Statement]` or `<Argument>`, as `argmap set` takes it)."""
     values = [0.5] if now is None else sorted({round(min(max(now + step, 0.0), 1.0), 2) for step in (-0.1, 0.1)}
                                               - {round(now, 2)})
-    return [Setting(key, title, value, f"Set {key} of [{title}] to {fmt(value)}"
+    return [Setting(key, written, value, f"Set {key} of {written} to {fmt(value)}"
                     + (f" (now {fmt(now)})" if now is not None else "")) for value in values]
 
 

@@ -448,7 +448,13 @@ def test_code_actions_fix_and_set_values(client):
     assert apply(SMALL, resolved.edit.changes[small]) == SMALL.replace("credence: 0.8", "credence: 0.9")
     inference = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
         doc(small), T.Range(at(SMALL, "<Arg>:", 2), at(SMALL, "<Arg>:", 2)), T.CodeActionContext([]))))
-    assert "Set inference of [Sub] to 0.6 (now 0.5)" in [a.title for a in inference]
+    raise_inference = next(a for a in inference if a.title == "Set inference of <Arg> to 0.6 (now 0.5)")
+    assert apply(SMALL, raise_inference.edit.changes[small]) == SMALL.replace("inference: 0.5", "inference: 0.6")
+    # on the conclusion: its argument's inference, not a credence that would override <Arg>
+    on_conclusion = client.run(client.lsp.text_document_code_action_async(T.CodeActionParams(
+        doc(small), T.Range(at(SMALL, "[Sub]:", 2), at(SMALL, "[Sub]:", 2)), T.CodeActionContext([]))))
+    titles = [a.title for a in on_conclusion if a.title.startswith("Set ")]
+    assert titles == ["Set inference of <Arg> to 0.4 (now 0.5)", "Set inference of <Arg> to 0.6 (now 0.5)"]
 
 
 def test_formatting_is_argmap_fmt(client):
