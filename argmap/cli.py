@@ -279,15 +279,13 @@ def evidence(file: Path = FileArg,
                                                  "map's folder; nothing outside it is read"),
              format: str = FormatOption,
              fix_ranges: bool = typer.Option(False, "--fix-ranges",
-                                             help="rewrite each #Lx-Ly that points at the wrong lines")) -> None:
+                                             help="rewrite each #Lx-Ly that points at the wrong lines"),
+             force: bool = typer.Option(False, "--force", help="with --fix-ranges: write a read-only map too")) -> None:
     """Check each #observation's quote against the saved copy of its source; exit 1 if a quote
     is not found or its file cannot be read."""
-
     from argmap.check import plural
 
-    if format not in ("text", "json"):
-        typer.echo(f"unknown format {format!r}; use text or json", err=True)
-        raise typer.Exit(2)
+    _format(format)
     if root is not None and not root.is_dir():
         typer.echo(f"{root}: --root must be a folder", err=True)
         raise typer.Exit(2)
@@ -303,7 +301,7 @@ def evidence(file: Path = FileArg,
         from argmap.evidence import fix_ranges as fix
 
         try:
-            fixes = fix(file, report)
+            fixes = fix(file, report, force)
         except (OSError, EditError) as error:
             typer.echo(f"{file}: cannot fix the cited lines: {error}", err=True)
             raise typer.Exit(1) from None
@@ -573,9 +571,13 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
 
 def _refused(path: Path, error: Exception, status: int = 1) -> None:
     """One line naming the file (an OSError says it cannot be written), then exit ``status``."""
-    message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
-    typer.echo(message if message.startswith(str(path)) else f"{path}: {message}", err=True)
+    typer.echo(_refusal(path, error), err=True)
     raise typer.Exit(status)
+
+
+def _refusal(path: Path, error: Exception) -> str:
+    message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
+    return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
 def _print_credence_move(before, after) -> None:
@@ -682,8 +684,10 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
             continue
         try:
             notes = document.save(force)
-        except (EditError, OSError) as error:
-            _refused(path, error)
+        except (EditError, OSError) as error:  # said, and on to the next file
+            typer.echo(_refusal(path, error), err=True)
+            broken += 1
+            continue
         for note in notes:
             typer.echo(f"warning: {note}", err=True)
         typer.echo(f"{path}: formatted")

@@ -1347,7 +1347,7 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
 
 # --- fixing cited lines -------------------------------------------------------------------------
 
-def fix_ranges(path: str | Path, report: EvidenceReport) -> list[RangeFix]:
+def fix_ranges(path: str | Path, report: EvidenceReport, force: bool = False) -> list[RangeFix]:
     """Point each link at the lines where its quote is: links whose quote lies outside the cited
     lines, and those of altered, reordered and moved quotes (a moved quote's link names the file
     where it is). Nothing else changes.
@@ -1378,5 +1378,5 @@ def fix_ranges(path: str | Path, report: EvidenceReport) -> list[RangeFix]:
         document.set_link_url(span.line, url, new)
         fixes.append(RangeFix(statement=observation.statement, line=span.line, old=url, new=new))
     if document.changed:
-        document.save()
+        document.save(force)  # ``force``: write a read-only map too
     return fixes

@@ -107,6 +107,22 @@ def test_a_read_only_map_is_refused_unless_forced_and_stays_read_only(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
+def test_fmt_goes_on_past_a_file_it_may_not_write_and_evidence_takes_force(tmp_path):
+    first, second = tmp_path / "a.argdown", tmp_path / "b.argdown"
+    for path in (first, second):
+        path.write_text("[A]: a\n      + [B]: b\n")
+    first.chmod(0o444)
+    result = run("fmt", first, second)
+    assert result.exit_code == 1 and "is read-only" in result.stderr and f"{second}: formatted" in result.stdout
+    assert first.read_text() == "[A]: a\n      + [B]: b\n" and second.read_text() == "[A]: a\n  + [B]: b\n"
+    (tmp_path / "p.md").write_text("x\ny\nz\nhello world\n")
+    cited = tmp_path / "cited.argdown"
+    cited.write_text("[A]: a\n  + [O]: o #observation [x](p.md#L1-L2)\n    > hello world\n")
+    cited.chmod(0o444)
+    assert "--force" in run("evidence", cited, "--fix-ranges").stderr and "#L1-L2" in cited.read_text()
+    assert run("evidence", cited, "--fix-ranges", "--force").exit_code == 0 and "p.md#L4" in cited.read_text()
+
+
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can give a file away")
 def test_an_edit_keeps_the_owner_and_mode(tmp_path):
     path = tmp_path / "m.argdown"
