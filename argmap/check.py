@@ -335,16 +335,18 @@ def format_diagnostic(diagnostic: Diagnostic, path: str, lines: list[str]) -> st
     return f"{head}\n    {source}\n    {' ' * max(column - 1, 0)}^"
 
 
-def brief(diagnostics: list[Diagnostic], path: str, full: frozenset[str] = frozenset()) -> tuple[list[Diagnostic], str]:
+def brief(diagnostics: list[Diagnostic], path: str, full: frozenset[str] = frozenset(),
+          pointer: bool = True) -> tuple[list[Diagnostic], str]:
     """What commands other than `check` show of a map's diagnostics, so that warnings are not
     repeated by every command: the errors, notes and warnings whose code is in ``full``, and one
-    line counting the other warnings that points to `argmap check` ('' when there are none)."""
+    line counting the other warnings that points to `argmap check` where ``pointer`` (a map
+    read from a git revision is no file `check` could read) ('' when there are none)."""
     shown = [d for d in diagnostics if d.severity is not Severity.WARNING or d.code in full]
     counted = sum(d.severity is Severity.WARNING and d.code not in full for d in diagnostics)
     if not counted:
         return shown, ""
     other = "other " if any(d.severity is Severity.WARNING for d in shown) else ""
-    return shown, f"{path}: {plural(counted, other + 'warning')}; see `argmap check {path}`"
+    return shown, f"{path}: {plural(counted, other + 'warning')}" + (f"; see `argmap check {path}`" if pointer else "")
 
 
 def plural(count: int, noun: str) -> str:

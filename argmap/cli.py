@@ -113,7 +113,7 @@ def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = fr
 
     everything = {(d.line, d.column, d.code, d.message): d for d in [*check_map(model), *found]}
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
-    shown, summary = brief(diagnostics, str(path), full)
+    shown, summary = brief(diagnostics, str(path), full, pointer=lines is None or path.is_file())
     if shown:
         lines = model_source_lines(path) if lines is None else lines
         for diagnostic in shown:

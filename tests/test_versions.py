@@ -238,6 +238,9 @@ def test_command_line_diff_and_log(repository, monkeypatch):
     assert shown.exit_code == 0
     data = json.loads(shown.stdout)
     assert data["theses"]["T"]["move"] == pytest.approx(-0.25)
+    # the map's warnings (no {reason}) counted; only the file is pointed to `argmap check`
+    assert "HEAD~1:maps/map.argdown: 4 warnings\n" in shown.stderr
+    assert "\nmaps/map.argdown: 6 warnings; see `argmap check maps/map.argdown`" in shown.stderr
     logged = runner.invoke(app, ["log", "maps/map.argdown"])
     assert logged.exit_code == 0 and "2026-01-03" in logged.stdout and "(-0.0700)" in logged.stdout
     for args in (["diff", "NOPE:maps/map.argdown", "maps/map.argdown"],
