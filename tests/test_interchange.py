@@ -127,6 +127,16 @@ def test_graphml_loads_in_networkx_with_the_numbers(tmp_path):
     assert len(contributions) == 15 and sum(contributions) == pytest.approx(0.7212 - 0.5, abs=1e-4)
 
 
+def test_graphml_is_well_formed_xml_whatever_the_text_holds(tmp_path):
+    from xml.dom import minidom
+
+    model = argmap.loads("[T\x01]: a \x1b[31mred\x1b[0m claim, caf\udce9\n  + [S]: s {credence: 0.6}\n")
+    path = tmp_path / "odd.graphml"
+    path.write_text(_exported(model, "graphml"), encoding="utf-8", errors="surrogateescape")
+    minidom.parse(str(path))  # raises on a character XML 1.0 cannot hold
+    assert nx.read_graphml(path).nodes["statement:T\ufffd"]["text"].startswith("a \ufffd[31mred")
+
+
 # --- AIF ----------------------------------------------------------------------------------------
 
 def test_aif_export_is_well_formed_and_reads_back_to_the_same_map():
