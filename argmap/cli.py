@@ -331,8 +331,10 @@ def export(file: Path = FileArg,
     import io
 
     from argmap import formats
+    from argmap.semantics import get
 
     _usage(formats.exporter, format)
+    _usage(get, semantics)
     output = _output(output, file)
     model = _load(file)
     status = _print_diagnostics(file, model)
@@ -389,7 +391,8 @@ HistogramOption = typer.Option(None, "--output", "-o", metavar="OUT",
 @app.command("credence")
 def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
                      format: str = FormatOption, samples: Optional[int] = SamplesOption,
-                     seed: int = typer.Option(0, "--seed", metavar="S", help="with --samples: same seed, same numbers"),
+                     seed: Optional[int] = typer.Option(None, "--seed", metavar="S",
+                                                        help="with --samples: same seed, same numbers (default 0)"),
                      default_spread: Optional[float] = SpreadOption,
                      output: Optional[Path] = HistogramOption) -> None:
     """The bottom line of each thesis and, beneath it, what bears on it: strength and
@@ -398,14 +401,14 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     from argmap.propagate import credence
 
     _format(format)
-    if samples is None and (output is not None or default_spread is not None):
-        typer.echo("-o and --default-spread go with --samples N", err=True)
+    if samples is None and (output is not None or default_spread is not None or seed is not None):
+        typer.echo("-o, --seed and --default-spread go with --samples N", err=True)
         raise typer.Exit(2)
     model = _load(file)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
     if samples is not None:
-        _credence_samples(model, samples, seed, semantics, default_spread, _overrides(set), format, output)
+        _credence_samples(model, samples, seed or 0, semantics, default_spread, _overrides(set), format, output)
     else:
         typer.echo(_json(bottom_line_json(result), str(file)) if format == "json" else bottom_line(result))
     raise typer.Exit(status)

@@ -301,6 +301,8 @@ def test_export_and_import_on_the_command_line(tmp_path, monkeypatch):
     refused = tmp_path / "never.json"
     result = runner.invoke(app, ["export", str(THESIS), "--format", "qbaf-json", "-s", "vargdown", "-o", str(refused)])
     assert result.exit_code == 2 and "gradual" in result.output and not refused.exists()
+    result = runner.invoke(app, ["export", str(THESIS), "-s", "bogus"])
+    assert result.exit_code == 2 and "unknown semantics 'bogus'" in result.output
     result = runner.invoke(app, ["export", str(THESIS), "--format", "xml"])
     assert result.exit_code == 2 and "argdown-json, aif, graphml, qbaf-json" in result.output
 

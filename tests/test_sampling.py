@@ -238,6 +238,7 @@ def test_command_line_samples_and_writes_the_histogram(tmp_path):
     again = runner.invoke(app, command)
     assert json.loads(again.stdout) == data
     assert runner.invoke(app, ["credence", str(path), "-o", str(out)]).exit_code == 2
+    assert runner.invoke(app, ["credence", str(path), "--seed", "3"]).exit_code == 2  # a seed for no draws
     assert runner.invoke(app, ["credence", str(path), "--samples", "10", "--default-spread", "2"]).exit_code == 2
     crux = runner.invoke(app, ["cruxes", str(path), "--method", "removal"])
     assert crux.exit_code == 0 and "removal" in crux.stdout

@@ -10,7 +10,7 @@ several lines. ``Discussion Title: ...`` heads the file::
     1.1. Pro: Air quality improves where cars are banned.
     1.1.1. Con: Pollution moves to the ring roads.
     1.2. Con: Deliveries become slower and dearer.
-    1.2.1. -> See 1.1.1.
+    1.2.1. Pro: -> See 1.1.1.
 
 Each claim becomes a statement titled with its first words; a Pro supports its parent and a
 Con attacks it; a link relates the linked claim to the parent. The top claims are the theses.
