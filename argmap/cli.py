@@ -73,8 +73,9 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, metavar="FILE", help="an Argdown file")
 TitleArg = "[Statement], <Argument> or a bare title"
-SemanticsOption = typer.Option("df-quad", "--semantics", "-s", metavar="NAME",
-                               help="df-quad (the default), quadratic-energy or vargdown")
+SemanticsOption = typer.Option(None, "--semantics", "-s", metavar="NAME",
+                               help="df-quad, quadratic-energy or vargdown (default: the front matter's "
+                                    "`semantics:`, else df-quad)")
 SetOption = typer.Option(None, "--set", metavar="TITLE=X",
                          help="what-if, leaving the file as it is: replace the credence or inference stated for "
                               "TITLE ([Statement] or <Argument> where a statement and an argument share it); "
@@ -96,6 +97,20 @@ def _load(path: Path):
     import argmap
 
     return _read(path, argmap.load)
+
+
+def _load_weighed(path: Path, semantics: Optional[str]):
+    """The model of a file and the semantics to weigh it by: ``--semantics``, else its front
+    matter's, else the default; exit 2 naming the choices for an unknown one."""
+    from argmap.semantics import NAMES, chosen_for
+
+    model = _load(path)
+    chosen = chosen_for(model.front_matter, semantics)
+    if chosen not in NAMES:
+        where = "--semantics" if semantics else f"{path}: the front matter's `semantics:`"
+        typer.echo(f"{where} {chosen!r} is unknown; choose one of {', '.join(NAMES)}", err=True)
+        raise typer.Exit(2)
+    return model, chosen
 
 
 NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged", "no-unique-limit", "vargdown-order"))  # shown in full by `credence`
@@ -322,8 +337,9 @@ def model_source_lines(path: Path) -> list[str]:
 def export(file: Path = FileArg,
            format: str = typer.Option("argdown-json", "--format", "-f", metavar="FORMAT",
                                       help="argdown-json (the reference's model), aif, graphml or qbaf-json"),
-           semantics: str = typer.Option("df-quad", "--semantics", "-s", metavar="NAME",
-                                         help="whose credences aif and graphml carry (qbaf-json: a gradual one)"),
+           semantics: Optional[str] = typer.Option(None, "--semantics", "-s", metavar="NAME",
+                                                   help="whose credences aif and graphml carry (qbaf-json: a gradual "
+                                                        "one; default: the front matter's `semantics:`, else df-quad)"),
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
                                                  help="write here instead of stdout")) -> None:
     """Export the model: Argdown JSON as the reference implementation writes it, AIF-JSON for
@@ -331,12 +347,10 @@ def export(file: Path = FileArg,
     import io
 
     from argmap import formats
-    from argmap.semantics import get
 
     _usage(formats.exporter, format)
-    _usage(get, semantics)
     output = _output(output, file)
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     status = _print_diagnostics(file, model)
     if format == "argdown-json":  # streamed: the largest export, and it carries no credences
         write = lambda stream: formats.export(model, format, stream)  # noqa: E731
@@ -389,7 +403,7 @@ HistogramOption = typer.Option(None, "--output", "-o", metavar="OUT",
 
 
 @app.command("credence")
-def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+def credence_command(file: Path = FileArg, semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption,
                      format: str = FormatOption, samples: Optional[int] = SamplesOption,
                      seed: Optional[int] = typer.Option(None, "--seed", metavar="S",
                                                         help="with --samples: same seed, same numbers (default 0)"),
@@ -404,7 +418,7 @@ def credence_command(file: Path = FileArg, semantics: str = SemanticsOption, set
     if samples is None and (output is not None or default_spread is not None or seed is not None):
         typer.echo("-o, --seed and --default-spread go with --samples N", err=True)
         raise typer.Exit(2)
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
     if samples is not None:
@@ -438,13 +452,13 @@ def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Op
 
 @app.command()
 def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help=TitleArg),
-            semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
+            semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
     from argmap.explanation import derivation
     from argmap.propagate import credence
 
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics, _overrides(set))
     tree = _usage(derivation, result, title)
     status = _print_diagnostics(file, model, result.diagnostics)
@@ -454,7 +468,7 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITL
 
 @app.command()
 def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N", help="show the first N"),
-           semantics: str = SemanticsOption, set: Optional[List[str]] = SetOption,
+           semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption,
            format: str = FormatOption,
            method: str = typer.Option("swing", "--method", "-m", metavar="METHOD",
                                       help="rank by: swing (±0.1, the default), derivative, shapley or removal"),
@@ -465,7 +479,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     from argmap.propagate import credence
 
     _format(format)
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
         reports = _usage(lambda: cruxes(model, semantics, overrides, None, progress, method, seed))
@@ -481,12 +495,12 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
 
 @app.command()
 def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH (e.g. HEAD~3:maps/thesis.argdown)"),
-         new: str = typer.Argument(..., metavar="NEW", help="a file or REV:PATH"), semantics: str = SemanticsOption,
+         new: str = typer.Argument(..., metavar="NEW", help="a file or REV:PATH"), semantics: Optional[str] = SemanticsOption,
          format: str = FormatOption,
          seed: int = typer.Option(0, "--seed", metavar="S", help="for the random orders sampled beyond 12 changes")) -> None:
     """What changed between two versions of a map, and each change's share of each thesis's
     move (Shapley values: they add up to the move)."""
-
+    from argmap.semantics import chosen_for
     from argmap.versions import diff as compare, load_version
 
     _format(format)
@@ -496,6 +510,7 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
         model, lines = _usage(load_version, spec)
         status = max(status, _print_diagnostics(Path(spec), model, lines=lines))
         versions.append(model)
+    semantics = chosen_for(versions[-1].front_matter, semantics)  # as the new version says
     result = _usage(lambda: compare(*versions, semantics, seed))
     typer.echo(_json(result.to_json(), f"{old} and {new}") if format == "json" else result.text())
     raise typer.Exit(status)
@@ -505,10 +520,10 @@ def diff(old: str = typer.Argument(..., metavar="OLD", help="a file or REV:PATH 
 def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since", metavar="REV",
                                                                   help="only the commits after REV"),
         output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="draw the credences to chart.svg or .png"),
-        semantics: str = SemanticsOption, format: str = FormatOption) -> None:
+        semantics: Optional[str] = SemanticsOption, format: str = FormatOption) -> None:
     """The thesis at every commit that touched FILE: the commit, its date and subject, the
     move, and the change that moved it most."""
-
+    from argmap.semantics import chosen_for
     from argmap.versions import history, log_text
 
     _format(format)
@@ -516,6 +531,7 @@ def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since
         from argmap.charts import chart_format
 
         _usage(chart_format, output)
+    semantics = chosen_for(_load(file).front_matter, semantics)  # as the file says now
     points = _usage(lambda: history(file, since, semantics))
     typer.echo(_json([p.model_dump() for p in points], str(file)) if format == "json"
                else log_text(points))
@@ -733,7 +749,7 @@ def watch(file: Path = FileArg,
 def render(file: Path = FileArg,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
                                                  help="OUT.svg, .png, .pdf or .dot (default: DOT on stdout)"),
-           semantics: str = SemanticsOption,
+           semantics: Optional[str] = SemanticsOption,
            premises: bool = typer.Option(False, "--premises", help="also draw every premise and its link"),
            depth: Optional[int] = typer.Option(None, "--depth", min=0, metavar="N",
                                                help="only what lies within N edges of the thesis (or of --focus)"),
@@ -748,7 +764,7 @@ def render(file: Path = FileArg,
     output = _output(output, file)
     if output is not None:
         _usage(format_of, output)
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result.diagnostics)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
@@ -770,7 +786,7 @@ def render(file: Path = FileArg,
 @app.command()
 def report(file: Path = FileArg,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="report.html (default: stdout)"),
-           semantics: str = SemanticsOption,
+           semantics: Optional[str] = SemanticsOption,
            evidence: bool = typer.Option(False, "--evidence", help="check each quote and show its status as a badge"),
            root: Optional[Path] = typer.Option(None, "--root", metavar="DIR",
                                                help="with --evidence: resolve evidence links here")) -> None:
@@ -785,7 +801,7 @@ def report(file: Path = FileArg,
     from argmap.report import report as page
 
     output = _output(output, file)
-    model = _load(file)
+    model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result.diagnostics)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())

@@ -199,3 +199,14 @@ def test_evidence_names_the_folder_a_missing_file_was_looked_for_in(tmp_path, mo
     result = run("evidence", "map.argdown")
     assert result.exit_code == 1
     assert f"evidence file papers/smith.md does not exist under {tmp_path.resolve()}\n" in result.stdout
+
+
+def test_the_front_matter_chooses_the_semantics_unless_the_command_line_does(tmp_path):
+    path = tmp_path / "m.argdown"
+    path.write_text("===\nsemantics: quadratic-energy\n===\n\n[T]: t\n  + [A]: a {reason: r, credence: 1}\n")
+    # quadratic energy: E = 1, h(E) = 1/2, 0.5 + 0.5 × 0.5 = 0.75; df-quad: 0.5 + 0.5 × 1 = 1
+    assert "[T] = 0.75   (quadratic-energy" in CliRunner().invoke(app, ["credence", str(path)]).stdout
+    assert "[T] = 1   (df-quad" in CliRunner().invoke(app, ["credence", str(path), "-s", "df-quad"]).stdout
+    path.write_text("===\nsemantics: quadratik\n===\n\n[T]: t\n")
+    result = CliRunner().invoke(app, ["credence", str(path)])
+    assert result.exit_code == 2 and "the front matter's `semantics:` 'quadratik' is unknown" in result.stderr

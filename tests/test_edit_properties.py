@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from argmap.edit import Document, EditError, model_fingerprint, without_quote_marks
+from argmap.model import Role
 
 from randommaps import document
 
@@ -60,8 +61,11 @@ def test_set_changes_only_the_value_and_setting_back_restores_the_bytes(seed, pi
               for m in statement.members]
     for start, end in changed_ranges(doc.original, doc.text):
         assert any(low <= start and end <= high for low, high in places), (title, start, end)
-    written = {m.data[key] for m in statement.members if key in m.data}
-    if len(written) == 1:  # (where occurrences disagree, setting one value makes them agree)
+    holders = [m for m in statement.members if key in m.data]
+    written = {m.data[key] for m in holders}
+    # an inference counts (and is written) on a conclusion; one written elsewhere is not undone
+    counted = key == "credence" or all(m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION) for m in holders)
+    if len(written) == 1 and counted:  # (where occurrences disagree, setting one value makes them agree)
         undo = Document(doc.text)
         undo.set_credence(title, old_data[key], force=True) if key == "credence" else \
             undo.set_inference(title, old_data[key])

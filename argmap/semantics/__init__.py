@@ -19,12 +19,18 @@ import importlib
 import math
 from types import ModuleType
 
-__all__ = ["DEFAULT", "NAMES", "fmt", "get", "probabilistic_sum", "product_shares", "rounded", "signed",
+__all__ = ["DEFAULT", "NAMES", "chosen_for", "fmt", "get", "probabilistic_sum", "product_shares", "rounded", "signed",
            "sum_shares"]
 
 DEFAULT = "df-quad"
 _MODULES = {"df-quad": "dfquad", "quadratic-energy": "quadratic_energy", "vargdown": "vargdown"}
 NAMES = tuple(_MODULES)
+
+
+def chosen_for(front_matter: dict, asked: str | None = None) -> str:
+    """The semantics for a map: the one asked for, else its front matter's ``semantics:``, else
+    the default (a name that is none of :data:`NAMES` is for :func:`get` to refuse)."""
+    return asked or str(front_matter.get("semantics") or DEFAULT)
 
 
 def get(name: str) -> ModuleType:
