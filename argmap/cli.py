@@ -107,8 +107,8 @@ def _load_weighed(path: Path, semantics: Optional[str]):
     model = _load(path)
     chosen = chosen_for(model.front_matter, semantics)
     if chosen not in NAMES:
-        where = "--semantics" if semantics else f"{path}: the front matter's `semantics:`"
-        typer.echo(f"{where} {chosen!r} is unknown; choose one of {', '.join(NAMES)}", err=True)
+        where = "" if semantics else f"{path}: the front matter names an "
+        typer.echo(f"{where}unknown semantics {chosen!r}; choose one of {', '.join(NAMES)}", err=True)
         raise typer.Exit(2)
     return model, chosen
 

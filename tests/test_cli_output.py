@@ -209,4 +209,4 @@ def test_the_front_matter_chooses_the_semantics_unless_the_command_line_does(tmp
     assert "[T] = 1   (df-quad" in CliRunner().invoke(app, ["credence", str(path), "-s", "df-quad"]).stdout
     path.write_text("===\nsemantics: quadratik\n===\n\n[T]: t\n")
     result = CliRunner().invoke(app, ["credence", str(path)])
-    assert result.exit_code == 2 and "the front matter's `semantics:` 'quadratik' is unknown" in result.stderr
+    assert result.exit_code == 2 and "the front matter names an unknown semantics 'quadratik'" in result.stderr
