@@ -462,10 +462,14 @@ class Document:
         self._apply(replacements, check, f"setting {', '.join(fields)} of [{statement.title}]", same_shape=True)
 
     def unset(self, title: str, key: str) -> None:
-        """Remove a statement's `credence`, `inference` or `reason` wherever it is written; a
-        data block left empty goes, with the space or line that held it."""
+        """Remove a statement's `credence`, `inference` or `reason` wherever it is written, or
+        an argument's `inference` or `reason` (on its conclusion, where that argument has it);
+        a data block left empty goes, with the space or line that held it."""
         _choice(key, ("credence", "inference", "reason"), "key")
-        statement = self.model.statements[self._resolve(title, ("statement",))[1]]
+        kind, name = self._resolve(title, ("statement",) if key == "credence" else ("statement", "argument"))
+        if kind == "argument":
+            return self._unset_step(name, key)
+        statement = self.model.statements[name]
         holders = [m for m in statement.members if key in m.data and m.data_span is not None]
         if not holders:
             return
@@ -477,6 +481,22 @@ class Document:
             return None if data == expected else f"[{statement.title}] would have the data {data!r}"
 
         self._apply(cuts, check, f"removing the {key} of [{statement.title}]", same_shape=True)
+
+    def _unset_step(self, argument: str, key: str) -> None:
+        """`unset <Argument> inference|reason`: from that argument's conclusion only."""
+        conclusion = self.model.arguments[argument].conclusion
+        if conclusion is None:
+            raise EditError(f"{self.name}: <{argument}> has no premise-conclusion structure, so no {key} to remove")
+        if key not in conclusion.data or conclusion.data_span is None:
+            return
+        step = (conclusion.argument, conclusion.number)
+        expected = {k: v for k, v in conclusion.data.items() if k != key}
+
+        def check(model: ArgumentMap) -> str | None:
+            data = next((m.data for m in _conclusions(model) if (m.argument, m.number) == step), None)
+            return None if data == expected else f"the conclusion of <{argument}> would have the data {data!r}"
+
+        self._apply(self._data_removal(conclusion, key), check, f"removing the {key} of <{argument}>", same_shape=True)
 
     def _data_removal(self, element: Element, key: str) -> list[tuple[int, int, str]]:
         """The splice that takes ``key`` out of an element's data block with its comma, or the

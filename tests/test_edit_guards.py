@@ -161,3 +161,13 @@ def test_an_empty_new_title_and_a_misspelt_title_get_plain_messages():
     # the closest title only: [Sleep Debt] is close enough to be listed too, and misleads
     with pytest.raises(EditError, match=r"'Short Debt'; did you mean \[Short Night\]\?$"):
         doc.unset("Short Debt", "reason")
+
+
+def test_unset_names_one_argument_of_several_concluding_a_statement():
+    text = ("[T]: t\n\n<A1>\n\n(1) [P]: p {reason: r, credence: 0.8}\n----\n(2) [T] {reason: a, inference: 0.7}\n\n"
+            "<A2>\n\n(1) [Q]: q {reason: r, credence: 0.9}\n----\n(2) [T] {reason: b, inference: 0.5}\n")
+    doc = Document(text)
+    doc.unset("<A1>", "inference")
+    assert doc.text == text.replace("{reason: a, inference: 0.7}", "{reason: a}")
+    with pytest.raises(EditError, match="works on statements"):
+        Document(text).unset("<A1>", "credence")  # an argument's credence is its premises' business
