@@ -878,6 +878,7 @@ def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostic
     errors)`` is called before each token of ``tokens`` is first tried.
     """
     pending: list[Lexeme] = []  # tokens inserted before the next one
+    dropped: list[int] = []  # lines of what could not be placed anywhere
     index = 0
     while True:
         if pending:
@@ -890,6 +891,8 @@ def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostic
             token = end
         if _takes(stack, token.type):
             if token is end:
+                if dropped:  # said, so that no line goes missing without a word
+                    diagnostics.append(_left_out(min(dropped), max(dropped)))
                 return finish(token)
             feed(token)
             continue
@@ -911,6 +914,8 @@ def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostic
             pending.append(lexeme("FREESTYLE", token.value + gap, token.start_pos, token.end_pos, token[4]))
         elif token is end:
             return None
+        elif token.value.strip():
+            dropped.append(token.line)
 
 
 _LAYOUT = frozenset(("_INDENT", "_DEDENT"))

@@ -328,3 +328,12 @@ def test_an_attack_on_the_claim_an_argument_concludes_is_not_dropped_silently():
     assert [(d.line, d.column) for d in attack] == [(2, 1)]
     assert "<A> concludes [C], so this line says that [C] attacks itself" in attack[0].message
     assert not argmap.loads(text.format(sign="+")).diagnostics  # the usual way to list an argument under its conclusion
+
+
+def test_what_recovery_cannot_place_is_said_to_be_left_out():
+    """After a tab-indented relation the parser cannot place it, nor the valid line after it;
+    both are named, so no relation goes missing without a word."""
+    model = argmap.loads("[S]: s\n  + <A>\n  + <B>\n\t- <C>\n  - <D>\n\n[X]: x\n")
+    assert [(r.source, r.target) for r in model.relations] == [("A", "S"), ("B", "S")]
+    assert [(d.line, d.code) for d in model.diagnostics] == [(4, "syntax"), (4, "skipped")]
+    assert model.diagnostics[1].message == "lines 4-5 were left out of the model"
