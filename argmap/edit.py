@@ -498,16 +498,19 @@ class Document:
 
         self._apply(self._data_removal(conclusion, key), check, f"removing the {key} of <{argument}>", same_shape=True)
 
+    def _entries(self, span) -> list[DataEntry]:
+        """The entries of the data block at ``span``, or EditError for one argmap does not edit."""
+        try:
+            return data_entries(self.text[span.start:span.end])
+        except ValueError as error:
+            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
+                            f"on one level, and this one is not ({error}); edit it by hand") from None
+
     def _data_removal(self, element: Element, key: str) -> list[tuple[int, int, str]]:
         """The splice that takes ``key`` out of an element's data block with its comma, or the
         whole block with the spaces before it (and its line, when it stood alone there)."""
         span = element.data_span
-        block = self.text[span.start:span.end]
-        try:
-            entries = data_entries(block)
-        except ValueError as error:
-            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
-                            f"on one level, and this one is not ({error}); edit it by hand") from None
+        entries = self._entries(span)
         index = next(i for i, e in enumerate(entries) if e.key == key)
         if len(entries) > 1:  # the entry and the separator after it (before it, for the last)
             start, end = (entries[index].start, entries[index + 1].start) if index + 1 < len(entries) \
@@ -537,19 +540,14 @@ class Document:
             entries = ", ".join(f"{k}: {v}" for k, v in fields.items())
             return [(at, at, f"{self.newline}{self._continuation_indent(element, at)}{{{entries}}}")]
         span = element.data_span
-        block = self.text[span.start:span.end]
-        try:
-            entries = data_entries(block)
-        except ValueError as error:
-            raise EditError(f"{self._where(span)}: argmap edits data blocks written as {{key: value, ...}} "
-                            f"on one level, and this one is not ({error}); edit it by hand") from None
+        entries = self._entries(span)
         present = {e.key: e for e in entries}
         out = [(span.start + present[k].value_start, span.start + present[k].value_end, v)
                for k, v in fields.items() if k in present]
         missing = [f"{k}: {v}" for k, v in fields.items() if k not in present]
         if not missing:
             return out
-        separator = block[entries[0].end:entries[1].start] if len(entries) > 1 else ", "
+        separator = self.text[span.start + entries[0].end:span.start + entries[1].start] if len(entries) > 1 else ", "
         if not entries:
             return out + [(span.start + 1, span.end - 1, separator.join(missing))]
         if "reason" in present:
