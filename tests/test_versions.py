@@ -262,3 +262,15 @@ def test_command_line_diff_prints_each_versions_errors_and_exits_1(tmp_path, mon
     assert "\n    (1) [P1]: first {credence: 1.7}\n" in shown.stderr  # the line, as the other commands show it
     assert "[P1] credence: 0.8 -> none" in shown.stdout  # the diff still says what it read
     assert CliRunner().invoke(app, ["diff", "old.argdown", "old.argdown"]).exit_code == 0
+
+
+def test_diff_across_a_cycle_of_premise_conclusion_structures():
+    """<A> concludes [X] from [Y] and <B> [Y] from [X]: the maps in between, built without
+    text, have no places to put the cycle's warning at (this raised IndexError)."""
+    cycle = ("[T]: thesis.{prior}\n  + [X]\n\n<A>: a.\n\n(1) [Y]: y.\n----\n(2) [X]: x. {{reason: \"r\", inference: 1}}"
+             "\n\n<B>: b.\n\n(1) [X]\n----\n(2) [Y] {{reason: \"r\", inference: 1}}\n")
+    old, new = argmap.loads(cycle.format(prior="")), argmap.loads(cycle.format(prior=" {prior: 0.4}"))
+    result = diff(old, new)
+    (change,) = result.changes
+    assert (change.title, change.field) == ("T", "prior")
+    assert change.effect["T"] == pytest.approx(result.theses["T"].move)  # the one change takes the whole move
