@@ -116,17 +116,19 @@ def _load_weighed(path: Path, semantics: Optional[str]):
 NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged", "no-unique-limit", "vargdown-order"))  # shown in full by `credence`
 
 
-def _print_diagnostics(path: Path, model, found: list = (), full: frozenset = frozenset(),
+def _print_diagnostics(path: Path, model, result=None, full: frozenset = frozenset(),
                        lines: Optional[list[str]] = None) -> int:
     """A map's problems on stderr: errors and notes in full (file:line:col and the source line),
     and the warnings `argmap check` prints as one line that points there, but for those whose
-    code is in ``full``; ``found`` are the command's own (a what-if run's, say); ``lines`` are
-    the map's, where it is not the file at ``path`` (a git revision's). Returns the exit status
-    they call for (1 when one is an error)."""
+    code is in ``full``; ``result`` is the command's own credence run (a what-if's, say), whose
+    findings are added and which `check` need not compute again; ``lines`` are the map's,
+    where it is not the file at ``path`` (a git revision's). Returns the exit status they call
+    for (1 when one is an error)."""
     from argmap.check import brief, check_map, format_diagnostic
     from argmap.model import Severity
 
-    everything = {(d.line, d.column, d.code, d.message): d for d in [*check_map(model), *found]}
+    found = [*check_map(model, result=result), *(result.diagnostics if result is not None else ())]
+    everything = {(d.line, d.column, d.code, d.message): d for d in found}
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
     shown, summary = brief(diagnostics, str(path), full, pointer=lines is None or path.is_file())
     if shown:
@@ -420,7 +422,7 @@ def credence_command(file: Path = FileArg, semantics: Optional[str] = SemanticsO
         raise typer.Exit(2)
     model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics, _overrides(set))
-    status = _print_diagnostics(file, model, result.diagnostics, NUMBER_WARNINGS)
+    status = _print_diagnostics(file, model, result, NUMBER_WARNINGS)
     if samples is not None:
         _credence_samples(model, samples, seed or 0, semantics, default_spread, _overrides(set), format, output)
     else:
@@ -443,11 +445,7 @@ def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Op
     if output is not None:
         from argmap.charts import histogram_chart
 
-        try:
-            histogram_chart(report, output)
-        except OSError as error:
-            _refused(output, error)
-        typer.echo(f"{output}: drawn", err=True)
+        _draw(output, lambda: histogram_chart(report, output))
 
 
 @app.command()
@@ -461,7 +459,7 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITL
     model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics, _overrides(set))
     tree = _usage(derivation, result, title)
-    status = _print_diagnostics(file, model, result.diagnostics)
+    status = _print_diagnostics(file, model, result)
     typer.echo(tree.text())
     raise typer.Exit(status)
 
@@ -483,7 +481,7 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
         reports = _usage(lambda: cruxes(model, semantics, overrides, None, progress, method, seed))
-    status = _print_diagnostics(file, model, credence(model, semantics, overrides).diagnostics)
+    status = _print_diagnostics(file, model, credence(model, semantics, overrides))
     if format == "json":
         typer.echo(_json(cruxes_json(reports, top), str(file)))
     else:
@@ -538,11 +536,16 @@ def log(file: Path = FileArg, since: Optional[str] = typer.Option(None, "--since
     if output is not None:
         from argmap.charts import history_chart
 
-        try:
-            history_chart(points, output)
-        except OSError as error:
-            _refused(output, error)
-        typer.echo(f"{output}: drawn", err=True)
+        _draw(output, lambda: history_chart(points, output))
+
+
+def _draw(output: Path, draw) -> None:
+    """``draw()`` a chart into ``output``, saying so, or one line saying why not and exit 1."""
+    try:
+        draw()
+    except OSError as error:
+        _refused(output, error)
+    typer.echo(f"{output}: drawn", err=True)
 
 
 # --- editing ----------------------------------------------------------------------------------
@@ -766,7 +769,7 @@ def render(file: Path = FileArg,
         _usage(format_of, output)
     model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model, result.diagnostics)
+    status = _print_diagnostics(file, model, result)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
     try:
         if output is None:
@@ -803,7 +806,7 @@ def report(file: Path = FileArg,
     output = _output(output, file)
     model, semantics = _load_weighed(file, semantics)
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model, result.diagnostics)
+    status = _print_diagnostics(file, model, result)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())
     map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
     found = _check_evidence(file, root, model) if evidence else None
