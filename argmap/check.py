@@ -20,7 +20,7 @@ from typing import Iterator
 from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Related, Relation, RelationType, Role, Severity, Span
 from argmap.semantics import DEFAULT, fmt
 
-__all__ = ["check_map", "format_diagnostic", "self_relations"]
+__all__ = ["bracketed", "check_map", "format_diagnostic", "self_relations"]
 
 _COMPUTED = frozenset(("not-converged", "no-unique-limit", "vargdown-order"))  # what only computing finds
 
@@ -215,10 +215,10 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
                         places.append((mentioned, rng.title, title_span, start - 1, True))
     if not places:
         return
-    choices = {_written(kind, t): t for kind in ("statement", "argument") for t in defined[kind]}
+    choices = {bracketed(kind, t): t for kind in ("statement", "argument") for t in defined[kind]}
     index, noted = TitleIndex(choices), set()
     for kind, title, where, bracket, is_mention in sorted(places, key=lambda p: p[2].start):
-        written = _written(kind, title)
+        written = bracketed(kind, title)
         close = index.closest(title, prefer=written[0])
         empty = "" if is_mention else f"an empty {'claim' if kind == 'statement' else 'argument'} worth 0.5"
         if close is not None:
@@ -270,7 +270,7 @@ def _opposite_relations(model: ArgumentMap) -> Iterator[Diagnostic]:
         if relation.type not in (RelationType.ATTACK, RelationType.CONTRARY) or other is None:
             continue
         first, second = sorted((other.spans[0], relation.spans[0]), key=lambda span: span.start)
-        source, target = _written(relation.source_kind, relation.source), _written(relation.target_kind, relation.target)
+        source, target = bracketed(relation.source_kind, relation.source), bracketed(relation.target_kind, relation.target)
         yield Diagnostic(severity=Severity.WARNING, code="opposite-relations", line=second.line,
                          column=second.column, subject=relation.source, span=second,
                          related=(Related(f"{source} {'supports' if first is other.spans[0] else 'attacks'} "
@@ -294,7 +294,8 @@ def _argument_credences(model: ArgumentMap) -> Iterator[Diagnostic]:
 _MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}
 
 
-def _written(kind: str, title: str) -> str:
+def bracketed(kind: str, title: str) -> str:
+    """A statement or argument as Argdown writes it: `[Title]` or `<Title>`."""
     return f"[{title}]" if kind == "statement" else f"<{title}>"
 
 

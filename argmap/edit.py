@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Union
 
+from argmap.check import bracketed
 from argmap.data import BLOCK_START
 from argmap.files import LINE_BREAK, decode_source, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
@@ -567,8 +568,8 @@ class Document:
         written = [m for m in entity.members if not m.is_reference and m.text and m.title_span is not None]
         canonical = [m for m in written if m.data.get("isCanonical")]
         if not written:
-            raise EditError(f"{self.name}: {_written(kind, name)} has no text to replace; write it as "
-                            f"{_written(kind, name)}: text first")
+            raise EditError(f"{self.name}: {bracketed(kind, name)} has no text to replace; write it as "
+                            f"{bracketed(kind, name)}: text first")
         element = (canonical or written)[-1]
         start = element.title_span.end + 2  # past `]:` or `>:`
         while self.text[start:start + 1] in (" ", "\t"):
@@ -584,13 +585,13 @@ class Document:
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
         new = (self.newline + self._continuation_indent(element, end)).join(
             _claim_text(line, index > 0, entity.tags) for index, line in enumerate(lines))
-        claim = self._loads(f"{settings}{_written(kind, name)}: {new}")
+        claim = self._loads(f"{settings}{bracketed(kind, name)}: {new}")
         read = (claim.statements if kind == "statement" else claim.arguments).get(name)
         if (read is None or read.data or claim.relations or len(claim.statements) + len(claim.arguments) != 1
                 or not set(read.tags) <= set(entity.tags)):
-            raise EditError(f"{self.name}: the new text of {_written(kind, name)} would not read as one claim; "
+            raise EditError(f"{self.name}: the new text of {bracketed(kind, name)} would not read as one claim; "
                             "nothing changed")
-        alone = self._loads(f"{settings}{_written(kind, name)}: {new}{kept}")  # how the map will read it
+        alone = self._loads(f"{settings}{bracketed(kind, name)}: {new}{kept}")  # how the map will read it
         reading = (alone.statements if kind == "statement" else alone.arguments).get(name)
         expected = " ".join((reading.text or "").split()) if reading is not None else None
         before = entity.tags
@@ -599,11 +600,11 @@ class Document:
             entities = model.statements if kind == "statement" else model.arguments
             shown = " ".join((entities[name].text or "").split()) if name in entities else None
             if shown != expected:
-                return f"{_written(kind, name)} would read {shown!r}"
+                return f"{bracketed(kind, name)} would read {shown!r}"
             lost = [tag for tag in before if tag not in entities[name].tags]
             return f"its tags {', '.join('#' + t for t in lost)} would be lost" if lost else None
 
-        self._apply([(start, end, new)], check, f"setting the text of {_written(kind, name)}", same_shape=True)
+        self._apply([(start, end, new)], check, f"setting the text of {bracketed(kind, name)}", same_shape=True)
 
     def rename(self, old: str, new: str) -> None:
         """Rename a statement or an argument at its definitions, references and mentions."""
@@ -613,15 +614,15 @@ class Document:
             new = new[1:-1]
         closing = "]" if kind == "statement" else ">"
         if not new:
-            raise EditError(f"the new title for {_written(kind, name)} is empty")
+            raise EditError(f"the new title for {bracketed(kind, name)} is empty")
         if closing in new or any(c in new for c in "\r\n\u2028\u2029"):
-            raise EditError(f"{_written(kind, new)} cannot be a title: a title is one line without '{closing}'")
+            raise EditError(f"{bracketed(kind, new)} cannot be a title: a title is one line without '{closing}'")
         _text_value("title", new)
         entities = self._table(kind)
         if new in entities and new != name:
             taken = entities[new].members[0].span if entities[new].members else None
             where = f"{self._where(taken)}: " if taken else f"{self.name}: "
-            raise EditError(f"{where}{_written(kind, new)} already exists; choose another name or merge them by hand")
+            raise EditError(f"{where}{bracketed(kind, new)} already exists; choose another name or merge them by hand")
         places = {element.title_span.start: element.title_span
                   for element in entities[name].members if element.title_span is not None}
         mention = "statement-mention" if kind == "statement" else "argument-mention"
@@ -634,11 +635,11 @@ class Document:
             for match in written_mention.finditer(self.text, section.span.start, section.span.end):
                 places[match.start() + 2] = section.span
         if not places:
-            raise EditError(f"{self.name}: {_written(kind, name)} has no title written in the text to rename")
+            raise EditError(f"{self.name}: {bracketed(kind, name)} has no title written in the text to rename")
         for start, span in places.items():
             written = self.text[start:start + len(name)]
             if written != name:  # made by explodeArguments, say: never guess what to rename
-                raise EditError(f"{self._where(span)}: {_written(kind, name)} is written here as {written!r}; "
+                raise EditError(f"{self._where(span)}: {bracketed(kind, name)} is written here as {written!r}; "
                                 "nothing renamed")
         expected = _shape(self.model, (kind, name, new))
         thesis = self.model.front_matter.get("thesis")
@@ -657,7 +658,7 @@ class Document:
             return None if model.front_matter.get("thesis") == theses else \
                 "the front matter's `thesis:` would not name the new title; rename it there by hand"
 
-        self._apply(renames, check, f"renaming {_written(kind, name)} to {_written(kind, new)}")
+        self._apply(renames, check, f"renaming {bracketed(kind, name)} to {bracketed(kind, new)}")
 
     def _thesis_renames(self, name: str, new: str) -> list[tuple[int, int, str]]:
         """Splices that rename the thesis where the front matter names it (``thesis: Title``,
@@ -723,7 +724,7 @@ class Document:
         home = self._relation_home(target_kind, target_title)
         at = self._line_end(self._span_end(home.span))
         indent = self._child_indent(home)
-        line = f"{self.newline}{indent}{symbol} {_written(source_kind, source_title)}"
+        line = f"{self.newline}{indent}{symbol} {bracketed(source_kind, source_title)}"
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
@@ -740,7 +741,7 @@ class Document:
             if _shape(model)[:2] != _shape(self.model)[:2]:
                 return "the titles of the map would change"
             if itself and not any(triple[4] in types for triple in added):
-                claim = _written(*self._claim(target_kind, target_title))
+                claim = bracketed(*self._claim(target_kind, target_title))
                 via = next((f"<{t}> concludes {claim}, so " for k, t in ((source_kind, source_title),
                                                                          (target_kind, target_title)) if k == "argument"), "")
                 if via and target_kind == "statement" and kind == "support":
@@ -758,11 +759,11 @@ class Document:
             wrong = [t for t in added.elements() if t[4] not in types or t[:4] not in intended]
             if wrong or sum(added.values()) != 1:
                 kind_, source_, _, target_, type_ = (wrong or list(added.elements()))[0]
-                return f"the map would read it as {type_} from {_written(kind_, source_)} to {target_}"
+                return f"the map would read it as {type_} from {bracketed(kind_, source_)} to {target_}"
             return None
 
         self._apply([(at, at, line)], check,
-                    f"relating {_written(source_kind, source_title)} to {_written(target_kind, target_title)} ({kind})")
+                    f"relating {bracketed(source_kind, source_title)} to {bracketed(target_kind, target_title)} ({kind})")
 
     def unrelate(self, source: str, target: str, kind: str) -> None:
         """Remove every line that writes the relation, so the model no longer has it."""
@@ -777,8 +778,8 @@ class Document:
         found = [r for r in self.model.relations if r.type.value in types and (r.source_kind, r.source) in sources
                  and (r.target_kind, r.target) in targets]
         if not found:
-            raise EditError(f"{self.name}: no {kind} relation from {_written(source_kind, source_title)} "
-                            f"to {_written(target_kind, target_title)}")
+            raise EditError(f"{self.name}: no {kind} relation from {bracketed(source_kind, source_title)} "
+                            f"to {bracketed(target_kind, target_title)}")
         cuts = []
         for span in (s for r in found for s in r.spans):
             if any(span.start < at < span.end for at in self._relation_starts()):
@@ -802,8 +803,8 @@ class Document:
             return None if _relation_triples(model) == expected else "other relations would change too"
 
         self._apply(sorted(set(cuts)), check,
-                    f"removing the {kind} relation from {_written(source_kind, source_title)} "
-                    f"to {_written(target_kind, target_title)}")
+                    f"removing the {kind} relation from {bracketed(source_kind, source_title)} "
+                    f"to {bracketed(target_kind, target_title)}")
 
     def _relation_ends(self, source_kind: str, source: str, target_kind: str, target: str) -> set[tuple]:
         """The (source kind, source, target kind, target) the model may record for a relation
@@ -834,7 +835,7 @@ class Document:
         definition, else another definition, else any occurrence."""
         members = self._table(kind)[title].members
         if not members:
-            raise EditError(f"{self.name}: {_written(kind, title)} is not written anywhere to relate it")
+            raise EditError(f"{self.name}: {bracketed(kind, title)} is not written anywhere to relate it")
         return max(members, key=lambda m: (getattr(m, "role", None) is Role.TOP_LEVEL, not m.is_reference,
                                            any(m.span.start < at < m.span.end for at in self._relation_starts())))
 
@@ -959,8 +960,8 @@ class Document:
             conclusion = self.model.arguments[title].conclusion
             hint = f"; its conclusion is [{conclusion.title}]" if conclusion is not None else ""
             raise EditError(f"{self.name}: <{title}> is an argument, and this works on statements{hint}")
-        known = [_written(k, t) for k in kinds for t in self._table(k)]
-        close = difflib.get_close_matches(_written(kinds[0], title), known, n=1) or \
+        known = [bracketed(k, t) for k in kinds for t in self._table(k)]
+        close = difflib.get_close_matches(bracketed(kinds[0], title), known, n=1) or \
             difflib.get_close_matches(title, [k[1:-1] for k in known], n=1)  # the closest only: others mislead
         hint = f"; did you mean {close[0]}?" if close else ""
         raise EditError(f"{self.name}: no {' or '.join(kinds)} is titled {title!r}{hint}")
@@ -1023,9 +1024,6 @@ def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads l
     """Read an Argdown file for editing (see :class:`Document`)."""
     return Document.open(path)
 
-
-def _written(kind: str, title: str) -> str:
-    return f"[{title}]" if kind == "statement" else f"<{title}>"
 
 
 # What in new claim text would change the map rather than the claim: data, tags, titles and

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
 
+from argmap.check import bracketed
 from argmap.model import ArgumentMap, Diagnostic, Fix, Role, Severity, StatementOccurrence
 from argmap.semantics import DEFAULT, NAMES, fmt
 
@@ -488,7 +489,7 @@ class Analysis:
         from argmap.edit import Document
 
         document = Document(self.text)
-        document.rename(_written(place.kind, place.title), new)
+        document.rename(bracketed(place.kind, place.title), new)
         return text_edits(self.text, document.text)
 
     def formatted(self, width: int = 100) -> list[Fix]:
@@ -554,8 +555,5 @@ def _source(result, source: tuple) -> str:
     """A contribution's source as the text names it; an inner step by the conclusion it draws."""
     if source[0] == "step":
         return f"<{source[1]}> step to [{result.arguments[source[1]].steps[source[2]].conclusion}]"
-    return _written(*source)
+    return bracketed(*source)
 
-
-def _written(kind: str, title: str) -> str:
-    return f"[{title}]" if kind == "statement" else f"<{title}>"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from argmap.check import bracketed
 from argmap.model import Argument, ArgumentMap, Relation, RelationType, Role, Span, Statement, StatementOccurrence
 from argmap.propagate import Network, credence, inference_of, number, stages
 from argmap.semantics import DEFAULT, get, signed
@@ -249,7 +250,7 @@ def changes(old: dict[tuple, Any], new: dict[tuple, Any]) -> list[tuple[tuple[tu
         before, after = old.get(key), new.get(key)
         if key[0] == "relation":
             _, kind, source_kind, source, target_kind, target, _index = key
-            title = f"{_name(source_kind, source)} {_SYMBOLS[kind]} {_name(target_kind, target)}" + \
+            title = f"{bracketed(source_kind, source)} {_SYMBOLS[kind]} {bracketed(target_kind, target)}" + \
                 (f" ({kind})" if kind in ("entails", "contrary", "undercut") else "")
             found.append(((key,), Change(kind="relation", title=title, field="exists", before=bool(before),
                                          after=bool(after))))
@@ -266,9 +267,6 @@ def changes(old: dict[tuple, Any], new: dict[tuple, Any]) -> list[tuple[tuple[tu
             found.append(((key,), Change(kind=key[0], title=key[1], field=key[2], before=before, after=after)))
     return found
 
-
-def _name(kind: str, title: str) -> str:
-    return f"[{title}]" if kind == "statement" else f"<{title}>"
 
 
 def _structure(pcs: tuple | None) -> list[str] | None:
