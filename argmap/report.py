@@ -1,11 +1,12 @@
 """Stage: one self-contained HTML page a reviewer can check claim by claim.
 
-The bottom line and what contributes to it come first, then the diagram (inline SVG), then
-each argument as a card: its premises with their credences, reasons, sources and quotes; each
-inference with its reason; the conclusion with its arithmetic; what it bears on; and the
-diagnostics of ``argmap check`` beside the claims they concern. Everything is in the page (CSS
-inline, no script, no fetch; a Content-Security-Policy forbids both), and every piece of map
-text is escaped.
+A table of contents and the bottom line come first, then the diagram (inline SVG, fitted to
+the page or at full size), then each argument as a card that folds (``<details>``): its
+premises with their credences, reasons, sources, quotes and evidence status; each inference
+with its reason and its arithmetic as a table; the conclusion; what it bears on; and the
+diagnostics of ``argmap check`` beside the claims they concern. The thesis and the arguments
+that move it most are open, the rest folded. Everything is in the page (CSS inline, no script,
+no fetch; a Content-Security-Policy forbids both), and every piece of map text is escaped.
 
 Each statement has one home in the page (its thesis card, the argument that concludes it,
 the first argument that uses it as a premise, or the list of other statements), anchored
@@ -15,6 +16,7 @@ order). Everything else links there.
 from __future__ import annotations
 
 import bisect
+import math
 import posixpath
 import re
 from html import escape
@@ -37,6 +39,8 @@ _KIND_WORDS = {"support": "supports", "entails": "entails", "attack": "attacks",
                "premise": "is a premise of"}
 _SAFE_URL = re.compile(r"(?i)(https?:|mailto:|[^:/?#]*(?:[/?#]|$))")  # http(s), mail, or relative
 _RELATIVE = re.compile(r"[^:/?#]+(?:[/?#]|$)")  # a path below the map's folder: no scheme, not absolute
+_CLAUSE_NAME = re.compile(r"([A-Za-z][A-Za-z ]*?) +(?:= +)?(?=[\d(-])(.*)", re.S)  # "support 0.9983 (...)"
+OPEN_CARDS = 3  # per thesis, the cards of the arguments that move it most are open
 
 
 def report(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None = None,
@@ -78,6 +82,17 @@ class _Page:
         self.homes = self._homes()
         self.placed, self.listed = self._place()
         self.observations: dict[int, Observation] = {}  # by where the observation starts in the map
+        self.opened = self._opened()
+
+    def _opened(self) -> set[str]:
+        """The arguments whose cards start open: for each thesis, those behind the
+        ``OPEN_CARDS`` contributions to it that are largest in size."""
+        opened: set[str] = set()
+        for thesis in self.result.theses:
+            for item in self.into.get(("statement", thesis), [])[:OPEN_CARDS]:
+                kind, title = tuple(item.source)[:2]
+                opened.update([title] if kind == "argument" else self.concluded_by.get(title, []))
+        return opened
 
     # -- where things go
 
@@ -151,10 +166,7 @@ class _Page:
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
             f"<title>{_text(title)}</title>", f"<style>{_CSS}</style></head><body>",
             f'<header><h1>{_text(title)}</h1><p class="meta">{_text(model.path or "")} · {counts} · '
-            f'<a href="#diagnostics">{summary}</a></p>',
-            '<nav><a href="#bottom-line">Bottom line</a> · <a href="#diagram">Diagram</a> · '
-            '<a href="#arguments">Arguments</a> · <a href="#statements">Other statements</a> · '
-            '<a href="#diagnostics">Diagnostics</a></nav></header>',
+            f'<a href="#diagnostics">{summary}</a></p>', self._contents(), '</header>',
             '<main>', self._bottom_line(), self._diagram(), self._arguments(), self._others(), self._diagnostics_list(),
             '</main><footer>Written by argmap. Each number shows the arithmetic that gives it; '
             '<code>argmap explain</code> follows it down to the stated numbers.</footer></body></html>']
@@ -168,10 +180,10 @@ class _Page:
         for thesis in self.result.theses:
             record = self.result.statements[thesis]
             statement = self.model.statements[thesis]
-            parts.append(f'<article class="card thesis" id="{self.statement_ids[thesis]}">'
-                         f'<h3>{_badge(record.credence)} [{_text(thesis)}]</h3>'
+            parts.append(f'<details class="card thesis" id="{self.statement_ids[thesis]}" open>'
+                         f'<summary><h3>{_badge(record.credence)} [{_text(thesis)}]</h3></summary>'
                          f'<p>{self._claim(statement.canonical)}</p>'
-                         f'<p class="arithmetic">{record.origin.value}: {_text(record.formula)}</p>')
+                         f'{_arithmetic(record.formula, "credence")}')
             inputs = self.into.get(("statement", thesis), [])
             if inputs:
                 parts.append('<table class="contributions"><thead><tr><th>contribution</th><th>strength</th>'
@@ -180,7 +192,7 @@ class _Page:
                     parts.append(f'<tr><td class="number {_sign(item.value)}">{_signed(item.value)}</td>'
                                  f'<td>{_badge(self._value(item.source))}</td><td>{self._source(item)}</td></tr>')
                 parts.append("</tbody></table>")
-            parts += [self._diagnostics(self.placed.get(("card", ("statement", thesis)), [])), "</article>"]
+            parts += [self._diagnostics(self.placed.get(("card", ("statement", thesis)), [])), "</details>"]
         parts.append("</section>")
         return "\n".join(parts)
 
@@ -194,22 +206,25 @@ class _Page:
         else:
             figure = svg[svg.index("<svg"):]  # without the XML declaration and doctype
         return ('<section id="diagram"><h2>Diagram</h2><p class="hint">Click a box to go to its card; '
-                f'hover for the full text.</p><div class="figure">{figure}</div></section>')
+                'hover for the full text. <a href="#diagram-full">Full size</a> · '
+                '<a href="#diagram">Fit to the page</a></p>'
+                f'<div class="figure" id="diagram-full">{figure}</div></section>')
 
     def _arguments(self) -> str:
         parts = ['<section id="arguments"><h2>Arguments</h2>']
         for title, argument in self.model.arguments.items():
             record = self.result.arguments[title]
-            parts.append(f'<article class="card" id="{self.argument_ids[title]}">'
-                         f'<h3>{_badge(record.strength)} &lt;{_text(title)}&gt;</h3>{self._where(argument.section)}')
+            parts.append(f'<details class="card" id="{self.argument_ids[title]}"{" open" * (title in self.opened)}>'
+                         f'<summary><h3>{_badge(record.strength)} &lt;{_text(title)}&gt;</h3>{self._tally(title)}'
+                         f'</summary>{self._where(argument.section)}')
             if argument.text:
                 parts.append(f'<p class="description">{_text(argument.text)}</p>')
             if argument.pcs:
                 parts.append(self._pcs(title))
-            else:
-                parts.append(f'<p class="arithmetic">strength: {_text(record.formula)}</p>')
+            if not record.steps or record.formula != record.steps[-1].formula:  # no PCS, or the strength moved
+                parts.append(_arithmetic(record.formula, "strength"))
             parts.append(self._relations(("argument", title)))
-            parts += [self._diagnostics(self.placed.get(("card", ("argument", title)), [])), "</article>"]
+            parts += [self._diagnostics(self.placed.get(("card", ("argument", title)), [])), "</details>"]
         if not self.model.arguments:
             parts.append("<p>The map has no arguments.</p>")
         parts.append("</section>")
@@ -230,8 +245,7 @@ class _Page:
             name = f"[{_text(member.title)}]" if here else self._link(("statement", member.title))
             parts.append(f'<li class="{role}" value="{member.number or index + 1}"{anchor}>'
                          f'{_badge(statement.credence)} <b>{name}</b> '
-                         f'{self._claim(member if member.text else self.model.statements[member.title].canonical)}'
-                         f'<p class="arithmetic">credence: {_text(statement.formula)}</p>')
+                         f'{self._claim(self._occurrence(member))}{_arithmetic(statement.formula, "credence")}')
             reason = self.model.statements[member.title].data.get("reason") if member.role is Role.PREMISE else None
             if reason:
                 parts.append(f'<p class="reason">reason: {_text(str(reason))}</p>')
@@ -248,12 +262,16 @@ class _Page:
         words = f'<span class="reason">{_text(str(reason))}</span>' if reason else ""
         if step is None:
             return f'<li class="inference">inference {words}</li>'
-        factors = [fmt(v) for _, v in step.premises if v is not None]
-        arithmetic = " × ".join(factors + ([f"inference {fmt(step.inference)}"] if step.inference is not None else []))
-        result = f" = {fmt(step.strength)}" if step.strength is not None else ""
-        return (f'<li class="inference"><span class="rule">inference '
-                f'{fmt(step.inference) if step.inference is not None else "(none)"}</span> {words}'
-                f'<p class="arithmetic">step: {_text(arithmetic + result)}</p></li>')
+        factors = [(f"[{_text(title)}]", value) for title, value in step.premises]
+        factors.append(("inference" + " (assumed)" * ("(assumed)" in step.formula), step.inference))
+        rows = "".join(f'<tr><td class="op">{"×" if index else ""}</td><td class="number">{fmt(value)}</td>'
+                       f'<td>{name}</td></tr>' for index, (name, value) in enumerate(factors))
+        product = (f'<table class="arithmetic"><tbody>{rows}<tr class="result"><td class="op">=</td><td class="number">'
+                   f'{fmt(math.prod(value for _, value in factors))}</td><td>strength of the step</td></tr>'
+                   '</tbody></table>')
+        moved = _arithmetic(step.formula, "strength") if step.formula.startswith("base ") else ""  # undercut
+        return (f'<li class="inference"><span class="rule">inference {fmt(step.inference)}</span> {words}'
+                f'{product}{moved}</li>')
 
     def _claim(self, occurrence: StatementOccurrence | None) -> str:
         """A statement's text: the claim, its tags, its sources as links and its quote."""
@@ -293,12 +311,11 @@ class _Page:
             record = self.result.statements[title]
             statement = self.model.statements[title]
             node = ("statement", title)
-            parts.append(f'<article class="card small" id="{self.statement_ids[title]}"><h3>{_badge(record.credence)} '
-                         f'[{_text(title)}]</h3>{self._where(statement.section)}'
-                         f'<p>{self._claim(statement.canonical)}</p>'
-                         f'<p class="arithmetic">credence: {_text(record.formula)}</p>'
+            parts.append(f'<details class="card small" id="{self.statement_ids[title]}"><summary><h3>'
+                         f'{_badge(record.credence)} [{_text(title)}]</h3></summary>{self._where(statement.section)}'
+                         f'<p>{self._claim(statement.canonical)}</p>{_arithmetic(record.formula, "credence")}'
                          f'{self._relations(node, incoming=True)}{self._relations(node)}'
-                         f'{self._diagnostics(self.placed.get(("card", node), []))}</article>')
+                         f'{self._diagnostics(self.placed.get(("card", node), []))}</details>')
         parts.append("</section>")
         return "\n".join(parts)
 
@@ -320,6 +337,44 @@ class _Page:
         """An open ``<li>`` with ``file:line:col: severity: message``."""
         return (f'<li class="{diagnostic.severity.value}"><code>{_text(self.model.path or "")}:{diagnostic.line}:'
                 f'{diagnostic.column}</code> {diagnostic.severity.value}: {_text(diagnostic.message)}')
+
+    def _contents(self) -> str:
+        """Links to each section and to every card in it."""
+        def cards(entries: list[tuple[str, float, str]]) -> str:
+            rows = "".join(f'<li><a href="#{anchor}">{_badge(value)} {name}</a></li>' for anchor, value, name in entries)
+            return f'<ol class="cards">{rows}</ol>' if rows else ""
+
+        theses = [(self.statement_ids[t], self.result.statements[t].credence, f"[{_text(t)}]") for t in self.result.theses]
+        arguments = [(self.argument_ids[t], self.result.arguments[t].strength, f"&lt;{_text(t)}&gt;")
+                     for t in self.model.arguments]
+        others = [(self.statement_ids[t], self.result.statements[t].credence, f"[{_text(t)}]")
+                  for t, home in self.homes.items() if home == ("other",)]
+        return (f'<nav id="contents"><h2>Contents</h2><ol>'
+                f'<li><a href="#bottom-line">Bottom line</a>{cards(theses)}</li><li><a href="#diagram">Diagram</a></li>'
+                f'<li><a href="#arguments">Arguments</a>{cards(arguments)}</li>'
+                f'<li><a href="#statements">Other statements</a>{cards(others)}</li>'
+                f'<li><a href="#diagnostics">Diagnostics</a></li></ol></nav>')
+
+    def _occurrence(self, member: StatementOccurrence) -> StatementOccurrence | None:
+        """The text a PCS member shows: its own, else its statement's."""
+        return member if member.text else self.model.statements[member.title].canonical
+
+    def _tally(self, title: str) -> str:
+        """What a folded argument card says about its insides: its observations' evidence
+        statuses and its diagnostics, counted."""
+        counts: dict[str, int] = {}
+        for member in self.model.arguments[title].pcs:
+            occurrence = self._occurrence(member)
+            if occurrence is not None and occurrence.span.start in self.observations:
+                status = self.observations[occurrence.span.start].status.value
+                counts[status] = counts.get(status, 0) + 1
+        for key, found in self.placed.items():
+            if key == ("card", ("argument", title)) or key[:2] == ("member", title):
+                for diagnostic in found:
+                    counts[diagnostic.severity.value] = counts.get(diagnostic.severity.value, 0) + 1
+        chips = " ".join(f'<span class="tally {kind}">{count} {kind}{"s" * (count != 1 and kind in _COUNTED)}</span>'
+                         for kind, count in counts.items())
+        return f' <span class="tallies">{chips}</span>' if chips else ""
 
     # -- small pieces
 
@@ -352,6 +407,35 @@ def _text(value: str) -> str:
     return escape(clean(value), quote=True)
 
 
+def _split(text: str, marks: str) -> list[str]:
+    """``text`` cut at each mark followed by a space, outside parentheses."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char in marks and text[index + 1:index + 2] == " ":
+            parts.append(text[start:index])
+            start = index + 2
+    return parts + [text[start:]]
+
+
+def _arithmetic(formula: str, name: str) -> str:
+    """A credence's arithmetic: as it is when it is one thing (``stated 0.8``, ``from <A>:
+    0.24``); moved by relations (``base ...; support ..., attack ...: result``), as a table
+    with a row for the base, one for each term (its name, then its numbers) and the result."""
+    base, *moved = _split(formula, ";")
+    if not moved:
+        return f'<p class="arithmetic">{name}: {_text(formula)}</p>'
+    clauses = [base.removeprefix("base "), *_split("; ".join(moved), ",:")]
+    rows = []
+    for index, clause in enumerate(clauses):
+        last = index == len(clauses) - 1
+        named = _CLAUSE_NAME.fullmatch(clause) if 0 < index and not last else None
+        head = named[1] if named else "base" if index == 0 else name if last else ""
+        rows.append(f'<tr class="{"result" if last else "clause"}"><th>{_text(head)}</th>'
+                    f'<td>{_text(named[2] if named else clause)}</td></tr>')
+    return f'<table class="arithmetic"><tbody>{"".join(rows)}</tbody></table>'
+
+
 def _link_to(label: str, url: str, map_folder: str) -> str:
     """A link to one of the map's own URLs, a relative one through ``map_folder``; a URL with
     another scheme (``javascript:``, ...) as text."""
@@ -382,6 +466,9 @@ def _evidence(observation: Observation) -> str:
             + (f'<ul class="changes">{changes}</ul>' if changes else ""))
 
 
+_COUNTED = {"error", "warning"}  # tally words that take a plural
+
+
 def _signed(value: float) -> str:
     return "+0" if not value else f"{value:+.4f}".rstrip("0").rstrip(".")
 
@@ -395,14 +482,25 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-seri
 header,main,footer{max-width:70rem;margin:0 auto;padding:0 1.2rem}
 header{padding-top:1rem}h1{font-size:1.5rem;margin:.4rem 0}h2{margin:2rem 0 .6rem;border-bottom:1px solid #ddd}
 h3{font-size:1.05rem;margin:0 0 .4rem}.meta,.where,.hint{color:#666;font-size:.9rem;margin:.2rem 0}
-nav a{margin-right:.2rem}a{color:#1a5fb4}
+a{color:#1a5fb4}#contents h2{font-size:1.1rem;margin:1rem 0 .3rem}#contents>ol{margin:0;padding-left:1.4rem}
+#contents ol.cards{columns:3 17rem;list-style:none;padding-left:0;margin:.2rem 0 .5rem;font-size:.85rem}
+#contents ol.cards li{break-inside:avoid;margin:.1rem 0}#contents .badge{min-width:2.4em;font-size:.8rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:.8rem 1rem;margin:0 0 1rem}
+summary{cursor:pointer}summary h3{display:inline;margin:0}details[open]>summary{margin-bottom:.5rem}
+.tally{display:inline-block;font-size:.8rem;border-radius:4px;padding:0 .35em;margin-left:.3rem;background:#eee}
+.tally.verified{background:#d4f0d9}.tally.outside-cited-lines,.tally.moved,.tally.warning{background:#fbe7b5}
+.tally.altered,.tally.reordered,.tally.not-found,.tally.missing-file,.tally.unreadable,.tally.refused,
+.tally.error{background:#f8d0d0}
 .card:target,li:target{outline:3px solid #f5c211}
 .badge{display:inline-block;min-width:2.6em;text-align:center;border:1px solid #0003;border-radius:4px;
 font-weight:600;font-variant-numeric:tabular-nums;padding:0 .25em;color:#000}
 .pcs{padding-left:2rem}.pcs li{margin:.5rem 0}.pcs li.inference{list-style:none;margin-left:-1.2rem;
 border-top:2px solid #555;padding-top:.3rem;color:#333}.rule{font-weight:600}
-.pcs li.conclusion{font-weight:normal}.arithmetic{font:.85rem ui-monospace,Menlo,Consolas,monospace;color:#444;margin:.2rem 0}
+.pcs li.conclusion{font-weight:normal}.arithmetic{font-size:.9rem;font-variant-numeric:tabular-nums;color:#444;margin:.2rem 0}
+table.arithmetic{border-collapse:collapse;margin:.3rem 0}table.arithmetic th,table.arithmetic td{padding:.1rem .5rem;
+text-align:left;vertical-align:top;border-bottom:1px solid #eee;font-weight:normal}table.arithmetic th{color:#666}
+table.arithmetic td.number{text-align:right}table.arithmetic .op{color:#888;padding-right:0}
+table.arithmetic tr.result td{font-weight:600;border-top:1px solid #999}
 .reason{color:#444;font-style:italic;margin:.2rem 0}.tag{color:#666;font-size:.85rem;margin-left:.3rem}
 .sources{display:block;font-size:.9rem}blockquote{margin:.3rem 0 .3rem 1rem;padding-left:.6rem;border-left:3px solid #ccc;
 color:#444;font-size:.9rem}
@@ -411,12 +509,12 @@ text-align:left;border-bottom:1px solid #eee}.number{font-variant-numeric:tabula
 .up{color:#1b7f3b}.down{color:#c62828}ul.bears-on{list-style:none;padding-left:0;margin:.3rem 0}
 ul.diagnostics{margin:.4rem 0;padding-left:1.2rem;font-size:.9rem}ul.diagnostics li.error{color:#a00}
 ul.diagnostics li.warning{color:#8a5a00}.figure{overflow:auto;background:#fff;border:1px solid #ddd;border-radius:8px}
-.figure svg{max-width:100%;height:auto}
+.figure svg{max-width:100%;height:auto}#diagram-full:target{max-height:92vh}#diagram-full:target svg{max-width:none}
 .evidence{display:inline-block;border-radius:4px;padding:0 .35em;font-size:.85rem;font-weight:600;background:#eee}
 .evidence.verified{background:#d4f0d9}.evidence.outside-cited-lines,.evidence.moved{background:#fbe7b5}
 .evidence.altered,.evidence.reordered,.evidence.not-found,.evidence.missing-file,.evidence.unreadable,
 .evidence.refused{background:#f8d0d0}
 ul.changes{margin:.2rem 0;font-size:.9rem}del{background:#f8d0d0}ins{background:#d4f0d9;text-decoration:none}
 .missing{padding:1rem;color:#a00}footer{color:#888;font-size:.85rem;padding:2rem 1.2rem}
-@media print{.figure{overflow:visible}nav{display:none}}
+@media print{.figure{overflow:visible}}
 """

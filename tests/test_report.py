@@ -2,22 +2,26 @@
 only ever text; and, where Chromium is installed, a page a browser draws."""
 from __future__ import annotations
 
+import base64
+import io
+import json
 import os
+import re
+import select
 import shutil
-import struct
 import subprocess
 import sys
-import tempfile
-import zlib
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import argmap
 from argmap.model import RangeType
 from argmap.propagate import credence
-from argmap.render import credence_colour
+from argmap.render import diagram, layout
 from argmap.report import report
 from conftest import THESIS
 from test_render import HOSTILE, needs_dot
@@ -75,7 +79,7 @@ def test_the_page_parses_and_leads_with_the_bottom_line(thesis_page):
     assert order == ["bottom-line", "diagram", "arguments", "statements", "diagnostics"]
     bottom = text[text.index('id="bottom-line"'):text.index('id="diagram"')]
     assert "[Natural Manifold]" in bottom and "0.72" in bottom and bottom.count("<tr>") == 1 + 15
-    assert text.count('<article class="card" id="a-') == 17
+    assert text.count('<details class="card" id="a-') == 17
 
 
 def test_every_link_and_anchor_resolves(thesis_page):
@@ -118,11 +122,67 @@ def test_cards_carry_premises_sources_quotes_inferences_and_arithmetic(thesis_pa
     assert 'href="https://arxiv.org/abs/2404.02948"' in card and ">Meng et al. 2024</a>" in card
     assert "<blockquote>PiSSA shares the same architecture as LoRA" in card
     assert "inference 0.85" in card and "convergent evidence from independent groups" in card
-    assert "0.88 × 0.74 × 0.8 × inference 0.85 = 0.4428" in card
+    # the step's arithmetic, a row per factor: 0.88 × 0.74 × 0.8 × 0.85 = 0.442816
+    assert '<td class="op"></td><td class="number">0.88</td><td>[SVD Init Wins]</td>' in card
+    assert '<td class="op">×</td><td class="number">0.74</td><td>[SVD Coefficients Suffice]</td>' in card
+    assert '<td class="op">×</td><td class="number">0.85</td><td>inference</td>' in card
+    assert '<td class="op">=</td><td class="number">0.4428</td><td>strength of the step</td>' in card
     assert "reason: NeurIPS 2024" in card
     assert 'entails <a href="#s-0">[Natural Manifold]</a>' in card
     # a ">" in a claim is not the quote (the quote starts after the source links)
     assert "a convergence hierarchy emerges at scale: SSVD &gt; PiSSA &gt; DoRA &gt; LoRA." in card
+
+
+def test_the_thesis_arithmetic_is_a_table_with_a_row_per_term(thesis_page):
+    _, text = thesis_page
+    bottom = text[text.index('id="bottom-line"'):text.index('id="diagram"')]
+    table = bottom[bottom.index('<table class="arithmetic">'):]
+    rows = _cells(table[:table.index("</table>")])
+    # prior 0.5; support 1 - (1 - 0.4428)...(1 - 0.3575) = 0.9983, attack 1 - (0.757)(0.8042)(0.9147)(0.7975) = 0.5559;
+    # 0.5 + 0.5 × (0.9983 - 0.5559) = 0.7212
+    assert [head for head, _ in rows] == ["base", "support", "attack", "credence"]
+    assert rows[0][1] == "prior 0.5 (nothing stated)"
+    assert rows[1][1].startswith("0.9983 (1 - (1 - 0.4428)(1 - 0.5184)")
+    assert rows[2][1] == "0.5559 (1 - (1 - 0.243)(1 - 0.1958)(1 - 0.0853)(1 - 0.2025))"
+    assert rows[3][1] == "0.5 + (1 - 0.5) × (0.9983 - 0.5559) = 0.7212"
+
+
+def _cells(table: str) -> list[tuple[str, ...]]:
+    """The text in each row of a table's cells."""
+    return [tuple(unescape(cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row))
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table)]
+
+
+def test_cards_fold_and_the_contents_lead_to_each(thesis_page):
+    """The thesis and the arguments behind its three largest contributions are open, the rest
+    folded; the contents link every section and every card."""
+    _, text = thesis_page
+    page = Page(text)
+    cards = [(a["id"], "open" in a) for tag, a in page.elements if tag == "details" and "card" in a.get("class", "")]
+    assert len(cards) == 1 + 17 + 2
+    assert [card for card, opened in cards if opened] == ["s-0", "a-6", "a-8", "a-10"]
+    contents = text[text.index('<nav id="contents">'):text.index("</nav>") + 6]
+    links = Page(contents).links()
+    assert links[:1] == ["#bottom-line"] and {"#diagram", "#arguments", "#statements", "#diagnostics"} < set(links)
+    assert {f"#{card}" for card, _ in cards} < set(links)
+
+
+def test_a_folded_card_counts_its_evidence_and_diagnostics(tmp_path):
+    from argmap.evidence import check_evidence
+
+    fixtures = Path(__file__).parent / "fixtures" / "evidence"
+    model = argmap.load(fixtures / "observations.argdown")
+    found = check_evidence(fixtures / "observations.argdown", model=model)
+    text = report(model, credence(model), [], "", found)
+    card = text[text.index('id="a-0"'):text.index("</summary>", text.index('id="a-0"'))]
+    # its 28 premises, statuses as tests/test_evidence.py's EXPECTED gives them, in order of first appearance
+    tally = {"verified": 13, "outside-cited-lines": 2, "altered": 5, "not-found": 1, "reordered": 1,
+             "missing-file": 1, "refused": 2, "no-quote": 1, "no-link": 1, "moved": 1}
+    chips = " ".join(f'<span class="tally {status}">{count} {status}</span>' for status, count in tally.items())
+    assert f'<span class="tallies">{chips}</span></summary>' in card + "</summary>"
+    # without the evidence report, nothing is counted
+    plain = report(model, credence(model), [], "")
+    assert 'class="tally ' not in plain[plain.index('id="a-0"'):plain.index("</summary>", plain.index('id="a-0"'))]
 
 
 def test_diagnostics_sit_beside_the_claims_they_concern(thesis_page):
@@ -174,77 +234,159 @@ def test_report_command_writes_the_page(tmp_path):
 
 # --- in a browser ----------------------------------------------------------------------------------
 
+class Browser:
+    """Headless Chromium, driven over the DevTools protocol on a pipe (``--remote-debugging-pipe``:
+    JSON messages ending in NUL, read on its fd 3, written on its fd 4), with one page."""
+
+    def __init__(self, command: str, profile: str) -> None:
+        to_browser, self.out = os.pipe()
+        self.into, from_browser = os.pipe()
+        flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
+                 "--remote-debugging-pipe", "about:blank"]
+        self.process = subprocess.Popen(["bash", "-c", f'exec "$0" "$@" 3<&{to_browser} 4>&{from_browser}', command,
+                                         *flags], pass_fds=(to_browser, from_browser), stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_browser)
+        os.close(from_browser)
+        self.buffer, self.events, self.count, self.session = b"", [], 0, None
+        target = self.call("Target.createTarget", url="about:blank")["targetId"]
+        self.session = self.call("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
+        self.call("Page.enable")
+        self.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
+
+    def call(self, method: str, **params) -> dict:
+        self.count += 1
+        message = {"id": self.count, "method": method, "params": params}
+        if self.session:
+            message["sessionId"] = self.session
+        os.write(self.out, json.dumps(message).encode() + b"\0")
+        while True:
+            answer = self.receive()
+            if answer.get("id") == self.count:
+                assert "error" not in answer, (method, answer["error"])
+                return answer["result"]
+            self.events.append(answer)
+
+    def receive(self) -> dict:
+        while b"\0" not in self.buffer:
+            ready, _, _ = select.select([self.into], [], [], 60)
+            chunk = os.read(self.into, 1 << 20) if ready else b""
+            assert chunk, "Chromium stopped answering"
+            self.buffer += chunk
+        message, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(message)
+
+    def open(self, url: str) -> None:
+        """Load a page and wait until it has loaded."""
+        self.events.clear()
+        self.call("Page.navigate", url=url)
+        while not any(e.get("method") == "Page.loadEventFired" for e in self.events):
+            self.events.append(self.receive())
+
+    def evaluate(self, expression: str):
+        answer = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        assert "exceptionDetails" not in answer, answer["exceptionDetails"]
+        return answer["result"].get("value")
+
+    def screenshot(self, box: dict) -> Image.Image:
+        """What the page draws in a box (x, y, width, height in CSS pixels of the page)."""
+        shot = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip={**box, "scale": 1})
+        return Image.open(io.BytesIO(base64.b64decode(shot["data"]))).convert("RGB")
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        os.close(self.out)
+        os.close(self.into)
+
+
 def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        if shutil.which(name):
-            return name
-    pytest.skip("Chromium is not installed (Debian: apt-get install chromium): the page is not opened in a browser")
+    """The browser's command, installed with apt-get when it is missing and we are root."""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    if not any(map(shutil.which, names)):
+        if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
+            pytest.skip("Chromium is not installed and installing it needs root: sudo apt-get install chromium")
+        environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            done = subprocess.run(command, env=environment, capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"could not install Chromium ({' '.join(command)}): {done.stderr.strip()[-300:]}")
+    return next(shutil.which(name) for name in names if shutil.which(name))
 
 
-def screenshot(browser: str, page: Path, out: Path) -> list[bytearray]:
-    """The page as a headless browser draws it, 1400 x 4000 pixels, as rows of RGB(A) bytes."""
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                        f"--user-data-dir={profile}", "--hide-scrollbars", "--window-size=1400,4000",
-                        f"--screenshot={out}", page.as_uri()], capture_output=True, timeout=120)
-    return read_png(out)
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    started = Browser(chromium(), str(tmp_path_factory.mktemp("chromium-profile")))
+    yield started
+    started.close()
 
 
-def read_png(path: Path) -> tuple[int, list[bytearray]]:
-    """Bytes per pixel and rows of an 8-bit RGB or RGBA PNG (what Chromium writes)."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    at, idat = 8, b""
-    while at < len(data):
-        length, kind = struct.unpack(">I4s", data[at:at + 8])
-        body = data[at + 8:at + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, colour = struct.unpack(">IIBB", body[:10])
-            assert depth == 8 and colour in (2, 6)
-        elif kind == b"IDAT":
-            idat += body
-        at += 12 + length
-    size = 3 if colour == 2 else 4
-    raw, stride, rows, previous = zlib.decompress(idat), width * size, [], bytearray(width * size)
-    for y in range(height):
-        kind, row = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = row[i - size] if i >= size else 0
-            b, c = previous[i], previous[i - size] if i >= size else 0
-            if kind == 1:
-                row[i] = (row[i] + a) & 255
-            elif kind == 2:
-                row[i] = (row[i] + b) & 255
-            elif kind == 3:
-                row[i] = (row[i] + (a + b) // 2) & 255
-            elif kind == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                row[i] = (row[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(row)
-        previous = row
-    return size, rows
+@pytest.fixture(scope="module")
+def thesis_file(thesis_page, tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    path.write_text(thesis_page[1], encoding="utf-8")
+    return path
+
+
+def drawn(image: Image.Image) -> float:
+    """The share of an image's pixels that are not the background (its most common colour)."""
+    colours = image.getcolors(image.width * image.height)
+    return 1 - max(colours)[0] / (image.width * image.height)
+
+
+def test_folded_cards_keep_the_page_short(browser, thesis_file):
+    browser.open(thesis_file.as_uri())
+    opened = browser.evaluate("[...document.querySelectorAll('details[open]')].map(d => d.id)")
+    # the thesis and the arguments behind its three largest contributions (-0.0953, -0.0775, +0.075)
+    titles = browser.evaluate("[...document.querySelectorAll('details[open] h3')].map(h => h.textContent)")
+    assert [t.split(" ", 1)[1] for t in titles] == [
+        "[Natural Manifold]", "<Gain Control Sufficiency>", "<SVD Is Linear Decomposition>", "<PSOFT Synthesis>"]
+    assert len(opened) == 4 and browser.evaluate("document.querySelectorAll('details').length") == 1 + 17 + 2
+    folded = browser.evaluate("document.documentElement.scrollHeight")
+    browser.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    unfolded = browser.evaluate("document.documentElement.scrollHeight")
+    assert folded < unfolded / 2, (folded, unfolded)
+
+
+def test_every_link_in_the_page_leads_somewhere_in_it(browser, thesis_file):
+    browser.open(thesis_file.as_uri())
+    targets = browser.evaluate("""[...document.querySelectorAll('a')]
+        .map(a => a.getAttribute('href') ?? a.getAttributeNS('http://www.w3.org/1999/xlink', 'href') ?? '')
+        .filter(h => h.startsWith('#')).map(h => [h, document.getElementById(h.slice(1)) !== null])""")
+    assert len(targets) > 17 + 17 + 30 and all(found for _, found in targets), [h for h, found in targets if not found]
+    in_contents = browser.evaluate("[...document.querySelectorAll('#contents a')].map(a => a.getAttribute('href'))")
+    cards = browser.evaluate("[...document.querySelectorAll('details.card')].map(d => '#' + d.id)")
+    assert set(cards) < set(in_contents)
+    # following a link to a premise inside a folded card unfolds the card and shows the premise
+    hidden = browser.evaluate("document.querySelector('details:not([open]) li[id]').id")
+    browser.evaluate(f"location.hash = '{hidden}'")
+    shown = browser.evaluate(f"""(() => {{ const premise = document.getElementById('{hidden}');
+        const box = premise.getBoundingClientRect();
+        return [premise.closest('details').open, box.height > 0 && box.top >= 0 && box.top < innerHeight]; }})()""")
+    assert shown == [True, True]
 
 
 @needs_dot
-def test_a_browser_draws_the_diagram(thesis_page, tmp_path):
-    """Headless Chromium draws the page; the diagram's node fills show up in its pixels, and do
-    not in the same page without its SVG (where only the small badges have them)."""
-    browser = chromium()
-    _, text = thesis_page
-    with_svg, without_svg = tmp_path / "report.html", tmp_path / "no-svg.html"
-    with_svg.write_text(text, encoding="utf-8")
-    without_svg.write_text(text[:text.index("<svg")] + text[text.index("</svg>") + 6:], encoding="utf-8")
-    model = argmap.load(THESIS)
-    result = credence(model)
-    fills = {credence_colour(s.credence) for s in result.statements.values()}
-    fills |= {credence_colour(a.strength) for a in result.arguments.values()}
-    wanted = {bytes.fromhex(colour[1:]) for colour in fills}
-
-    def coloured(path: Path) -> int:
-        size, rows = screenshot(browser, path, tmp_path / f"{path.stem}.png")
-        return sum(bytes(row[i:i + 3]) in wanted for row in rows[::2] for i in range(0, len(row), size * 2))
-
-    drawn, bare = coloured(with_svg), coloured(without_svg)
-    assert drawn > 10 * max(bare, 100), (drawn, bare)
+def test_the_diagram_fits_the_page_and_opens_at_full_size(browser, thesis_page, thesis_file, tmp_path):
+    """Fitted to the page it is drawn (not blank); the Full size link shows it at its natural
+    size in a scrolling box; the SVG on its own opens and is drawn too."""
+    browser.open(thesis_file.as_uri())
+    measure = """(() => { const svg = document.querySelector('#diagram-full svg'), box = svg.getBoundingClientRect();
+        const figure = document.getElementById('diagram-full');
+        return {x: box.x + scrollX, y: box.y + scrollY, width: box.width, height: box.height,
+                natural: svg.width.baseVal.value, box: figure.clientWidth, scrolls: figure.scrollHeight > figure.clientHeight}; })()"""
+    fitted = browser.evaluate(measure)
+    assert fitted["width"] <= fitted["box"] < fitted["natural"] and not fitted["scrolls"]
+    picture = browser.screenshot({k: fitted[k] for k in ("x", "y", "width", "height")})
+    assert drawn(picture) > 0.05 and len(picture.getcolors(1 << 24)) > 50
+    browser.evaluate("document.querySelector('a[href=\"#diagram-full\"]').click()")
+    full = browser.evaluate(measure)
+    assert full["width"] == pytest.approx(fitted["natural"], abs=1) and full["scrolls"]
+    alone = tmp_path / "thesis.svg"
+    model, _ = thesis_page
+    alone.write_bytes(layout(diagram(model, credence(model)), "svg"))
+    browser.open(alone.as_uri())
+    assert browser.evaluate("document.documentElement.localName") == "svg"
+    assert drawn(browser.screenshot({"x": 0, "y": 0, "width": 1280, "height": 900})) > 0.05
