@@ -6,7 +6,7 @@
 
 Creates a virtual environment in .venv, installs argmap and what it needs into it, and
 installs the system Graphviz (`dot`), and for the tests Neovim (the editor the language server
-is tested in), with apt-get when run as root; otherwise it says what to install. Only the standard library is used here, since nothing else is installed yet.
+is tested in) and Chromium (the browser the report is tested in), with apt-get when run as root; otherwise it says what to install. Only the standard library is used here, since nothing else is installed yet.
 """
 from __future__ import annotations
 
@@ -120,11 +120,20 @@ def ensure_neovim() -> None:
         say("Neovim is not installed, so the editor test will skip; install it with 'sudo apt-get install neovim'")
 
 
+def ensure_chromium() -> None:
+    """The real browser the report's tests open it in (they skip without one)."""
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    if not any(map(shutil.which, names)) and not apt_install("chromium"):
+        say("Chromium is not installed, so the report's browser tests will skip; install it with "
+            "'sudo apt-get install chromium'")
+
+
 def test() -> int:
     ensure_venv()
     ensure_installed("test")
     ensure_graphviz()
     ensure_neovim()
+    ensure_chromium()
     # One worker per core: the suite is CPU-bound and its tests share no files.
     return run(BIN / "python", "-m", "pytest", "-q", "-n", "auto", *sys.argv[2:])
 

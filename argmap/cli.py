@@ -790,11 +790,14 @@ def render(file: Path = FileArg,
 def report(file: Path = FileArg,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="report.html (default: stdout)"),
            semantics: Optional[str] = SemanticsOption,
-           evidence: bool = typer.Option(False, "--evidence", help="check each quote and show its status as a badge"),
+           evidence: Optional[bool] = typer.Option(None, "--evidence/--no-evidence",
+                                                   help="check each quote and show its status as a badge "
+                                                        "(default: when the map's saved papers are there)"),
            root: Optional[Path] = typer.Option(None, "--root", metavar="DIR",
-                                               help="with --evidence: resolve evidence links here")) -> None:
-    """One self-contained HTML page: the bottom line, the diagram, and each argument as a card
-    with its premises, sources, inferences, arithmetic and diagnostics."""
+                                               help="resolve evidence links here")) -> None:
+    """One self-contained HTML page: contents, the bottom line, the diagram, and each argument
+    as a card that folds, with its premises, sources, evidence, inferences, arithmetic and
+    diagnostics."""
     import os
     import shutil
 
@@ -809,7 +812,9 @@ def report(file: Path = FileArg,
     status = _print_diagnostics(file, model, result)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())
     map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
-    found = _check_evidence(file, root, model) if evidence else None
+    found = _check_evidence(file, root, model) if evidence is not False else None
+    if evidence is None and found is not None and not found.papers_present:
+        found = None
     diagnostics = check_map(model, semantics) + (found.diagnostics() if found else [])
     text = page(model, result, diagnostics, "" if map_folder == "." else map_folder, found)
     if shutil.which("dot") is None:

@@ -171,6 +171,12 @@ class EvidenceReport(BaseModel):
         return f"{total} observation{'s' * (total != 1)}" + (f": {counts}" if counts else "")
 
     @property
+    def papers_present(self) -> bool:
+        """Whether some quote was compared with its saved source (found, or the closest passage
+        given): the map's papers are there to check against."""
+        return any(o.found_lines or o.status is EvidenceStatus.NOT_FOUND for o in self.observations)
+
+    @property
     def failed(self) -> bool:
         """Whether any quote is not where its link says it is (not-found, missing, unreadable, refused)."""
         return any(observation.status in _ERRORS for observation in self.observations)

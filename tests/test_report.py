@@ -185,6 +185,22 @@ def test_a_folded_card_counts_its_evidence_and_diagnostics(tmp_path):
     assert 'class="tally ' not in plain[plain.index('id="a-0"'):plain.index("</summary>", plain.index('id="a-0"'))]
 
 
+def test_the_command_shows_evidence_when_the_papers_are_there(tmp_path):
+    """By default the quotes are checked, and their statuses shown, when the saved papers are
+    there: the fixture's are, the thesis's (in its author's repository) are not."""
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    fixture = Path(__file__).parent / "fixtures" / "evidence" / "observations.argdown"
+    pages = {}
+    for name, args in {"auto": [fixture], "off": [fixture, "--no-evidence"], "thesis": [THESIS]}.items():
+        CliRunner().invoke(app, ["report", *map(str, args), "-o", str(tmp_path / f"{name}.html")])
+        pages[name] = (tmp_path / f"{name}.html").read_text(encoding="utf-8")
+    assert pages["auto"].count('<span class="evidence ') == 28
+    assert '<span class="evidence ' not in pages["off"] and '<span class="evidence ' not in pages["thesis"]
+
+
 def test_diagnostics_sit_beside_the_claims_they_concern(thesis_page):
     model, text = thesis_page
     from argmap.check import check_map
