@@ -363,15 +363,15 @@ class _Page:
         """What a folded argument card says about its insides: its observations' evidence
         statuses and its diagnostics, counted."""
         counts: dict[str, int] = {}
-        for member in self.model.arguments[title].pcs:
+        pcs = self.model.arguments[title].pcs
+        for member in pcs:
             occurrence = self._occurrence(member)
             if occurrence is not None and occurrence.span.start in self.observations:
                 status = self.observations[occurrence.span.start].status.value
                 counts[status] = counts.get(status, 0) + 1
-        for key, found in self.placed.items():
-            if key == ("card", ("argument", title)) or key[:2] == ("member", title):
-                for diagnostic in found:
-                    counts[diagnostic.severity.value] = counts.get(diagnostic.severity.value, 0) + 1
+        keys = [("card", ("argument", title))] + [("member", title, index) for index in range(len(pcs))]
+        for diagnostic in (d for key in keys for d in self.placed.get(key, [])):
+            counts[diagnostic.severity.value] = counts.get(diagnostic.severity.value, 0) + 1
         chips = " ".join(f'<span class="tally {kind}">{count} {kind}{"s" * (count != 1 and kind in _COUNTED)}</span>'
                          for kind, count in counts.items())
         return f' <span class="tallies">{chips}</span>' if chips else ""

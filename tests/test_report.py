@@ -212,6 +212,7 @@ def test_diagnostics_sit_beside_the_claims_they_concern(thesis_page):
     antipasto = next(i for i, t in enumerate(model.arguments) if t == "AntiPaSTO OOD Transfer")
     card = text[text.index(f'id="a-{antipasto}"'):text.index(f'id="a-{antipasto + 1}"')]
     conclusion = card[card.index('class="conclusion"'):]
+    assert card[:card.index("</summary>")].endswith('<span class="tallies"><span class="tally warning">1 warning</span></span>')
     assert "117:1</code> warning: &lt;AntiPaSTO OOD Transfer&gt;: no inference line" in conclusion
     ether = next(i for i, t in enumerate(model.arguments) if t == "ETHER Bounded Deviation")
     card = text[text.index(f'id="a-{ether}"'):text.index(f'id="a-{ether + 1}"')]
