@@ -509,7 +509,8 @@ text-align:left;border-bottom:1px solid #eee}.number{font-variant-numeric:tabula
 .up{color:#1b7f3b}.down{color:#c62828}ul.bears-on{list-style:none;padding-left:0;margin:.3rem 0}
 ul.diagnostics{margin:.4rem 0;padding-left:1.2rem;font-size:.9rem}ul.diagnostics li.error{color:#a00}
 ul.diagnostics li.warning{color:#8a5a00}.figure{overflow:auto;background:#fff;border:1px solid #ddd;border-radius:8px}
-.figure svg{max-width:100%;height:auto}#diagram-full:target{max-height:92vh}#diagram-full:target svg{max-width:none}
+.figure svg{max-width:100%;height:auto}#diagram-full:target{max-height:92vh;width:calc(100vw - 2rem);margin-left:calc(50% - 50vw + 1rem);box-sizing:border-box}
+#diagram-full:target svg{max-width:none}
 .evidence{display:inline-block;border-radius:4px;padding:0 .35em;font-size:.85rem;font-weight:600;background:#eee}
 .evidence.verified{background:#d4f0d9}.evidence.outside-cited-lines,.evidence.moved{background:#fbe7b5}
 .evidence.altered,.evidence.reordered,.evidence.not-found,.evidence.missing-file,.evidence.unreadable,
