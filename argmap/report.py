@@ -39,7 +39,7 @@ _KIND_WORDS = {"support": "supports", "entails": "entails", "attack": "attacks",
                "premise": "is a premise of"}
 _SAFE_URL = re.compile(r"(?i)(https?:|mailto:|[^:/?#]*(?:[/?#]|$))")  # http(s), mail, or relative
 _RELATIVE = re.compile(r"[^:/?#]+(?:[/?#]|$)")  # a path below the map's folder: no scheme, not absolute
-_CLAUSE_NAME = re.compile(r"([A-Za-z][A-Za-z ]*?) +(?:= +)?(?=[\d(-])(.*)", re.S)  # "support 0.9983 (...)"
+_CLAUSE_NAME = re.compile(r"([A-Za-z][\w()]*) +(?:= +)?(.*)", re.S)  # "support 0.9983 (...)", "h(E) = ..."
 OPEN_CARDS = 3  # per thesis, the cards of the arguments that move it most are open
 
 
@@ -264,14 +264,16 @@ class _Page:
             return f'<li class="inference">inference {words}</li>'
         factors = [(f"[{_text(title)}]", value) for title, value in step.premises]
         factors.append(("inference" + " (assumed)" * ("(assumed)" in step.formula), step.inference))
+        factors = [(name, value) for name, value in factors if value is not None]  # None: left out (vargdown)
         rows = "".join(f'<tr><td class="op">{"×" if index else ""}</td><td class="number">{fmt(value)}</td>'
                        f'<td>{name}</td></tr>' for index, (name, value) in enumerate(factors))
-        product = (f'<table class="arithmetic"><tbody>{rows}<tr class="result"><td class="op">=</td><td class="number">'
-                   f'{fmt(math.prod(value for _, value in factors))}</td><td>strength of the step</td></tr>'
-                   '</tbody></table>')
+        if step.strength is not None:
+            rows += (f'<tr class="result"><td class="op">=</td><td class="number">'
+                     f'{fmt(math.prod(value for _, value in factors))}</td><td>strength of the step</td></tr>')
         moved = _arithmetic(step.formula, "strength") if step.formula.startswith("base ") else ""  # undercut
-        return (f'<li class="inference"><span class="rule">inference {fmt(step.inference)}</span> {words}'
-                f'{product}{moved}</li>')
+        inference = fmt(step.inference) if step.inference is not None else "(none)"
+        return (f'<li class="inference"><span class="rule">inference {inference}</span> {words}'
+                f'<table class="arithmetic"><tbody>{rows}</tbody></table>{moved}</li>')
 
     def _claim(self, occurrence: StatementOccurrence | None) -> str:
         """A statement's text: the claim, its tags, its sources as links and its quote."""

@@ -145,6 +145,14 @@ def test_the_thesis_arithmetic_is_a_table_with_a_row_per_term(thesis_page):
     assert rows[1][1].startswith("0.9983 (1 - (1 - 0.4428)(1 - 0.5184)")
     assert rows[2][1] == "0.5559 (1 - (1 - 0.243)(1 - 0.1958)(1 - 0.0853)(1 - 0.2025))"
     assert rows[3][1] == "0.5 + (1 - 0.5) × (0.9983 - 0.5559) = 0.7212"
+    # another semantics, other terms: E = 3.925, h(E) = 15.41 / 16.41 = 0.939, 0.5 + 0.5 × 0.939 = 0.9695
+    model, _ = thesis_page
+    text = report(model, credence(model, "quadratic-energy"))
+    table = text[text.index('<table class="arithmetic">', text.index('id="bottom-line"')):]
+    rows = _cells(table[:table.index("</table>")])
+    assert [head for head, _ in rows] == ["base", "energy", "h(E)", "credence"]
+    assert rows[1][1].startswith("E = 0.4428 + 0.5184") and rows[1][1].endswith("- 0.2025 = 3.925")
+    assert rows[2:] == [("h(E)", "E²/(1 + E²) = 0.939"), ("credence", "0.5 + (1 - 0.5) × 0.939 = 0.9695")]
 
 
 def _cells(table: str) -> list[tuple[str, ...]]:
