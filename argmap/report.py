@@ -519,5 +519,5 @@ ul.diagnostics li.warning{color:#8a5a00}.figure{overflow:auto;background:#fff;bo
 .evidence.refused{background:#f8d0d0}
 ul.changes{margin:.2rem 0;font-size:.9rem}del{background:#f8d0d0}ins{background:#d4f0d9;text-decoration:none}
 .missing{padding:1rem;color:#a00}footer{color:#888;font-size:.85rem;padding:2rem 1.2rem}
-@media print{.figure{overflow:visible}}
+@media print{.figure{overflow:visible}details::details-content{display:block;content-visibility:visible}}
 """

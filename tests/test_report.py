@@ -370,9 +370,12 @@ def test_folded_cards_keep_the_page_short(browser, thesis_file):
         "[Natural Manifold]", "<Gain Control Sufficiency>", "<SVD Is Linear Decomposition>", "<PSOFT Synthesis>"]
     assert len(opened) == 4 and browser.evaluate("document.querySelectorAll('details').length") == 1 + 17 + 2
     folded = browser.evaluate("document.documentElement.scrollHeight")
+    browser.call("Emulation.setEmulatedMedia", media="print")  # printed, every card shows its insides
+    printed = browser.evaluate("document.documentElement.scrollHeight")
+    browser.call("Emulation.setEmulatedMedia", media="")
     browser.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
     unfolded = browser.evaluate("document.documentElement.scrollHeight")
-    assert folded < unfolded / 2, (folded, unfolded)
+    assert folded < unfolded / 2 and printed > unfolded * 0.9, (folded, printed, unfolded)
 
 
 def test_every_link_in_the_page_leads_somewhere_in_it(browser, thesis_file):
