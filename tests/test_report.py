@@ -269,6 +269,7 @@ class Browser:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
                  "--remote-debugging-pipe", "about:blank"]
+        # bash, not sh: dash redirects only single-digit descriptors, and pytest's pipes are higher
         self.process = subprocess.Popen(["bash", "-c", f'exec "$0" "$@" 3<&{to_browser} 4>&{from_browser}', command,
                                          *flags], pass_fds=(to_browser, from_browser), stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
