@@ -604,6 +604,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
             typer.echo(f"{path}: already so; nothing to change")
             return
         if not dry_run:
+            written = document.changed_files
             notes = document.save(force)
     except (EditError, OSError) as error:
         _refused(path, error, 2 if isinstance(error, ValueError) else 1)
@@ -612,7 +613,8 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
         return
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
-    typer.echo(f"{path}: written")
+    for name in written:
+        typer.echo(f"{name}: written")
     if show_credence:
         _print_credence_move(before, document.model)
 
@@ -711,11 +713,11 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
         force: bool = ForceOption) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same, and a file
     with errors stays as it is (exit 1)."""
-    from argmap.edit import EditError
+    from argmap.edit import Document, EditError
 
     unformatted = broken = 0
     for path in files:
-        document = _open(path)
+        document = _read(path, lambda path: Document.open(path, includes=False))  # each file on its own
         if document.model.errors:  # what the parser salvaged from them is no map to keep the same
             first = document.model.errors[0]
             typer.echo(f"{path}:{first.line}:{first.column}: not formatted: {first.message} "

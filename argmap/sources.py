@@ -194,12 +194,12 @@ def _line_column(starts: list[int], offset: int) -> tuple[int, int]:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def read(paths: Sequence[str | Path], main_text: str | None = None) -> Sources:
+def read(paths: Sequence[str | Path], main_text: str | None = None, includes: bool = True) -> Sources:
     """The files of a map: each path in turn and, after each, the files it includes (and
-    theirs), each file once. ``main_text`` stands for the first file's text (an editor's
-    unsaved buffer). Raises OSError when a file named here cannot be read, and
-    :class:`IncludeError` when the includes cannot make a map."""
-    reader = _Reader()
+    theirs; none unless ``includes``), each file once. ``main_text`` stands for the first
+    file's text (an editor's unsaved buffer). Raises OSError when a file named here cannot be
+    read, and :class:`IncludeError` when the includes cannot make a map."""
+    reader = _Reader(includes)
     for index, path in enumerate(paths):
         root = os.path.dirname(os.path.realpath(path))
         reader.add(str(path), root, (), main_text if index == 0 else None, main=index == 0)
@@ -208,7 +208,8 @@ def read(paths: Sequence[str | Path], main_text: str | None = None) -> Sources:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, includes: bool) -> None:
+        self.includes = includes
         self.texts: list[str] = []
         self.segments: list[Segment] = []
         self.files: dict[str, SourceFile] = {}
@@ -234,7 +235,7 @@ class _Reader:
         self.texts.append(text[len(head):])
         self.start += len(text) - len(head)
         chain = (*chain, (real, path))
-        for included, line, column in _includes(path, text, front, main, self.notes):
+        for included, line, column in _includes(path, text, front, main, self.notes) if self.includes else ():
             target = os.path.normpath(os.path.join(os.path.dirname(path), included))
             real_target = os.path.realpath(target)
             if real_target in (earlier for earlier, _ in chain):
