@@ -328,12 +328,14 @@ def evidence(file: Path = FileArg,
     if root is not None and not root.is_dir():
         typer.echo(f"{root}: --root must be a folder", err=True)
         raise typer.Exit(2)
-    report = _check_evidence(file, root, _load(file))
+    model = _load(file)
+    report = _check_evidence(file, root, model)
+    where = model.sources.at if model.sources is not None else lambda line, column: f"{file}:{line}:{column}"
     if format == "json":
         sys.stdout.write(_json(report.to_json(), str(file)) + "\n")
     else:
         for observation in report.observations:
-            typer.echo(f"{file}:{observation.line}:{observation.column}: {observation.message}")
+            typer.echo(f"{where(observation.line, observation.column)}: {observation.message}")
         typer.echo(f"{file}: {report.summary_text}")
     if fix_ranges:
         from argmap.edit import EditError
@@ -345,7 +347,7 @@ def evidence(file: Path = FileArg,
             typer.echo(f"{file}: cannot fix the cited lines: {error}", err=True)
             raise typer.Exit(1) from None
         for change in fixes:
-            typer.echo(f"{file}:{change.line}: [{change.statement}] {change.old} -> {change.new}",
+            typer.echo(f"{where(change.line, 1).rpartition(':')[0]}: [{change.statement}] {change.old} -> {change.new}",
                        err=format == "json")
         typer.echo(f"{file}: {plural(len(fixes), 'link')} fixed", err=format == "json")
     raise typer.Exit(1 if report.failed else 0)

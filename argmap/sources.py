@@ -106,6 +106,10 @@ class Sources:
         path, line, column, _ = self.position(offset)
         return f"{path}:{line}:{column}"
 
+    def at(self, line: int, column: int) -> str:
+        """``file:line:col`` of a line and column of the joined text."""
+        return self.where(self._offset(line, column))
+
     def within(self, start: int, end: int) -> Segment | None:
         """The file's stretch that holds all of ``start``..``end``, if one does."""
         segment = self.segment_at(start)
