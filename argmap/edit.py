@@ -328,10 +328,7 @@ class Document:
         self._loads = argmap.loads
         self.model = self._parse(text)
         self._tokenized: tuple[str | None, list[int]] = (None, [])
-        crlf = text.count("\r\n")
-        self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-        if text.count("\r") - crlf > text.count("\n"):
-            self.newline = "\r"  # classic Mac OS line ends
+        self.newline = _line_end_style(text)
 
     @classmethod
     def open(cls, path: str | Path, *more: str | Path, includes: bool = True) -> "Document":
@@ -558,7 +555,7 @@ class Document:
         if element.data_span is None:
             at = self._line_end(self._content_end(element))
             entries = ", ".join(f"{k}: {v}" for k, v in fields.items())
-            return [(at, at, f"{self.newline}{self._continuation_indent(element, at)}{{{entries}}}")]
+            return [(at, at, f"{self._newline_at(at)}{self._continuation_indent(element, at)}{{{entries}}}")]
         span = element.data_span
         entries = self._entries(span)
         present = {e.key: e for e in entries}
@@ -602,7 +599,7 @@ class Document:
         lines = [line.strip() for line in _text_value("text", text).strip().splitlines() if line.strip()]
         kept = self.text[end:content_end]
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
-        new = (self.newline + self._continuation_indent(element, end)).join(
+        new = (self._newline_at(end) + self._continuation_indent(element, end)).join(
             _claim_text(line, index > 0, entity.tags) for index, line in enumerate(lines))
         claim = self._loads(f"{settings}{bracketed(kind, name)}: {new}")
         read = (claim.statements if kind == "statement" else claim.arguments).get(name)
@@ -743,7 +740,7 @@ class Document:
         home = self._relation_home(target_kind, target_title)
         at = self._line_end(self._span_end(home.span))
         indent = self._child_indent(home)
-        line = f"{self.newline}{indent}{symbol} {bracketed(source_kind, source_title)}"
+        line = f"{self._newline_at(at)}{indent}{symbol} {bracketed(source_kind, source_title)}"
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
@@ -1042,6 +1039,12 @@ class Document:
             end += 1
         return self.text[line_start:end]
 
+    def _newline_at(self, at: int) -> str:
+        """How the file that holds ``at`` ends its lines (each file of a map its own way)."""
+        if self.sources is None:
+            return self.newline
+        return _line_end_style(self.sources.file_text(self.sources.segment_at(at).path))
+
     def _where(self, span: Span) -> str:
         if self.sources is not None:
             return self.sources.where(span.start)
@@ -1051,6 +1054,14 @@ class Document:
 def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads like the builtin on purpose
     """Read an Argdown file for editing (see :class:`Document`)."""
     return Document.open(path)
+
+
+def _line_end_style(text: str) -> str:
+    """The line end a text mostly uses: `\r\n`, `\n`, or a lone `\r` (classic Mac OS)."""
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > text.count("\n"):
+        return "\r"
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
 
 
 def _encoded(text: str, bom: bool) -> bytes:

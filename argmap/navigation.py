@@ -234,8 +234,8 @@ class Analysis:
     ``semantics`` is the one configured; a ``semantics:`` key in the front matter overrides it.
 
     A document whose front matter lists files under ``include:`` is weighed and checked with
-    them, read from disk (``whole``): its credences and diagnostics are the map's, and the
-    diagnostics shown are those in the document. Navigation stays within the document."""
+    them, read from disk (``whole``): its credences, hovers and diagnostics are the map's, and
+    the diagnostics shown are those in the document. Navigation stays within the document."""
 
     def __init__(self, text: str, semantics: str | None = None, path: str | None = None) -> None:
         import argmap
@@ -327,7 +327,7 @@ class Analysis:
         what moves it most, its rank among each thesis's cruxes."""
         result = self.result
         if place.kind == "statement":
-            statement = self.model.statements.get(place.title)
+            statement = self.whole.statements.get(place.title)
             record = result.statements.get(place.title)
             if statement is None or record is None:
                 return f"**[{place.title}]**: not in the map"
@@ -346,7 +346,7 @@ class Analysis:
             if checked is not None:
                 lines += ["", f"evidence: {checked.message}"]
         else:
-            argument = self.model.arguments.get(place.title)
+            argument = self.whole.arguments.get(place.title)
             record = result.arguments.get(place.title)
             if argument is None or record is None:
                 return f"**<{place.title}>**: not in the map"
@@ -386,7 +386,7 @@ class Analysis:
             closing = place.end + 1  # after `]` or `>`
             if place.kind == "statement" and place.title in result.statements:
                 record = result.statements[place.title]
-                stated = _number(self.model.statements[place.title].data.get("credence"))
+                stated = _number(self.whole.statements[place.title].data.get("credence"))
                 label = f"{fmt(record.credence)}"
                 if stated is not None and abs(stated - record.credence) > 5e-5:
                     label += f" (stated {fmt(stated)})"

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 import argmap
 from argmap.cli import app
+from argmap.edit import Document
 from argmap.sources import IncludeError, read
 
 MAIN = """===
@@ -120,17 +121,19 @@ def test_set_on_a_claim_of_an_included_file_writes_that_file_alone(split):
 
 
 def test_rename_and_relate_write_each_file_they_change(split):
-    before = snapshot(split)
-    document = argmap.edit.Document.open(split / "main.argdown")
+    document = Document.open(split / "main.argdown")
     document.rename("T", "Thesis")
     document.relate("P", "D", "attack")
+    document.relate("D", "Q", "attack")  # in a file with Windows line ends
     argument, doubts = os.path.join(str(split), "parts", "argument.argdown"), os.path.join(str(split), "doubts.argdown")
-    assert sorted(document.changed_files) == sorted([str(split / "main.argdown"), argument, doubts])
+    premises = os.path.join(str(split), "parts", "premises.argdown")
+    assert sorted(document.changed_files) == sorted([str(split / "main.argdown"), argument, doubts, premises])
     document.save()
     after = snapshot(split)
     assert after["main.argdown"] == MAIN.replace("thesis: T", "thesis: Thesis").replace("[T]", "[Thesis]").encode()
     assert after["doubts.argdown"] == b'[D]: A doubt. {reason: "r", credence: 0.4}\n  -> [Thesis]\n  - [P]\n'
-    assert after[os.path.join("parts", "premises.argdown")] == before[os.path.join("parts", "premises.argdown")]
+    assert after[os.path.join("parts", "premises.argdown")] == \
+        PREMISES.replace('0.5}\r\n', '0.5}\r\n  - [D]\r\n').encode()
     assert argmap.load(split / "main.argdown").statements["Thesis"].text == "The thesis, as the argument concludes it."
 
 
@@ -190,6 +193,8 @@ def test_the_language_server_weighs_a_document_with_its_included_files(split):
     analysis = Analysis(MAIN, None, path)
     assert analysis.result.statements["T"].credence == pytest.approx(0.216)
     assert analysis.diagnostics == []  # [T] is concluded in another file: no warning here
+    place = analysis.place_at(MAIN.index("[T]") + 1)
+    assert "The thesis, as the argument concludes it." in analysis.hover(place)  # its text in another file
     broken = Analysis(MAIN.replace("doubts.argdown", "gone.argdown"), None, path)
     assert [(d.line, d.column, d.message) for d in broken.diagnostics if d.code == "include"] == \
         [(5, 5, "the included file gone.argdown does not exist")]
