@@ -804,8 +804,9 @@ class Document:
             line_start = self.text.rfind("\n", 0, span.start) + 1
             if self.text[line_start:span.start].strip():
                 raise EditError(f"{self._where(span)}: the relation does not start its line; remove it by hand")
-            line_end = self.text.find("\n", self._span_end(span))
-            cuts.append((line_start, len(self.text) if line_end < 0 else line_end + 1, ""))
+            file_end = self.sources.segment_at(span.start).end if self.sources is not None else len(self.text)
+            line_end = self.text.find("\n", self._span_end(span), file_end)
+            cuts.append((line_start, file_end if line_end < 0 else line_end + 1, ""))
         gone = {(r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in found}
         expected = _relation_triples(self.model) - Counter(gone)
 

@@ -137,6 +137,18 @@ def test_rename_and_relate_write_each_file_they_change(split):
     assert argmap.load(split / "main.argdown").statements["Thesis"].text == "The thesis, as the argument concludes it."
 
 
+def test_unrelate_on_the_last_line_of_a_file_without_a_line_end_keeps_to_that_file(split):
+    write(split, {"doubts.argdown": DOUBTS.rstrip("\n")})
+    before = snapshot(split)
+    document = Document.open(split / "main.argdown")
+    document.unrelate("D", "T", "attack")
+    document.save()
+    after = snapshot(split)
+    assert after.pop("doubts.argdown") == b'[D]: A doubt. {reason: "r", credence: 0.4}\n'
+    del before["doubts.argdown"]
+    assert after == before
+
+
 def test_an_edit_may_not_reach_across_two_files(split):
     sources = read([split / "main.argdown"])
     second = sources.segments[1]
