@@ -26,7 +26,7 @@ from typing import Callable, Union
 
 from argmap.check import bracketed
 from argmap.data import BLOCK_START
-from argmap.files import LINE_BREAK, decode_source, write_atomically
+from argmap.files import LINE_BREAK, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
 from argmap.sources import Sources
 

@@ -57,11 +57,10 @@ class Segment(NamedTuple):
 
 @dataclass(frozen=True)
 class SourceFile:
-    """One file of a map as read: what it is called in messages, its front matter when it is
-    not the main file (left out of the joined text and written back as it was), and what saving
-    needs to write its bytes back (the byte-order mark, the digest of what was read)."""
+    """One file of a map as read: its front matter when it is not the main file (left out of
+    the joined text and written back as it was), and what saving needs to write its bytes back
+    (the byte-order mark, the digest of what was read)."""
 
-    path: str
     head: str
     bom: bool
     digest: str
@@ -232,7 +231,7 @@ class _Reader:
             text = decode_source(data)
         front = _FRONT_MATTER.match(text)
         head = "" if main or front is None else text[:front.end()]
-        self.files[path] = SourceFile(path, head, data.startswith(b"\xef\xbb\xbf"), hashlib.sha256(data).hexdigest())
+        self.files[path] = SourceFile(head, data.startswith(b"\xef\xbb\xbf"), hashlib.sha256(data).hexdigest())
         if self.segments:
             self.start += len(SEPARATOR)
         self.segments.append(Segment(self.start, len(text) - len(head), path, len(head)))
