@@ -210,3 +210,52 @@ def test_the_language_server_weighs_a_document_with_its_included_files(split):
     broken = Analysis(MAIN.replace("doubts.argdown", "gone.argdown"), None, path)
     assert [(d.line, d.column, d.message) for d in broken.diagnostics if d.code == "include"] == \
         [(5, 5, "the included file gone.argdown does not exist")]
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The offset of a 1-based line and column, lines ended as argmap ends them."""
+    from argmap.files import LINE_BREAK
+
+    starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+    return starts[line - 1] + column - 1
+
+
+def test_random_maps_split_at_blank_lines_read_as_the_same_map_and_each_place_maps_back(tmp_path):
+    """A map cut into files between its blocks is the same map (titles, texts, data, relations,
+    credences), and each diagnostic, moved into its file, points at the same text."""
+    import random
+
+    from argmap.check import check_map
+    from argmap.edit import model_fingerprint
+    from randommaps import document
+
+    checked = 0
+    for seed in range(25):
+        rng = random.Random(seed)
+        text = document(rng)
+        newline = "\r\n" if "\r\n" in text else "\n"
+        blocks = text.rstrip(newline).split(newline * 2)
+        cuts = sorted(rng.sample(range(1, len(blocks)), min(2, len(blocks) - 1))) if len(blocks) > 1 else []
+        paths = []
+        for index, (start, end) in enumerate(zip([0, *cuts], [*cuts, len(blocks)])):
+            path = tmp_path / f"{seed}-{index}.argdown"
+            path.write_bytes((newline * 2).join(blocks[start:end]).encode() + newline.encode())
+            paths.append(path)
+        whole, alone = argmap.load(*paths), argmap.loads(text)
+        assert model_fingerprint(whole) == model_fingerprint(alone), seed
+        credences = {t: s.credence for t, s in argmap.credence(whole).statements.items()}
+        assert credences == pytest.approx({t: s.credence for t, s in argmap.credence(alone).statements.items()})
+        if whole.sources is None:
+            continue
+        joined = whole.sources.text
+        for diagnostic in check_map(whole):
+            path, local = whole.sources.localize(diagnostic)
+            segment = whole.sources.segment_at(offset_of(joined, diagnostic.line, diagnostic.column))
+            written = whole.sources.file_text(path)
+            assert path == segment.path
+            assert offset_of(written, local.line, local.column) - segment.file_start == \
+                offset_of(joined, diagnostic.line, diagnostic.column) - segment.start
+            if diagnostic.span is not None:
+                assert written[local.span.start:local.span.end] == joined[diagnostic.span.start:diagnostic.span.end]
+            checked += path != str(paths[0])
+    assert checked > 10  # diagnostics in files other than the first were moved
