@@ -45,9 +45,17 @@ def loads(text: str, path: str | None = None) -> ArgumentMap:
     return model
 
 
-def load(path: str | Path) -> ArgumentMap:
-    """The model of an Argdown file (see :func:`loads`)."""
-    return loads(read_source(path), path=str(path))
+def load(path: str | Path, *more: str | Path) -> ArgumentMap:
+    """The model of an Argdown file (see :func:`loads`), with the files its front matter's
+    ``include:`` lists and any ``more`` files as one map (see :mod:`argmap.sources`; the
+    model's ``sources`` then says which file each offset is in). Raises OSError when a file
+    cannot be read, and :class:`argmap.sources.IncludeError` when the files make no map."""
+    from argmap.sources import read
+
+    sources = read([path, *more])
+    model = loads(sources.text, path=str(path))
+    model.sources = sources if sources.several else None
+    return model
 
 
 def __getattr__(name: str):

@@ -72,6 +72,8 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 FileArg = typer.Argument(..., exists=False, dir_okay=False, metavar="FILE", help="an Argdown file")
+MapFiles = typer.Argument(..., exists=False, dir_okay=False, metavar="FILE",
+                          help="an Argdown file; several make one map (as the first one's `include:` would)")
 TitleArg = "[Statement], <Argument> or a bare title"
 SemanticsOption = typer.Option(None, "--semantics", "-s", metavar="NAME",
                                help="df-quad, quadratic-energy or vargdown (default: the front matter's "
@@ -83,28 +85,34 @@ SetOption = typer.Option(None, "--set", metavar="TITLE=X",
 FormatOption = typer.Option("text", "--format", "-f", metavar="FORMAT", help="text or json")
 
 
-def _read(path: Path, reader):
-    """``reader(path)``, or exit 2 with one clear line when the file cannot be read."""
+def _read(path: Path, reader, *more: Path):
+    """``reader(path, *more)``, or exit 2 with one clear line when a file cannot be read (1 when
+    the files make no map: an include cycle, say)."""
+    from argmap.sources import IncludeError
+
     try:
-        return reader(path)
+        return reader(path, *more)
+    except IncludeError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     except OSError as error:
-        typer.echo(f"{path}: cannot read: {error.strerror or error}", err=True)
+        typer.echo(f"{error.filename or path}: cannot read: {error.strerror or error}", err=True)
         raise typer.Exit(2) from None
 
 
-def _load(path: Path):
-    """The model of a file."""
+def _load(path: Path, *more: Path):
+    """The model of a file (with the files it includes, and ``more``)."""
     import argmap
 
-    return _read(path, argmap.load)
+    return _read(path, argmap.load, *more)
 
 
-def _load_weighed(path: Path, semantics: Optional[str]):
-    """The model of a file and the semantics to weigh it by: ``--semantics``, else its front
-    matter's, else the default; exit 2 naming the choices for an unknown one."""
+def _load_weighed(path: Path, semantics: Optional[str], more: tuple = ()):
+    """The model of a file (and ``more``) and the semantics to weigh it by: ``--semantics``,
+    else its front matter's, else the default; exit 2 naming the choices for an unknown one."""
     from argmap.semantics import NAMES, chosen_for
 
-    model = _load(path)
+    model = _load(path, *more)
     chosen = chosen_for(model.front_matter, semantics)
     if chosen not in NAMES:
         where = "" if semantics else f"{path}: the front matter names an "
@@ -130,14 +138,27 @@ def _print_diagnostics(path: Path, model, result=None, full: frozenset = frozens
     found = [*check_map(model, result=result), *(result.diagnostics if result is not None else ())]
     everything = {(d.line, d.column, d.code, d.message): d for d in found}
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
-    shown, summary = brief(diagnostics, str(path), full, pointer=lines is None or path.is_file())
-    if shown:
-        lines = model_source_lines(path) if lines is None else lines
-        for diagnostic in shown:
-            typer.echo(format_diagnostic(diagnostic, str(path), lines), err=True)
+    located = _located(path, model, diagnostics, lines)
+    shown, summary = brief([d for _, d, _ in located], str(path), full, pointer=lines is None or path.is_file())
+    shown = {id(d) for d in shown}
+    for where, diagnostic, lines_of in located:
+        if id(diagnostic) in shown:
+            typer.echo(format_diagnostic(diagnostic, where, lines_of()), err=True)
     if summary:
         typer.echo(summary, err=True)
     return 1 if any(d.severity is Severity.ERROR for d in diagnostics) else 0
+
+
+def _located(path: Path, model, diagnostics: list, lines: Optional[list[str]] = None) -> list[tuple]:
+    """(file, diagnostic, its lines when asked) for each diagnostic: in the file it is in, with
+    that file's line and column, where the map has several files."""
+    if model.sources is None:
+        import functools
+
+        read = (lambda: lines) if lines is not None else functools.cache(lambda: model_source_lines(path))
+        return [(str(path), diagnostic, read) for diagnostic in diagnostics]
+    return [(where, diagnostic, lambda where=where: model.sources.lines(where))
+            for where, diagnostic in model.sources.located(diagnostics)]
 
 
 def _write(path: Path, write) -> None:
@@ -265,13 +286,14 @@ def check(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown 
     failed = False
     for path in files:
         model = _load(path)
-        lines = model_source_lines(path)
         diagnostics = check_map(model, semantics)
         report = _check_evidence(path, None, model) if evidence else None
         if report is not None:
             diagnostics = sorted(diagnostics + report.diagnostics(), key=lambda d: (d.line, d.column))
-        for diagnostic in diagnostics:
-            typer.echo(format_diagnostic(diagnostic, str(path), lines))
+        located = _located(path, model, diagnostics)
+        diagnostics = [diagnostic for _, diagnostic, _ in located]
+        for where, diagnostic, lines in located:
+            typer.echo(format_diagnostic(diagnostic, where, lines()))
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
         typer.echo(f"{path}: {plural(len(model.statements), 'statement')}, {plural(len(model.arguments), 'argument')}, "
@@ -306,12 +328,14 @@ def evidence(file: Path = FileArg,
     if root is not None and not root.is_dir():
         typer.echo(f"{root}: --root must be a folder", err=True)
         raise typer.Exit(2)
-    report = _check_evidence(file, root, _load(file))
+    model = _load(file)
+    report = _check_evidence(file, root, model)
+    where = model.sources.at if model.sources is not None else lambda line, column: f"{file}:{line}:{column}"
     if format == "json":
         sys.stdout.write(_json(report.to_json(), str(file)) + "\n")
     else:
         for observation in report.observations:
-            typer.echo(f"{file}:{observation.line}:{observation.column}: {observation.message}")
+            typer.echo(f"{where(observation.line, observation.column)}: {observation.message}")
         typer.echo(f"{file}: {report.summary_text}")
     if fix_ranges:
         from argmap.edit import EditError
@@ -323,7 +347,7 @@ def evidence(file: Path = FileArg,
             typer.echo(f"{file}: cannot fix the cited lines: {error}", err=True)
             raise typer.Exit(1) from None
         for change in fixes:
-            typer.echo(f"{file}:{change.line}: [{change.statement}] {change.old} -> {change.new}",
+            typer.echo(f"{where(change.line, 1).rpartition(':')[0]}: [{change.statement}] {change.old} -> {change.new}",
                        err=format == "json")
         typer.echo(f"{file}: {plural(len(fixes), 'link')} fixed", err=format == "json")
     raise typer.Exit(1 if report.failed else 0)
@@ -336,7 +360,7 @@ def model_source_lines(path: Path) -> list[str]:
 
 
 @app.command()
-def export(file: Path = FileArg,
+def export(files: List[Path] = MapFiles,
            format: str = typer.Option("argdown-json", "--format", "-f", metavar="FORMAT",
                                       help="argdown-json (the reference's model), aif, graphml or qbaf-json"),
            semantics: Optional[str] = typer.Option(None, "--semantics", "-s", metavar="NAME",
@@ -350,9 +374,10 @@ def export(file: Path = FileArg,
 
     from argmap import formats
 
+    file, *more = files
     _usage(formats.exporter, format)
-    output = _output(output, file)
-    model, semantics = _load_weighed(file, semantics)
+    output = _output(output, *files)
+    model, semantics = _load_weighed(file, semantics, more)
     status = _print_diagnostics(file, model)
     if format == "argdown-json":  # streamed: the largest export, and it carries no credences
         write = lambda stream: formats.export(model, format, stream)  # noqa: E731
@@ -405,7 +430,7 @@ HistogramOption = typer.Option(None, "--output", "-o", metavar="OUT",
 
 
 @app.command("credence")
-def credence_command(file: Path = FileArg, semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption,
+def credence_command(files: List[Path] = MapFiles, semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption,
                      format: str = FormatOption, samples: Optional[int] = SamplesOption,
                      seed: Optional[int] = typer.Option(None, "--seed", metavar="S",
                                                         help="with --samples: same seed, same numbers (default 0)"),
@@ -416,11 +441,12 @@ def credence_command(file: Path = FileArg, semantics: Optional[str] = SemanticsO
     from argmap.explanation import bottom_line, bottom_line_json
     from argmap.propagate import credence
 
+    file, *more = files
     _format(format)
     if samples is None and (output is not None or default_spread is not None or seed is not None):
         typer.echo("-o, --seed and --default-spread go with --samples N", err=True)
         raise typer.Exit(2)
-    model, semantics = _load_weighed(file, semantics)
+    model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics, _overrides(set))
     status = _print_diagnostics(file, model, result, NUMBER_WARNINGS)
     if samples is not None:
@@ -449,14 +475,15 @@ def _credence_samples(model, samples: int, seed: int, semantics: str, spread: Op
 
 
 @app.command()
-def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITLE", help=TitleArg),
+def explain(files: List[Path] = MapFiles, title: str = typer.Argument(..., metavar="TITLE", help=TitleArg),
             semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption) -> None:
     """How one statement's credence (or argument's strength) comes about, as a tree down to
     the stated numbers, with the arithmetic at each step."""
     from argmap.explanation import derivation
     from argmap.propagate import credence
 
-    model, semantics = _load_weighed(file, semantics)
+    file, *more = files
+    model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics, _overrides(set))
     tree = _usage(derivation, result, title)
     status = _print_diagnostics(file, model, result)
@@ -465,7 +492,7 @@ def explain(file: Path = FileArg, title: str = typer.Argument(..., metavar="TITL
 
 
 @app.command()
-def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N", help="show the first N"),
+def cruxes(files: List[Path] = MapFiles, top: Optional[int] = typer.Option(None, "--top", "-n", min=1, metavar="N", help="show the first N"),
            semantics: Optional[str] = SemanticsOption, set: Optional[List[str]] = SetOption,
            format: str = FormatOption,
            method: str = typer.Option("swing", "--method", "-m", metavar="METHOD",
@@ -476,8 +503,9 @@ def cruxes(file: Path = FileArg, top: Optional[int] = typer.Option(None, "--top"
     from argmap.explanation import cruxes, cruxes_json, cruxes_text
     from argmap.propagate import credence
 
+    file, *more = files
     _format(format)
-    model, semantics = _load_weighed(file, semantics)
+    model, semantics = _load_weighed(file, semantics, more)
     overrides = _overrides(set)
     with _progress("weighing the stated numbers") as progress:
         reports = _usage(lambda: cruxes(model, semantics, overrides, None, progress, method, seed))
@@ -578,6 +606,7 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
             typer.echo(f"{path}: already so; nothing to change")
             return
         if not dry_run:
+            written = document.changed_files
             notes = document.save(force)
     except (EditError, OSError) as error:
         _refused(path, error, 2 if isinstance(error, ValueError) else 1)
@@ -586,7 +615,8 @@ def _edit(path: Path, change, dry_run: bool, show_credence: bool = False, force:
         return
     for note in notes:
         typer.echo(f"warning: {note}", err=True)
-    typer.echo(f"{path}: written")
+    for name in written:
+        typer.echo(f"{name}: written")
     if show_credence:
         _print_credence_move(before, document.model)
 
@@ -685,11 +715,11 @@ def fmt(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown fi
         force: bool = ForceOption) -> None:
     """Give files argmap's canonical layout; the map they describe stays the same, and a file
     with errors stays as it is (exit 1)."""
-    from argmap.edit import EditError
+    from argmap.edit import Document, EditError
 
     unformatted = broken = 0
     for path in files:
-        document = _open(path)
+        document = _read(path, lambda path: Document.open(path, includes=False))  # each file on its own
         if document.model.errors:  # what the parser salvaged from them is no map to keep the same
             first = document.model.errors[0]
             typer.echo(f"{path}:{first.line}:{first.column}: not formatted: {first.message} "
@@ -749,7 +779,7 @@ def watch(file: Path = FileArg,
 # --- drawing ----------------------------------------------------------------------------------
 
 @app.command()
-def render(file: Path = FileArg,
+def render(files: List[Path] = MapFiles,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT",
                                                  help="OUT.svg, .png, .pdf or .dot (default: DOT on stdout)"),
            semantics: Optional[str] = SemanticsOption,
@@ -764,10 +794,11 @@ def render(file: Path = FileArg,
     from argmap.propagate import credence
     from argmap.render import RenderError, diagram, format_of, render as draw
 
-    output = _output(output, file)
+    file, *more = files
+    output = _output(output, *files)
     if output is not None:
         _usage(format_of, output)
-    model, semantics = _load_weighed(file, semantics)
+    model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
@@ -787,7 +818,7 @@ def render(file: Path = FileArg,
 
 
 @app.command()
-def report(file: Path = FileArg,
+def report(files: List[Path] = MapFiles,
            output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="OUT", help="report.html (default: stdout)"),
            semantics: Optional[str] = SemanticsOption,
            evidence: Optional[bool] = typer.Option(None, "--evidence/--no-evidence",
@@ -806,8 +837,9 @@ def report(file: Path = FileArg,
     from argmap.render import INSTALL_GRAPHVIZ
     from argmap.report import report as page
 
-    output = _output(output, file)
-    model, semantics = _load_weighed(file, semantics)
+    file, *more = files
+    output = _output(output, *files)
+    model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())

@@ -20,14 +20,15 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Union
 
 from argmap.check import bracketed
 from argmap.data import BLOCK_START
-from argmap.files import LINE_BREAK, decode_source, write_atomically
+from argmap.files import LINE_BREAK, write_atomically
 from argmap.model import ArgumentDescription, ArgumentMap, Role, Span, StatementOccurrence
+from argmap.sources import Sources
 
 __all__ = ["DataEntry", "Document", "EditError", "RELATION_KINDS", "UnknownChoice", "data_entries", "model_fingerprint",
            "open", "without_quote_marks"]
@@ -316,26 +317,31 @@ class Document:
     """A map's text, its model, and the edits made to it since it was read."""
 
     def __init__(self, text: str, path: str | Path | None = None, bom: bool = False,
-                 digest: str | None = None) -> None:
+                 digest: str | None = None, sources: Sources | None = None) -> None:
         import argmap
 
         self.path = Path(path) if path is not None else None
+        self.sources = self._read_sources = sources  # a map of several files: which file each stretch of the text is
         self.original = self.text = text
         self.bom = bom
         self._digest = digest
         self._loads = argmap.loads
         self.model = self._parse(text)
         self._tokenized: tuple[str | None, list[int]] = (None, [])
-        crlf = text.count("\r\n")
-        self.newline = "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
-        if text.count("\r") - crlf > text.count("\n"):
-            self.newline = "\r"  # classic Mac OS line ends
+        self.newline = _line_end_style(text)
 
     @classmethod
-    def open(cls, path: str | Path) -> "Document":
-        """Read a file; the document remembers its bytes to refuse saving over a newer version."""
-        data = Path(path).read_bytes()
-        return cls(decode_source(data), path, data.startswith(_BOM), hashlib.sha256(data).hexdigest())
+    def open(cls, path: str | Path, *more: str | Path, includes: bool = True) -> "Document":
+        """Read a file, with the files it includes (unless not ``includes``) and ``more`` as one
+        map (see :mod:`argmap.sources`); the document remembers their bytes to refuse saving
+        over a newer version, and an edit writes the file that holds what it changes."""
+        from argmap.sources import read
+
+        sources = read([path, *more], includes=includes)
+        if sources.several:
+            return cls(sources.text, path, sources=sources)
+        file = sources.files[str(path)]
+        return cls(sources.text, path, file.bom, file.digest)
 
     # -- reading
 
@@ -349,40 +355,50 @@ class Document:
 
     def encoded(self, text: str | None = None) -> bytes:
         """The file's bytes for the text: its byte-order mark back, undecodable bytes restored."""
-        data = (self.text if text is None else text).encode("utf-8", errors="surrogateescape")
-        return _BOM + data if self.bom else data
+        return _encoded(self.text if text is None else text, self.bom)
 
     def diff(self) -> str:
-        """A unified diff from the text as read to the text now."""
-        name = self.name
-        return "".join(difflib.unified_diff(self.original.splitlines(keepends=True), self.text.splitlines(keepends=True),
-                                            name, name))
+        """A unified diff from the text as read to the text now (of each file changed)."""
+        return "".join("".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                                    name, name)) for name, old, new in self._files())
+
+    @property
+    def changed_files(self) -> list[str]:
+        """The files whose text the edits changed."""
+        return [name for name, old, new in self._files() if new != old]
+
+    def _files(self) -> list[tuple[str, str, str]]:
+        """Each file's name, text as read and text now (one file but for a map of several)."""
+        if self.sources is None:
+            return [(self.name, self.original, self.text)]
+        read = self._read_sources
+        return [(name, read.file_text(name), self.sources.file_text(name)) for name in self.sources.files]
 
     def save(self, force: bool = False) -> list[str]:
         """Write the text atomically, unless the file changed on disk since it was read or is
         read-only (``force`` writes a read-only file, which stays read-only). The check and the
         write happen under a lock, so that of two edits at once the second sees the first.
-        Returns what the writing did beside the edit (hard links it broke)."""
-        from argmap.files import is_read_only, locked, other_links
+        Returns what the writing did beside the edit (hard links it broke).
 
+        A map of several files writes each file the edits changed, and only those; none is
+        written unless each may be (as far as can be told before writing)."""
         if self.path is None:
             raise EditError("this document was not read from a file; nothing to save to")
-        notes = []
-        with locked(self.path) as current:
-            if self._digest is not None and (current is None or hashlib.sha256(current).hexdigest() != self._digest):
-                raise EditError(f"{self.name} changed on disk since argmap read it; nothing was written "
-                                "(run the command again on the new version)")
-            if current is not None:
-                if not force and is_read_only(self.path):
-                    raise EditError(f"{self.name} is read-only; nothing was written (--force writes it anyway)")
-                links = other_links(self.path)
-                if links:
-                    notes.append(f"{self.name} had {links} other hard link{'s' * (links != 1)}, which still "
-                                 "show the old text: the edit wrote a new file")
-            data = self.encoded()
-            write_atomically(self.path, data)
-        self.original = self.text
-        self._digest = hashlib.sha256(data).hexdigest()
+        if self.sources is None:
+            notes, self._digest = _write(self.path, self.encoded(), self._digest, force)
+            self.original = self.text
+            return notes
+        files = self.sources.files
+        changed = [(name, new) for name, old, new in self._files() if new != old]
+        for name, _ in changed:
+            _check_writable(Path(name), _read_bytes(name), files[name].digest, force)
+        notes, written = [], {}
+        for name, new in changed:
+            note, digest = _write(Path(name), _encoded(new, files[name].bom), files[name].digest, force)
+            notes += note
+            written[name] = replace(files[name], digest=digest)
+        self.sources = replace(self.sources, files={**files, **written})
+        self.original, self._read_sources = self.text, self.sources
         return notes
 
     # -- setting values
@@ -539,7 +555,7 @@ class Document:
         if element.data_span is None:
             at = self._line_end(self._content_end(element))
             entries = ", ".join(f"{k}: {v}" for k, v in fields.items())
-            return [(at, at, f"{self.newline}{self._continuation_indent(element, at)}{{{entries}}}")]
+            return [(at, at, f"{self._newline_at(at)}{self._continuation_indent(element, at)}{{{entries}}}")]
         span = element.data_span
         entries = self._entries(span)
         present = {e.key: e for e in entries}
@@ -583,7 +599,7 @@ class Document:
         lines = [line.strip() for line in _text_value("text", text).strip().splitlines() if line.strip()]
         kept = self.text[end:content_end]
         settings = f"===\n{json.dumps(self.model.front_matter, default=str)}\n===\n\n" if self.model.front_matter else ""
-        new = (self.newline + self._continuation_indent(element, end)).join(
+        new = (self._newline_at(end) + self._continuation_indent(element, end)).join(
             _claim_text(line, index > 0, entity.tags) for index, line in enumerate(lines))
         claim = self._loads(f"{settings}{bracketed(kind, name)}: {new}")
         read = (claim.statements if kind == "statement" else claim.arguments).get(name)
@@ -724,7 +740,7 @@ class Document:
         home = self._relation_home(target_kind, target_title)
         at = self._line_end(self._span_end(home.span))
         indent = self._child_indent(home)
-        line = f"{self.newline}{indent}{symbol} {bracketed(source_kind, source_title)}"
+        line = f"{self._newline_at(at)}{indent}{symbol} {bracketed(source_kind, source_title)}"
         before = _relation_triples(self.model)
         written = sum(len(r.spans) for r in self.model.relations)
         loops = {(claim, via) for _, claim, via in self_relations(self.model)}
@@ -788,8 +804,9 @@ class Document:
             line_start = self.text.rfind("\n", 0, span.start) + 1
             if self.text[line_start:span.start].strip():
                 raise EditError(f"{self._where(span)}: the relation does not start its line; remove it by hand")
-            line_end = self.text.find("\n", self._span_end(span))
-            cuts.append((line_start, len(self.text) if line_end < 0 else line_end + 1, ""))
+            file_end = self.sources.segment_at(span.start).end if self.sources is not None else len(self.text)
+            line_end = self.text.find("\n", self._span_end(span), file_end)
+            cuts.append((line_start, file_end if line_end < 0 else line_end + 1, ""))
         gone = {(r.source_kind, r.source, r.target_kind, r.target, r.type.value) for r in found}
         expected = _relation_triples(self.model) - Counter(gone)
 
@@ -888,6 +905,8 @@ class Document:
         changed the model (none on every file argmap knows of)."""
         from argmap.layout import PASSES, layout
 
+        if self.sources is not None:
+            raise EditError(f"{self.name}: a map of several files is formatted one file at a time")
         before = model_fingerprint(self.model)
 
         def same(model: ArgumentMap) -> bool:
@@ -929,16 +948,21 @@ class Document:
             raise EditError(f"{what}: two changes would overlap; nothing changed") from None
         if new == self.text:
             return
+        try:
+            sources = self.sources.edited(new, replacements) if self.sources is not None else None
+        except ValueError as error:
+            raise EditError(f"{what}: {error}; nothing changed") from None
         model = self._parse(new)
         errors = Counter(d.code for d in model.errors) - Counter(d.code for d in self.model.errors)
         if errors:
             first = next(d for d in model.errors if d.code in errors)
-            raise EditError(f"{what} would break the file ({self.name}:{first.line}:{first.column}: {first.message}); "
-                            "nothing changed")
+            where = sources.localize(first) if sources is not None else (self.name, first)
+            raise EditError(f"{what} would break the file ({where[0]}:{where[1].line}:{where[1].column}: "
+                            f"{first.message}); nothing changed")
         problem = "the map would change beyond the edit" if same_shape and _shape(model) != _shape(self.model) else check(model)
         if problem:
             raise EditError(f"{what}: {problem}; nothing changed")
-        self.text, self.model = new, model
+        self.text, self.model, self.sources = new, model, sources
 
     def _resolve(self, name: str, kinds: tuple[str, ...]) -> tuple[str, str]:
         """(kind, title) for a name written `Title`, `[Title]` (a statement) or `<Title>` (an argument)."""
@@ -1016,13 +1040,70 @@ class Document:
             end += 1
         return self.text[line_start:end]
 
+    def _newline_at(self, at: int) -> str:
+        """How the file that holds ``at`` ends its lines (each file of a map its own way)."""
+        if self.sources is None:
+            return self.newline
+        return _line_end_style(self.sources.file_text(self.sources.segment_at(at).path))
+
     def _where(self, span: Span) -> str:
+        if self.sources is not None:
+            return self.sources.where(span.start)
         return f"{self.name}:{span.line}:{span.column}"
 
 
 def open(path: str | Path) -> Document:  # noqa: A001 - argmap.edit.open reads like the builtin on purpose
     """Read an Argdown file for editing (see :class:`Document`)."""
     return Document.open(path)
+
+
+def _line_end_style(text: str) -> str:
+    """The line end a text mostly uses: `\r\n`, `\n`, or a lone `\r` (classic Mac OS)."""
+    crlf = text.count("\r\n")
+    if text.count("\r") - crlf > text.count("\n"):
+        return "\r"
+    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+
+
+def _encoded(text: str, bom: bool) -> bytes:
+    """A file's bytes for its text: its byte-order mark back, undecodable bytes restored."""
+    data = text.encode("utf-8", errors="surrogateescape")
+    return _BOM + data if bom else data
+
+
+def _read_bytes(path: str | Path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _check_writable(path: Path, current: bytes | None, digest: str | None, force: bool) -> None:
+    """Refuse to write over a file that changed on disk since it was read (its bytes are
+    ``current``, None when it is gone) or, unless ``force``, one that is read-only."""
+    from argmap.files import is_read_only
+
+    if digest is not None and (current is None or hashlib.sha256(current).hexdigest() != digest):
+        raise EditError(f"{path} changed on disk since argmap read it; nothing was written "
+                        "(run the command again on the new version)")
+    if current is not None and not force and is_read_only(path):
+        raise EditError(f"{path} is read-only; nothing was written (--force writes it anyway)")
+
+
+def _write(path: Path, data: bytes, digest: str | None, force: bool) -> tuple[list[str], str]:
+    """Write a file's new bytes atomically under its lock, after :func:`_check_writable`; what
+    the writing did beside (hard links it broke), and the digest of what was written."""
+    from argmap.files import locked, other_links
+
+    notes = []
+    with locked(path) as current:
+        _check_writable(path, current, digest, force)
+        links = other_links(path) if current is not None else 0
+        if links:
+            notes.append(f"{path} had {links} other hard link{'s' * (links != 1)}, which still "
+                         "show the old text: the edit wrote a new file")
+        write_atomically(path, data)
+    return notes, hashlib.sha256(data).hexdigest()
 
 
 

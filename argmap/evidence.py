@@ -1307,7 +1307,7 @@ def check_evidence(path: str | Path, root: str | Path | None = None, *, model: A
     import argmap
 
     path = Path(path)
-    source = read_source(path)
+    source = model.sources.text if model is not None and model.sources is not None else read_source(path)  # several files: joined
     if model is None:
         model = argmap.loads(source, path=str(path))
     base = Path(root) if root is not None else path.parent

@@ -243,6 +243,7 @@ class ArgumentMap(BaseModel):
     strict: bool = False  # `model: mode: strict` in the front matter
     diagnostics: list[Diagnostic] = Field(default_factory=list)
     path: str | None = None  # where it was read from, for messages
+    sources: SkipValidation[Any] = Field(default=None, exclude=True)  # argmap.sources.Sources of a map of several files
 
     @property
     def errors(self) -> list[Diagnostic]:

@@ -231,13 +231,18 @@ def text_edits(old: str, new: str) -> list[Fix]:
 class Analysis:
     """One version of a document: its model at once, everything else when first asked for.
 
-    ``semantics`` is the one configured; a ``semantics:`` key in the front matter overrides it."""
+    ``semantics`` is the one configured; a ``semantics:`` key in the front matter overrides it.
+
+    A document whose front matter lists files under ``include:`` is weighed and checked with
+    them, read from disk (``whole``): its credences, hovers and diagnostics are the map's, and
+    the diagnostics shown are those in the document. Navigation stays within the document."""
 
     def __init__(self, text: str, semantics: str | None = None, path: str | None = None) -> None:
         import argmap
 
         self.text = text
         self.model = argmap.loads(text, path=path)
+        self.whole, self._include_problem = _whole(self.model, text, path)
         self.semantics, self._semantics_problem = _semantics(self.model, semantics)
 
     @cached_property
@@ -245,8 +250,11 @@ class Analysis:
         """Everything `argmap check` reports, with the semantics's own checks."""
         from argmap.check import check_map
 
-        found = check_map(self.model, self.semantics, self.result) + self._evidence_diagnostics()
-        found += [self._semantics_problem] if self._semantics_problem else []
+        found = check_map(self.whole, self.semantics, self.result)
+        if self.whole.sources is not None:  # the map's diagnostics in this document (where its offsets are the map's)
+            found = [d for path, d in map(self.whole.sources.localize, found) if path == self.model.path]
+        found += self._evidence_diagnostics()
+        found += [d for d in (self._semantics_problem, self._include_problem) if d is not None]
         return sorted(found, key=lambda d: (d.line, d.column))
 
     @cached_property
@@ -254,7 +262,7 @@ class Analysis:
         """Credences under the chosen semantics (see :func:`argmap.propagate.credence`)."""
         from argmap.propagate import credence
 
-        return credence(self.model, self.semantics)
+        return credence(self.whole, self.semantics)
 
     @cached_property
     def places(self) -> list[Place]:
@@ -267,10 +275,10 @@ class Analysis:
         from argmap.explanation import cruxes
         from argmap.propagate import data_blocks
 
-        stated = sum(key in data for _, data, _ in data_blocks(self.model) for key in ("credence", "inference"))
+        stated = sum(key in data for _, data, _ in data_blocks(self.whole) for key in ("credence", "inference"))
         if not self.result.theses or stated > MAX_CRUX_INPUTS:  # counted from the data: no second network
             return {}
-        return {report.thesis: report for report in cruxes(self.model, self.semantics)}
+        return {report.thesis: report for report in cruxes(self.whole, self.semantics)}
 
     @cached_property
     def evidence(self) -> dict[str, object]:
@@ -319,7 +327,7 @@ class Analysis:
         what moves it most, its rank among each thesis's cruxes."""
         result = self.result
         if place.kind == "statement":
-            statement = self.model.statements.get(place.title)
+            statement = self.whole.statements.get(place.title)
             record = result.statements.get(place.title)
             if statement is None or record is None:
                 return f"**[{place.title}]**: not in the map"
@@ -338,7 +346,7 @@ class Analysis:
             if checked is not None:
                 lines += ["", f"evidence: {checked.message}"]
         else:
-            argument = self.model.arguments.get(place.title)
+            argument = self.whole.arguments.get(place.title)
             record = result.arguments.get(place.title)
             if argument is None or record is None:
                 return f"**<{place.title}>**: not in the map"
@@ -378,7 +386,7 @@ class Analysis:
             closing = place.end + 1  # after `]` or `>`
             if place.kind == "statement" and place.title in result.statements:
                 record = result.statements[place.title]
-                stated = _number(self.model.statements[place.title].data.get("credence"))
+                stated = _number(self.whole.statements[place.title].data.get("credence"))
                 label = f"{fmt(record.credence)}"
                 if stated is not None and abs(stated - record.credence) > 5e-5:
                     label += f" (stated {fmt(stated)})"
@@ -522,6 +530,30 @@ def _nudges(key: str, written: str, now: float | None) -> list[Setting]:
                                               - {round(now, 2)})
     return [Setting(key, written, value, f"Set {key} of {written} to {fmt(value)}"
                     + (f" (now {fmt(now)})" if now is not None else "")) for value in values]
+
+
+def _whole(model: ArgumentMap, text: str, path: str | None) -> tuple[ArgumentMap, Diagnostic | None]:
+    """The map a document makes with the files its front matter includes (itself when it
+    includes none, or they cannot be read), and the include problem to show in it, if any:
+    at its place when it is in this document, else at the front matter's start."""
+    import argmap
+    from argmap.sources import IncludeError, read
+
+    if path is None or "include" not in model.front_matter:
+        return model, None
+    try:
+        sources = read([path], main_text=text)
+    except IncludeError as error:
+        here = error.path == path
+        return model, Diagnostic(severity=Severity.ERROR, code="include", line=error.line if here else 1,
+                                 column=error.column if here else 1, message=error.message if here else str(error))
+    except OSError:
+        return model, None
+    if not sources.several:
+        return model, None
+    whole = argmap.loads(sources.text, path=path)
+    whole.sources = sources
+    return whole, None
 
 
 def _semantics(model: ArgumentMap, configured: str | None) -> tuple[str, Diagnostic | None]:

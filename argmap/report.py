@@ -336,9 +336,11 @@ class _Page:
         return f'<ul class="diagnostics">{rows}</ul>' if rows else ""
 
     def _diagnostic(self, diagnostic: Diagnostic) -> str:
-        """An open ``<li>`` with ``file:line:col: severity: message``."""
-        return (f'<li class="{diagnostic.severity.value}"><code>{_text(self.model.path or "")}:{diagnostic.line}:'
-                f'{diagnostic.column}</code> {diagnostic.severity.value}: {_text(diagnostic.message)}')
+        """An open ``<li>`` with ``file:line:col: severity: message`` (in the file it is in, for a
+        map of several files)."""
+        path, shown = self.model.sources.localize(diagnostic) if self.model.sources else (self.model.path, diagnostic)
+        return (f'<li class="{diagnostic.severity.value}"><code>{_text(path or "")}:{shown.line}:'
+                f'{shown.column}</code> {diagnostic.severity.value}: {_text(diagnostic.message)}')
 
     def _contents(self) -> str:
         """Links to each section and to every card in it."""
