@@ -21,7 +21,7 @@ import pytest
 
 import argmap
 from argmap.propagate import credence
-from argmap.render import credence_colour, diagram, pen_width, render, short_text
+from argmap.render import PALETTES, credence_colour, diagram, fit, page, pen_width, render, short_text
 from conftest import ROOT, THESIS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -103,23 +103,26 @@ def test_the_same_map_gives_the_same_bytes(tmp_path):
 def test_thesis_nodes_edges_and_clusters(thesis):
     source = dot_of(THESIS)
     titles = titles_of(source)
-    assert len(nodes_of(source)) == 37
-    assert {"Natural Manifold", "SVD Basis Cluster", "SVD Is Natural Basis", "Rescaling Gets 60-80%"} <= titles
+    # 37 claims, and the two premises among the thesis's top five cruxes (`argmap cruxes --top 5`:
+    # three inferences, then [Scaling Vectors Competitive] and [Random Projections Plus Scaling])
+    assert len(nodes_of(source)) == 39
+    assert {"Natural Manifold", "SVD Basis Cluster", "SVD Is Natural Basis", "Rescaling Gets 60-80%",
+            "Scaling Vectors Competitive", "Random Projections Plus Scaling"} <= titles
     assert "SVD Init Wins" not in titles  # a premise only: drawn with --premises
     clusters = re.findall(r"subgraph cluster_\w+ \{\n\t+.*label=<<B>(.*?)</B>>", source)
     assert clusters == ["SVD Basis", "Orthogonality", "Decoupling", "Gain Control", "Rank Debate",
                         "Functional Architecture", "Compression", "Boundary Cases"]
     edges = edges_of(source)
-    assert len(edges) == len(thesis.relations) + len(thesis.arguments) == 34
+    assert len(edges) == len(thesis.relations) + len(thesis.arguments) + 2 == 36  # and the two premises' links
     kinds = [re.search(r'tooltip="(\w+):', attributes).group(1) for _, _, attributes in edges]
-    assert kinds.count("conclusion") == 17 and kinds.count("entails") == 13 and kinds.count("contrary") == 4
+    assert kinds.count("premise") == 2 and kinds.count("conclusion") == 17 and kinds.count("entails") == 13 and kinds.count("contrary") == 4
 
 
 def test_premises_adds_every_premise_with_its_link(thesis):
     source = dot_of(THESIS, premises=True)
     premises = {m.title for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise"}
     assert premises <= titles_of(source)
-    assert len(nodes_of(source)) == 37 + len(premises)
+    assert len(nodes_of(source)) == 37 + len(premises)  # the two crux premises among them
     links = sum(1 for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise")
     assert sum('tooltip="premise:' in attributes for _, _, attributes in edges_of(source)) == links
 
@@ -158,23 +161,33 @@ def test_stated_computed_and_assumed_credences_look_different():
 def test_edge_styles_follow_the_relation():
     styles = {attributes.split('tooltip="')[1].split(":")[0]: attributes for _, _, attributes in
               edges_of(dot_of(SMALL, premises=True))}
-    assert 'color="#1b7f3b"' in styles["support"] and "arrowhead" not in styles["support"]  # the default
-    assert 'arrowhead=tee color="#c62828"' in styles["attack"]
-    assert 'color="#7b3fa0"' in styles["undercut"] and "style=dashed" in styles["undercut"]
+    blue, orange = PALETTES["default"].support, PALETTES["default"].attack
+    # support: blue, solid, the default arrow; attack: orange, dashed, a tee; undercut: dotted
+    assert f'color="{blue}"' in styles["support"] and "arrowhead" not in styles["support"]
+    assert "style" not in styles["support"]
+    assert "arrowhead=tee" in styles["attack"] and f'color="{orange}"' in styles["attack"]
+    assert "style=dashed" in styles["attack"]
+    assert f'color="{orange}"' in styles["undercut"] and "style=dotted" in styles["undercut"]
     assert "dir=both" in styles["contradictory"] and "arrowtail=dot" in styles["contradictory"]
     thesis_styles = [a for _, _, a in edges_of(dot_of(THESIS)) if 'tooltip="contrary' in a]
-    assert thesis_styles and all('arrowhead=dot color="#c62828"' in a for a in thesis_styles)
+    assert thesis_styles and all("arrowhead=dot" in a and f'color="{orange}"' in a for a in thesis_styles)
 
 
-def test_pen_width_grows_with_the_contribution(thesis):
-    widths = []
+def test_pen_width_follows_the_contribution_against_the_largest(thesis):
+    relations, links = [], []
     for _, _, attributes in edges_of(dot_of(THESIS)):
-        value = float(re.search(r'tooltip="\w+: ([-+][\d.]+)"', attributes).group(1))
-        widths.append((abs(value), float(re.search(r"penwidth=([\d.]+)", attributes).group(1))))
-    widths.sort()
-    assert all(a[1] <= b[1] for a, b in zip(widths, widths[1:]))
-    assert widths[0][1] < widths[-1][1]
-    assert pen_width(0) == 0.8 and pen_width(-1) == pen_width(1) == pen_width(5)
+        kind, value = re.search(r'tooltip="(\w+): ([-+][\d.]+)', attributes).groups()
+        width = float(re.search(r"penwidth=([\d.]+)", attributes).group(1))
+        (links if kind in ("premise", "conclusion") else relations).append((abs(float(value)), width))
+    relations.sort()
+    assert all(a[1] <= b[1] for a, b in zip(relations, relations[1:]))
+    assert relations[-1][1] == 6.0  # the largest contribution (0.25, into a textless statement)
+    # the thesis's inputs, 0.016 to 0.095 of 0.25: from 1 + 5 x 0.063 = 1.3 to 1 + 5 x 0.38 = 2.9 points
+    assert min(w for _, w in relations) == pytest.approx(1.32, abs=0.02)
+    # an argument's link to its conclusion says least: thin, never the thickest
+    assert {w for _, w in links} == {1.0} and max(w for _, w in relations) > 1.0
+    assert pen_width(0, 0.2) == 1.0 and pen_width(-0.1, 0.2) == 3.5 and pen_width(0.3, 0.2) == 6.0
+    assert pen_width(0.1, 0) == 1.0
 
 
 def _oklab(hex_colour: str) -> tuple[float, float, float]:
@@ -191,13 +204,75 @@ def _oklab(hex_colour: str) -> tuple[float, float, float]:
             0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
 
 
-def test_the_colour_scale_runs_red_to_green_in_even_steps():
-    low, middle, high = (_oklab(credence_colour(v)) for v in (0, 0.5, 1))
-    assert low[1] > 0.08 and high[1] < -0.08  # OKLab a: red at 0, green at 1
-    assert middle[0] > low[0] + 0.15 and abs(low[0] - high[0]) < 0.01  # a light middle, equal ends
+def _srgb_to_linear(hex_colour: str) -> list[float]:
+    return [(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+            for c in (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+
+
+def _linear_to_hex(rgb) -> str:
+    encoded = (12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in rgb)
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in encoded)
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1.0, applied to linear RGB
+DICHROMACY = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+}
+
+
+def _seen(hex_colour: str, vision: str) -> tuple[float, float, float]:
+    """A colour in OKLab as a reader with ``vision`` (normal, or one in DICHROMACY) sees it."""
+    if vision == "normal":
+        return _oklab(hex_colour)
+    rgb = _srgb_to_linear(hex_colour)
+    return _oklab(_linear_to_hex([sum(m * c for m, c in zip(row, rgb)) for row in DICHROMACY[vision]]))
+
+
+def test_the_simulation_removes_the_red_green_axis():
+    # the check of the check: the old scale's red and green ends lie far apart on OKLab's a
+    # (red-green) axis for normal vision, and near 0 on it for a protanope or deuteranope
+    red, green = "#f07f77", "#89c47a"
+    assert _seen(red, "normal")[1] > 0.08 and _seen(green, "normal")[1] < -0.08
+    for vision in DICHROMACY:
+        assert abs(_seen(red, vision)[1]) < 0.03 and abs(_seen(green, vision)[1]) < 0.03, vision
+
+
+@pytest.mark.parametrize("vision", ["normal", *DICHROMACY])
+def test_the_credence_scale_stays_readable_without_red_green_vision(vision):
+    palette = PALETTES["default"]
+    steps = [_seen(credence_colour(i / 10), vision) for i in range(11)]
+    lightness = [lab[0] for lab in steps]
+    assert all(a - b > 0.02 for a, b in zip(lightness, lightness[1:])), lightness  # darker as credence grows
+    assert math.dist(steps[0], steps[10]) > 0.3  # 0 and 1 far apart
+    assert min(math.dist(a, b) for a, b in zip(steps, steps[1:])) > 0.03  # each 0.1 a visible step
+    # no fill looks like an edge: the nearest is well apart (lightness and chroma both differ)
+    for edge in (palette.support, palette.attack):
+        seen = _seen(edge, vision)
+        assert min(math.dist(seen, step) for step in steps) > 0.1, edge
+    # and support and attack edges stay apart from each other
+    assert math.dist(_seen(palette.support, vision), _seen(palette.attack, vision)) > 0.15
+
+
+def test_the_fill_hue_is_none_of_the_edge_hues():
+    palette = PALETTES["default"]
+
+    def hue(hex_colour):
+        _, a, b = _oklab(hex_colour)
+        return math.degrees(math.atan2(b, a)) % 360
+
+    fill = hue(credence_colour(1))
+    for edge in (palette.support, palette.attack):
+        assert min(abs(fill - hue(edge)), 360 - abs(fill - hue(edge))) > 45
     steps = [math.dist(_oklab(credence_colour(i / 10)), _oklab(credence_colour((i + 1) / 10))) for i in range(10)]
-    assert max(steps) / min(steps) < 1.08, steps  # perceptually even, up to rounding to 8 bits
+    assert max(steps) / min(steps) < 1.15, steps  # even steps in OKLab, up to rounding to 8 bits
     assert credence_colour(-1) == credence_colour(0) and credence_colour(2) == credence_colour(1)
+
+
+def test_greyscale_fills_have_no_chroma():
+    greys = {credence_colour(i / 1000, "greyscale") for i in range(1001)}
+    assert all(c[1:3] == c[3:5] == c[5:7] for c in greys)
+    assert len(greys) > 60  # still a scale
 
 
 # --- escaping ------------------------------------------------------------------------------------
