@@ -49,7 +49,7 @@ def nodes_of(source: str) -> dict[str, str]:
 
 def titles_of(source: str) -> set[str]:
     """The titles drawn (the first bold text of each node label)."""
-    return {re.search(r"<B>(.*?)</B>", attributes).group(1).replace("<BR/>", " ")
+    return {re.search(r"<B>(?:⚠ )?(.*?)</B>", attributes).group(1).replace("<BR/>", " ")
             for attributes in nodes_of(source).values()}
 
 
@@ -72,19 +72,22 @@ def check_golden(name: str, text: str) -> None:
 def test_golden_small_map():
     # Checked by hand, line by line, when written: small.argdown has a stated, a computed and an
     # assumed (prior) statement, both argument shapes and every edge kind but entails/contrary
-    # (the thesis has those). Fills are the scale's 0.4/0.5/0.6/0.9 steps (#fdd1a7, #fee5b3,
-    # #e2dda4, #89c47a); strengths 0.9 x 0.8 = 0.72 undercut by 0.6 to 0.288 and 0.4 x 0.9 x 0.5 =
-    # 0.18; [Claim] 0.5 + 0.5 x (0.288 - (1 - 0.8758 x 0.82)) = 0.5031; pen widths 0.8 + 4 sqrt|c|
-    # (support 0.144 -> 2.32, undercut 0.432 -> 3.43, contradictory the larger way, 0.1887 -> 2.54);
-    # clusters For > Rival and Against with the nodes first written under them, [Claim] outside.
+    # (the thesis has those). Fills are the violet scale's steps (0.9 #a27dca, 0.5 #c7b1e1);
+    # strengths 0.9 x 0.8 = 0.72 undercut by 0.6 to 0.288 and 0.4 x 0.9 x 0.5 = 0.18; [Claim]
+    # 0.5 + 0.5 x (0.288 - (1 - 0.8758 x 0.82)) = 0.5031; relation widths 1 + 5 |c| / 0.432 (the
+    # undercut, the largest: 6.00; support 0.144 -> 2.67, contradictory the larger way, 0.1887 ->
+    # 3.18, attack 0.0845 -> 1.98), premise and conclusion links 1.00; [Claim]'s three inputs at
+    # ports in0..in2, the supporter first, then the attackers by contribution; clusters For > Rival
+    # and Against with the nodes first written under them, [Claim] outside.
     check_golden("small.dot", dot_of(SMALL, premises=True))
 
 
 def test_golden_thesis():
     # Checked by hand when written: rendered to PNG and looked at; every node's number compared
-    # with `argmap credence --format json`; 37 nodes (the thesis, 17 arguments, their 17
-    # conclusions and the two textless statements the map relates to by mistake), 34 edges
-    # (17 conclusions, 17 relations), the 8 headings as clusters.
+    # with `argmap credence --format json`; 39 nodes (the thesis, 17 arguments, their 17
+    # conclusions, the two textless statements the map relates to by mistake, marked with a ⚠,
+    # and the two premises among the top five cruxes), 36 edges (17 conclusions, 17 relations,
+    # 2 premise links), the 8 headings as clusters, the thesis's 15 inputs at ports in0..in14.
     check_golden("thesis.dot", dot_of(THESIS))
 
 
@@ -459,3 +462,117 @@ def test_short_text_cuts_at_a_word_within_the_limit():
     assert short_text("aaaa bbbb cc", 9) == "aaaa…"  # the ellipsis counts
     assert short_text("aa, bbbbbbbbbb", 9) == "aa…"  # no dangling comma
     assert short_text("x" * 20, 9) == "x" * 8 + "…"  # one long word is cut, not dropped
+
+
+# --- the figure: what the laid-out SVG shows ------------------------------------------------------
+
+def _svg_nodes(root) -> dict[str, tuple[str, str, ET.Element]]:
+    """Node id -> (its text, its tooltip, its group), from an SVG Graphviz wrote."""
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            anchor = next(g.iter(f"{SVG}a"), None)
+            found[g.find(f"{SVG}title").text] = (" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text")),
+                                                 anchor.get(f"{XLINK}title") if anchor is not None else "", g)
+    return found
+
+
+@pytest.fixture(scope="module")
+def thesis_svg(tmp_path_factory):
+    model = argmap.load(THESIS)
+    out = tmp_path_factory.mktemp("svg") / "thesis.svg"
+    render(model, credence(model), out)
+    return model, ET.parse(out).getroot()
+
+
+@needs_dot
+def test_the_thesis_figure_marks_warnings_and_shows_inferences(thesis_svg):
+    model, root = thesis_svg
+    nodes = _svg_nodes(root)
+    marked = {node: text for node, (text, tip, _) in nodes.items() if "⚠" in text}
+    # `argmap check` warns about the two textless statements and about <AntiPaSTO OOD Transfer>
+    statements = {node: text for node, text in marked.items() if node.startswith("s")}
+    assert len(statements) == 2 and len(marked) == 3
+    for title in ("Orthogonal Preservation", "Direction Magnitude Decoupling"):
+        node = next(n for n in statements if title in statements[n])
+        assert "is defined nowhere" in nodes[node][1]  # the message, in the tooltip
+    assert any("AntiPaSTO OOD Transfer" in text for node, text in marked.items() if node.startswith("a"))
+    for node, (text, _, _) in nodes.items():
+        if node.startswith("a"):  # every argument box says its inference and strength
+            assert re.search(r"inference 0\.\d\d, strength 0\.\d\d", text), text
+    assert any("inference 0.85, strength 0.44" in text for text, _, _ in nodes.values())  # <SVD Basis Cluster>
+
+
+@needs_dot
+def test_edges_into_the_thesis_are_apart_and_as_wide_as_their_contributions(thesis_svg):
+    _, root = thesis_svg
+    into = []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge" and re.fullmatch(r"\w+->s0:w", g.find(f"{SVG}title").text):
+            tooltip = next(g.iter(f"{SVG}a")).get(f"{XLINK}title")
+            path = g.find(f".//{SVG}path")
+            head = g.find(f".//{SVG}polygon")  # an arrow: its tip is its second point
+            tip = tuple(map(float, head.get("points").split()[1].split(","))) if "entails" in tooltip else None
+            into.append((abs(float(re.search(r": ([-+][\d.]+)", tooltip).group(1))), float(path.get("stroke-width", 1)),
+                         tip))
+    thesis = into  # the thesis is s0; each edge into it meets its west side
+    assert len(thesis) == 15
+    thesis.sort()
+    assert all(a[1] <= b[1] for a, b in zip(thesis, thesis[1:])) and thesis[0][1] < thesis[-1][1] - 1
+    tips = sorted(tip[1] for _, _, tip in thesis if tip)  # where each entailment meets the thesis: its own port
+    assert len(tips) == 11 and min(b - a for a, b in zip(tips, tips[1:])) > 6
+
+
+@needs_dot
+def test_greyscale_has_no_chroma_and_focus_is_marked(tmp_path):
+    model = argmap.load(THESIS)
+    out = tmp_path / "grey.svg"
+    render(model, credence(model), out, palette="greyscale", focus="SVD Is Natural Basis")
+    text = out.read_text()
+    colours = set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]{6})"', text))
+    assert colours and all(c[1:3] == c[3:5] == c[5:7] for c in colours), colours
+    named = set(re.findall(r'(?:fill|stroke)="([a-z]+)"', text)) - {"none", "transparent"}
+    assert named <= {"black", "white"}, named
+    root = ET.parse(out).getroot()
+    focused = [g for _, (label, _, g) in _svg_nodes(root).items() if label.startswith("SVD Is Natural Basis")]
+    widths = {float(p.get("stroke-width", 1)) for p in focused[0].iter(f"{SVG}polygon")}
+    assert widths == {5.0}
+
+
+@needs_dot
+def test_size_a4_fits_the_page_with_type_of_8_points_or_more(tmp_path):
+    model = argmap.load(THESIS)
+    result = credence(model)
+    out = tmp_path / "a4.svg"
+    assert render(model, result, out, size="a4", depth=1) == []
+    text = out.read_text()
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
+    assert width <= 595 and height <= 842  # A4 is 595 x 842 points
+    scale = float(re.search(r"scale\(([\d.]+) ", text).group(1))
+    smallest = min(float(v) for v in re.findall(r'font-size="([\d.]+)"', text))
+    assert smallest * scale >= 8 and scale < 1  # shrunk, but no type below 8 pt
+    assert "The model's own geometric" not in text and "Natural Manifold" in text  # its text went first
+    # the whole map does not fit at 8 pt: the type shrinks, and the note says so
+    graph, notes = fit(model, result, "a4")
+    assert len(notes) == 1 and "pt" in notes[0] and "--depth" in notes[0]
+    assert graph.graph_attr["size"] == "7.27,10.69"
+
+
+def test_page_sizes():
+    assert page("A4") == (7.27, 10.69) and page("7x5") == (7.0, 5.0) and page("7x5in") == (7.0, 5.0)
+    assert page("18x12cm") == pytest.approx((18 / 2.54, 12 / 2.54)) and page("180x120MM") == pytest.approx(page("18x12cm"))
+    for wrong in ("a5", "7x", "0x5", "7x5pt"):
+        with pytest.raises(ValueError, match="give a4, slide"):
+            page(wrong)
+    result = cli("render", SMALL, "--size", "7by5")
+    assert result.returncode == 2 and "give a4, slide" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_premises_something_bears_on_are_drawn_by_default():
+    model = argmap.loads("[T]: thesis\n  + <A>\n\n<A>\n\n(1) [P]: premise {credence: 0.8}\n(2) [Q]: other {credence: 0.9}\n"
+                         "----\n(3) [C]: conclusion {inference: 0.9}\n  +> [T]\n\n[X]: objection {credence: 0.7}\n"
+                         "  -> [P]\n")
+    titles = titles_of(diagram(model, credence(model)).source)
+    assert {"P", "X"} <= titles  # the attacked premise, so its attacker has an edge
+    # [Q] is among the top five cruxes (there are only four numbers), so it is drawn too
+    assert "Q" in titles
