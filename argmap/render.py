@@ -77,13 +77,14 @@ EDGE_SHAPES = {  # kind -> the hue it takes ("support", "attack" or a grey) and 
     "conclusion": ("#555555", {}),
     "premise": ("#999999", {"arrowsize": "0.5"}),
 }
-PORT_SPACING = 12  # points between the ends of edges into one claim
+PORT_SPACING = 14  # points between the ends of edges into one claim
 THIN, WIDEST = 1.0, 6.0  # points: a structural link and a relation that contributes nothing; the largest contribution
 BORDERS = {"stated": {}, "computed": {"peripheries": "2"}, "prior": {"style": "filled,dashed"}}  # by origin
 WARNING = "⚠"
 TEXT_WIDTH = 34  # characters a line of a node's text
 TEXT_LIMIT = 110  # characters of a statement's text shown in its node
 CRUXES = 5  # a thesis's top cruxes drawn by default when they are premises
+CRUX_LIMIT = 500  # statements and arguments: above, finding cruxes (a run per stated number) is not worth its seconds
 # Characters of map text in one label or tooltip: Graphviz rejects a string longer than 16,384
 # bytes, and escaping may make the text several times longer.
 STRING_LIMIT = 2000
@@ -300,10 +301,11 @@ def _ports(drawn: list[tuple[Node, Node, str]], values: dict) -> dict[tuple[Node
 
 
 def _crux_premises(model: ArgumentMap, result: CredenceResult) -> set[Node]:
-    """The premises among each thesis's top :data:`CRUXES` cruxes (ranked by swing)."""
+    """The premises among each thesis's top :data:`CRUXES` cruxes (ranked by swing), in a map of
+    at most :data:`CRUX_LIMIT` statements and arguments."""
     from argmap.explanation import cruxes
 
-    if not result.theses:
+    if not result.theses or len(model.statements) + len(model.arguments) > CRUX_LIMIT:
         return set()
     found = set()
     for report in cruxes(model, result.semantics, theses=result.theses):
