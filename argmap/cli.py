@@ -789,10 +789,14 @@ def render(files: List[Path] = MapFiles,
            focus: Optional[str] = typer.Option(None, "--focus", metavar="TITLE", help="draw one claim's neighbourhood: "
                                                "[Statement], <Argument> or a bare title (--depth, default 1)"),
            direction: str = typer.Option("LR", "--direction", metavar="DIRECTION",
-                                         help="LR (the thesis on the right), BT (on top) or TB")) -> None:
+                                         help="LR (the thesis on the right), BT (on top) or TB"),
+           palette: str = typer.Option("default", "--palette", metavar="PALETTE",
+                                       help="default (safe for colour-blind readers) or greyscale (for print)"),
+           size: Optional[str] = typer.Option(None, "--size", metavar="SIZE", help="fit to a4, slide or WxH "
+                                              "(inches, or with in, cm or mm: 7x5, 18x12cm) with type of 8 pt or more")) -> None:
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
     from argmap.propagate import credence
-    from argmap.render import RenderError, diagram, format_of, render as draw
+    from argmap.render import RenderError, fit, format_of, render as draw
 
     file, *more = files
     output = _output(output, *files)
@@ -801,12 +805,16 @@ def render(files: List[Path] = MapFiles,
     model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
-    options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper())
+    options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper(), palette=palette.lower(),
+                   size=size)
     try:
         if output is None:
-            sys.stdout.write(_usage(lambda: diagram(model, result, **options).source))
+            graph, notes = _usage(lambda: fit(model, result, **options))
+            sys.stdout.write(graph.source)
         else:
-            _usage(lambda: draw(model, result, output, **options))
+            notes = _usage(lambda: draw(model, result, output, **options))
+        for note in notes:
+            typer.echo(f"warning: {note}", err=True)
     except RenderError as error:
         typer.echo(f"argmap render: {error}", err=True)
         raise typer.Exit(1) from None

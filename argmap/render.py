@@ -2,15 +2,20 @@
 
 :func:`diagram` builds the DOT source with the ``graphviz`` package (no Graphviz binary
 needed, and linear in the map's size); :func:`render` writes it in the format the output's
-suffix names, laying it out with the system ``dot`` for .svg, .png and .pdf.
+suffix names, laying it out with the system ``dot`` for .svg, .png and .pdf; :func:`fit`
+lays it out to fit a page with type no smaller than 8 pt, dropping text before shrinking it.
 
 What is drawn (``docs/render.md`` shows it): every statement with its title, a short text and
-its credence, every argument as a rounded box with its strength, each filled on a perceptually
-even red-to-green scale; a stated credence has a plain border, a computed one a double border,
-an assumed one (a prior) a dashed border. Premises that are only premises appear with
-``premises=True``. Edges: support and entails green, attack and contrary red, undercut dashed
-purple, premise and conclusion links grey, each as wide as the contribution the credence
-engine records for it. Headings become clusters.
+its credence, every argument as a rounded box with its inference and strength, each filled on
+a sequential scale safe for colour-blind readers (pale for 0, deep violet for 1; greyscale for
+print); a stated credence has a plain border, a computed one a double border, an assumed one
+(a prior) a dashed border, and a claim ``argmap check`` warns about a ⚠. Premises are drawn
+when something bears on them or they are among a thesis's top cruxes, all of them with
+``premises=True``. Edges: support and entails blue with an arrow, attack, contrary and undercut
+orange, dashed or dotted with a tee or dot, premise and conclusion links thin and grey; a
+relation is as wide as its contribution against the largest drawn. Edges into a claim with
+several inputs meet it at their own ports, supporters first, each group by contribution.
+Headings become clusters.
 
 Map text reaches DOT only through :func:`html` and :func:`tooltip`, which escape it for
 Graphviz and for the SVG it writes; node and cluster names are generated, never titles.
@@ -22,40 +27,64 @@ import re
 from collections import deque
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
-from argmap.model import ArgumentMap, RangeType, Role, StatementOccurrence
+from argmap.model import ArgumentMap, Diagnostic, RangeType, Role, StatementOccurrence
 
 if TYPE_CHECKING:
     import graphviz
 
     from argmap.propagate import CredenceResult
 
-__all__ = ["DIRECTIONS", "FORMATS", "RenderError", "claim_and_quote", "clean", "credence_colour", "diagram",
-           "format_of", "layout", "render", "short_text"]
+__all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "SIZES", "RenderError", "claim_and_quote", "clean",
+           "credence_colour", "diagram", "fit", "format_of", "layout", "page", "pen_width", "render", "short_text"]
 
 FORMATS = ("dot", "svg", "png", "pdf")
 DIRECTIONS = ("LR", "BT", "TB")
+DETAILS = ("all", "titles", "bare")  # what boxes show: everything; no statement text; no text but titles and numbers
 INSTALL_GRAPHVIZ = ("install Graphviz ('sudo apt-get install graphviz' on Debian or Ubuntu, 'brew install graphviz' "
                     "on macOS, or from https://graphviz.org/download/), or write .dot, which needs no Graphviz")
 
 Node = tuple  # ("statement", title) | ("argument", title), as in the claim graph
 
+
+class Palette(NamedTuple):
+    """Fills from credence 0 to 1 (OKLCH: lightness, chroma, hue at each end) and the two edge hues."""
+    low: tuple[float, float, float]
+    high: tuple[float, float, float]
+    support: str
+    attack: str
+
+
+# The fills are one hue (violet, which neither edge hue is near, for any kind of colour vision)
+# from near white to a middle violet that black text stays legible on; the edges are the blue
+# and orange that colour-blind readers tell apart, each with a second channel (a solid line and
+# an arrow for support, dashes and a tee or dot for attack). docs/render.md says why.
+PALETTES = {"default": Palette((0.97, 0.012, 305.0), (0.62, 0.13, 305.0), "#00508f", "#d55e00"),
+            "greyscale": Palette((0.97, 0.0, 0.0), (0.62, 0.0, 0.0), "#1a1a1a", "#595959")}
+SIZES = {"a4": (7.27, 10.69), "slide": (12.33, 6.5)}  # inches drawable: A4 less 0.5 in margins; a 16:9 slide less 0.5 in
+MIN_POINTS = 8.0  # the smallest type on the page
 FONT = "Helvetica"
-GREEN, RED, PURPLE = "#1b7f3b", "#c62828", "#7b3fa0"
-EDGE_STYLES = {  # kind -> attributes beyond the defaults (a normal arrowhead, a solid line)
-    "support": {"color": GREEN},
-    "entails": {"color": GREEN},
-    "attack": {"color": RED, "arrowhead": "tee"},
-    "contrary": {"color": RED, "arrowhead": "dot"},
-    "contradictory": {"color": RED, "arrowhead": "dot", "arrowtail": "dot", "dir": "both"},
-    "undercut": {"color": PURPLE, "arrowhead": "tee", "style": "dashed"},
-    "conclusion": {"color": "#555555"},
-    "premise": {"color": "#999999", "arrowsize": "0.5"},
+STRUCTURE = ("conclusion", "premise")  # the edges that link an argument to its parts; the rest are relations
+SUPPORTS = ("support", "entails")
+EDGE_SHAPES = {  # kind -> the hue it takes ("support", "attack" or a grey) and its shape
+    "support": ("support", {}),
+    "entails": ("support", {}),
+    "attack": ("attack", {"arrowhead": "tee", "style": "dashed"}),
+    "contrary": ("attack", {"arrowhead": "dot", "style": "dashed"}),
+    "contradictory": ("attack", {"arrowhead": "dot", "arrowtail": "dot", "dir": "both", "style": "dashed"}),
+    "undercut": ("attack", {"arrowhead": "tee", "style": "dotted"}),
+    "conclusion": ("#555555", {}),
+    "premise": ("#999999", {"arrowsize": "0.5"}),
 }
+PORT_SPACING = 14  # points between the ends of edges into one claim
+THIN, WIDEST = 1.0, 6.0  # points: a structural link and a relation that contributes nothing; the largest contribution
 BORDERS = {"stated": {}, "computed": {"peripheries": "2"}, "prior": {"style": "filled,dashed"}}  # by origin
+WARNING = "⚠"
 TEXT_WIDTH = 34  # characters a line of a node's text
 TEXT_LIMIT = 110  # characters of a statement's text shown in its node
+CRUXES = 5  # a thesis's top cruxes drawn by default when they are premises
+CRUX_LIMIT = 500  # statements and arguments: above, finding cruxes (a run per stated number) is not worth its seconds
 # Characters of map text in one label or tooltip: Graphviz rejects a string longer than 16,384
 # bytes, and escaping may make the text several times longer.
 STRING_LIMIT = 2000
@@ -68,26 +97,39 @@ class RenderError(Exception):
 # --- what to draw -------------------------------------------------------------------------------
 
 def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = False, depth: int | None = None,
-            focus: str | None = None, direction: str = "LR", links: dict[Node, str] | None = None) -> graphviz.Digraph:
+            focus: str | None = None, direction: str = "LR", links: dict[Node, str] | None = None,
+            palette: str = "default", diagnostics: list[Diagnostic] | None = None,
+            detail: str = "all") -> graphviz.Digraph:
     """The map as a Graphviz graph (its ``.source`` is the DOT text, the same for the same map).
 
-    ``premises`` also draws statements that are only premises; ``focus`` (``[Statement]``,
-    ``<Argument>`` or a bare title) draws that claim and what lies within ``depth`` edges of
-    it (default 1), and ``depth`` alone what lies within that many edges of a thesis, in
-    either direction. ``links`` gives nodes a link target (the report's anchors). ValueError
-    for an unknown focus, a negative depth, a depth without a thesis or an unknown direction.
+    ``premises`` draws every premise (by default only those something bears on and a thesis's
+    top cruxes); ``focus`` (``[Statement]``, ``<Argument>`` or a bare title) draws that claim,
+    marked, and what lies within ``depth`` edges of it (default 1), and ``depth`` alone what
+    lies within that many edges of a thesis, in either direction. ``links`` gives nodes a link
+    target (the report's anchors); ``palette`` is one of :data:`PALETTES`; ``diagnostics``
+    (by default ``check_map``'s) mark the claims they concern; ``detail`` is one of
+    :data:`DETAILS`. ValueError for an unknown focus, palette, detail or direction, a negative
+    depth, or a depth without a thesis.
     """
     import graphviz
 
     if direction not in DIRECTIONS:
         raise ValueError(f"unknown direction {direction!r}; choose {', '.join(DIRECTIONS)}")
+    if palette not in PALETTES:
+        raise ValueError(f"unknown palette {palette!r}; choose {', '.join(PALETTES)}")
+    if detail not in DETAILS:
+        raise ValueError(f"unknown detail {detail!r}; choose {', '.join(DETAILS)}")
     if depth is not None and depth < 0:
         raise ValueError(f"--depth {depth}: give a number of steps, 0 or more")
     edges = _edges(model)
     shown = {node for node in _nodes(model) if premises or not _only_premise(model, node)}
+    if not premises:
+        shown |= {target for (_, target, kind) in edges if kind not in STRUCTURE} | _crux_premises(model, result)
+    focused = None
     if focus is not None:
-        start = [_find(model, focus)]
-        shown.add(start[0])
+        focused = _find(model, focus)
+        start = [focused]
+        shown.add(focused)
         depth = 1 if depth is None else depth
     else:
         start = [("statement", title) for title in result.theses]
@@ -97,11 +139,19 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
         shown = _within(start, depth, shown, edges)
     ids = {node: f"{'s' if node[0] == 'statement' else 'a'}{i}" for i, node in enumerate(_nodes(model))}
     contributions = _contributions(result)
+    drawn = [edge for edge in edges if edge[0] in shown and edge[1] in shown]
+    values = {edge: _value(edge, contributions) for edge in drawn}
+    largest = max((abs(v) for (_, _, kind), v in values.items() if kind not in STRUCTURE), default=0.0)
+    ports = _ports(drawn, values)
+    warnings = _warnings(model, result, diagnostics)
+    colours = PALETTES[palette]
 
     graph = graphviz.Digraph("argmap", graph_attr={
-        "rankdir": direction, "newrank": "true", "nodesep": "0.25", "ranksep": "1.0", "splines": "polyline",
+        "rankdir": direction, "newrank": "true", "nodesep": "0.1" if detail == "bare" else "0.25", "ranksep": "1.0" if detail == "all" else "0.5",
+        "splines": "polyline",
         "fontname": FONT,
-        "labelloc": "b", "labeljust": "l", "label": _legend(), "bgcolor": "white", "tooltip": " "})
+        "labelloc": "b", "labeljust": "l", "label": _legend(colours, largest, focused is not None),
+        "bgcolor": "white", "tooltip": " "})
     graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="filled", margin="0.08,0.05")
     graph.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
     theses = set(result.theses)
@@ -110,15 +160,24 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     for node in ids:
         if node in shown:
             section = _element(model, node).section
-            members.setdefault(section if section in sections else None, []).append(node)
+            members.setdefault(section if section in sections and detail != "bare" else None, []).append(node)
     children: dict[str | None, list] = {}
     for section in model.sections:
         children.setdefault(section.parent, []).append(section)
+    inputs: dict[Node, int] = {}
+    for (_, target, _) in ports:
+        inputs[target] = inputs.get(target, 0) + 1
+    look = _Look(colours, detail, _SIDES[direction])
 
     def fill(target: graphviz.Digraph, section: str | None) -> None:
         for node in members.get(section, ()):
-            attributes = _statement_node(model, result, node[1], node[1] in theses) if node[0] == "statement" \
-                else _argument_node(model, result, node[1])
+            notes = warnings.get(node, [])
+            attributes = look.statement(model, result, node[1], node[1] in theses, notes, inputs.get(node, 0)) \
+                if node[0] == "statement" else look.argument(model, result, node[1], notes, inputs.get(node, 0))
+            if inputs.get(node):
+                attributes["margin"] = "0"
+            if node == focused:
+                attributes.update(color="#000000", penwidth="5")
             if links and node in links:
                 attributes["href"] = links[node]
             target.node(ids[node], **attributes)
@@ -130,9 +189,12 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
                     fill(cluster, child.id)
 
     fill(graph, None)
-    for (source, target, kind) in edges:
-        if source in shown and target in shown:
-            graph.edge(ids[source], ids[target], **_edge(kind, source, target, contributions))
+    for edge in drawn:
+        source, target, kind = edge
+        attributes = _edge(edge, contributions, values[edge], largest, colours)
+        if edge in ports:
+            attributes["headport"] = f"in{ports[edge]}:{look.side}"
+        graph.edge(ids[source], ids[target], **attributes)
     return graph
 
 
@@ -213,110 +275,229 @@ def _contributions(result: CredenceResult) -> dict[tuple, float]:
     return {(tuple(c.source), tuple(c.target), c.kind): c.value for c in result.contributions}
 
 
+def _value(edge: tuple[Node, Node, str], contributions: dict) -> float:
+    """What an edge accounts for in its target; for a contradictory relation, drawn once, the
+    larger of its two ways."""
+    source, target, kind = edge
+    value = contributions.get(edge, 0.0)
+    if kind == "contradictory":
+        value = max(value, contributions.get((target, source, kind), 0.0), key=abs)
+    return value
+
+
+def _ports(drawn: list[tuple[Node, Node, str]], values: dict) -> dict[tuple[Node, Node, str], int]:
+    """Where each relation meets a claim that has two or more: its own port, supporters first
+    and then attackers, each from the largest contribution down (the map's order on a tie)."""
+    into: dict[Node, list] = {}
+    for edge in drawn:
+        if edge[2] not in STRUCTURE:
+            into.setdefault(edge[1], []).append(edge)
+    ports = {}
+    for edges in into.values():
+        if len(edges) > 1:
+            edges.sort(key=lambda edge: (edge[2] not in SUPPORTS, -abs(values[edge])))
+            ports.update((edge, index) for index, edge in enumerate(edges))
+    return ports
+
+
+def _crux_premises(model: ArgumentMap, result: CredenceResult) -> set[Node]:
+    """The premises among each thesis's top :data:`CRUXES` cruxes (ranked by swing), in a map of
+    at most :data:`CRUX_LIMIT` statements and arguments."""
+    from argmap.explanation import cruxes
+
+    if not result.theses or len(model.statements) + len(model.arguments) > CRUX_LIMIT:
+        return set()
+    found = set()
+    for report in cruxes(model, result.semantics, theses=result.theses):
+        for crux in report.cruxes[:CRUXES]:
+            node = tuple(crux.input.node)
+            if crux.input.kind == "credence" and _only_premise(model, node):
+                found.add(node)
+    return found
+
+
+def _warnings(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None) -> dict[Node, list[str]]:
+    """Each claim's diagnostics' messages: the claim a diagnostic names (as the message first
+    writes it, ``[Title]`` or ``<Title>``), else the one written where it points."""
+    if diagnostics is None:
+        from argmap.check import check_map
+
+        diagnostics = check_map(model, result.semantics, result)
+    blocks = []  # (first line, last line, node) of every place a claim is written
+    for title, statement in model.statements.items():
+        blocks += [(m.span.line, (m.data_span or m.span).end_line, ("statement", title)) for m in statement.members]
+    for title, argument in model.arguments.items():
+        blocks += [(m.span.line, (m.data_span or m.span).end_line, ("argument", title)) for m in argument.members]
+        if argument.span is not None:
+            blocks.append((argument.span.line, argument.span.end_line, ("argument", title)))
+    found: dict[Node, list[str]] = {}
+    for diagnostic in diagnostics:
+        subject, message = diagnostic.subject, diagnostic.message
+        named = [node for node in (("statement", subject), ("argument", subject)) if subject is not None
+                 and subject in (model.statements if node[0] == "statement" else model.arguments)]
+        if len(named) == 2:
+            first = {node: message.find(f"[{subject}]" if node[0] == "statement" else f"<{subject}>") for node in named}
+            named.sort(key=lambda node: (first[node] < 0, first[node]))
+        if not named:
+            around = [block for block in blocks if block[0] <= diagnostic.line <= block[1]]
+            named = [max(around, key=lambda block: block[0])[2]] if around else []
+        if named:
+            found.setdefault(named[0], []).append(message)
+    return found
+
+
 # --- how it looks -------------------------------------------------------------------------------
 
-def _statement_node(model: ArgumentMap, result: CredenceResult, title: str, thesis: bool) -> dict[str, str]:
-    statement = model.statements[title]
-    record = result.statements[title]
-    claim = claim_and_quote(statement.canonical)[0]
-    label = _label(title, record.credence, short_text(claim, 400 if thesis else TEXT_LIMIT) if claim else None,
-                   14 if thesis else 11, 32 if thesis else TEXT_WIDTH)
-    reason = statement.data.get("reason")
-    details = [statement.text or "(no text)", "",
-               f"credence {record.credence:.4g} ({record.origin.value}): {record.formula}"]
-    if reason:
-        details.append(f"reason: {reason}")
-    return {"label": label, "fillcolor": credence_colour(record.credence), **BORDERS[record.origin.value],
-            **({"penwidth": "2"} if thesis else {}), "tooltip": tooltip("\n".join(details))}
+_SIDES = {"LR": "w", "BT": "s", "TB": "n"}  # the side of a claim that faces what bears on it
 
 
-def _argument_node(model: ArgumentMap, result: CredenceResult, title: str) -> dict[str, str]:
-    argument = model.arguments[title]
-    record = result.arguments[title]
-    label = _label(title, record.strength, short_text(argument.text) if argument.text else "", 11, TEXT_WIDTH)
-    details = [argument.text or "", f"strength {record.strength:.4g}: {record.formula}"]
-    for step in argument.pcs:
-        reason = step.data.get("reason") if step.role is not Role.PREMISE else None
+class _Look:
+    """How nodes are drawn: in a palette, with some detail, ports on one side."""
+
+    def __init__(self, palette: Palette, detail: str, side: str) -> None:
+        self.palette, self.detail, self.side = palette, detail, side
+
+    def statement(self, model: ArgumentMap, result: CredenceResult, title: str, thesis: bool, notes: list[str],
+                  inputs: int) -> dict[str, str]:
+        statement = model.statements[title]
+        record = result.statements[title]
+        claim = claim_and_quote(statement.canonical)[0]
+        if self.detail != "all":
+            text = ""
+        else:
+            text = short_text(claim, 400 if thesis else TEXT_LIMIT) if claim else None
+        label = self.label(title, record.credence, text, "", 14 if thesis and text else 11, 32 if thesis else TEXT_WIDTH,
+                           bool(notes), inputs)
+        reason = statement.data.get("reason")
+        details = [*(f"{WARNING} {note}" for note in notes), statement.text or "(no text)", "",
+                   f"credence {record.credence:.4g} ({record.origin.value}): {record.formula}"]
         if reason:
-            details.append(f"inference to [{step.title}]: {reason}")
-    return {"label": label, "fillcolor": credence_colour(record.strength), "style": "filled,rounded",
-            "tooltip": tooltip("\n".join(line for line in details if line))}
+            details.append(f"reason: {reason}")
+        return {"label": label, "fillcolor": credence_colour(record.credence, self.palette), **BORDERS[record.origin.value],
+                **({"penwidth": "2"} if thesis else {}), "tooltip": tooltip("\n".join(details))}
+
+    def argument(self, model: ArgumentMap, result: CredenceResult, title: str, notes: list[str],
+                 inputs: int) -> dict[str, str]:
+        argument = model.arguments[title]
+        record = result.arguments[title]
+        text = short_text(argument.text) if argument.text and self.detail != "bare" else ""
+        inferences = [f"{step.inference:.2f}" for step in record.steps if step.inference is not None]
+        numbers = (f"{'inference' if len(inferences) == 1 else 'inferences'} {', '.join(inferences)}, "
+                   if inferences else "") + f"strength {record.strength:.2f}"
+        label = self.label(title, record.strength, text, numbers, 11, TEXT_WIDTH, bool(notes), inputs)
+        details = [*(f"{WARNING} {note}" for note in notes), argument.text or "",
+                   f"strength {record.strength:.4g}: {record.formula}"]
+        for step in argument.pcs:
+            reason = step.data.get("reason") if step.role is not Role.PREMISE else None
+            if reason:
+                details.append(f"inference to [{step.title}]: {reason}")
+        return {"label": label, "fillcolor": credence_colour(record.strength, self.palette), "style": "filled,rounded",
+                "tooltip": tooltip("\n".join(line for line in details if line))}
+
+    def label(self, title: str, value: float, text: str | None, numbers: str, size: int, width: int, warn: bool,
+              inputs: int) -> str:
+        """A node's label: the title (wrapped, after a ⚠ when ``warn``) and its number on top,
+        ``numbers`` (an argument's inference and strength) and the text beneath, wrapped to about
+        the title's width; ``None`` for a statement without text (shown as such); with
+        ``inputs`` ports for the edges into it on the side they come from."""
+        heading = _wrap(_capped(title, STRING_LIMIT // 8), 30 if self.detail == "all" else 20)
+        size = size if self.detail == "all" else 9
+        width = max(width, round((max(map(len, heading), default=0) + 5) * 1.3))  # the title is larger and bold
+        head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
+        mark = f"{WARNING} " if warn else ""
+        rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size + 1}"><B>{mark}{head}</B></FONT></TD>'
+                f'<TD WIDTH="8"></TD><TD ALIGN="RIGHT" VALIGN="TOP"><FONT POINT-SIZE="{size + 1}"><B>{value:.2f}</B>'
+                '</FONT></TD></TR>']
+        if numbers:
+            rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{numbers}</FONT></TD></TR>')
+        body = '<I>no text of its own</I>' if text is None else "<BR/>".join(_escape(line) for line in _wrap(text, width))
+        if body:
+            rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{body}</FONT>'
+                        '</TD></TR>')
+        table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
+        return f"<{_with_ports(table, inputs, self.side) if inputs else table}>"
 
 
-def _label(title: str, value: float, text: str | None, size: int, width: int) -> str:
-    """A node's label: the title (wrapped) and its number on top, the text beneath, wrapped to
-    about the title's width; ``None`` for a statement without text (shown as such)."""
-    heading = _wrap(_capped(title, STRING_LIMIT // 8), 30)
-    width = max(width, round((max(map(len, heading), default=0) + 5) * 1.3))  # the title is larger and bold
-    head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
-    rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size + 1}"><B>{head}</B></FONT></TD>'
-            f'<TD WIDTH="8"></TD><TD ALIGN="RIGHT" VALIGN="TOP"><FONT POINT-SIZE="{size + 1}"><B>{value:.2f}</B>'
-            '</FONT></TD></TR>']
-    body = '<I>no text of its own</I>' if text is None else "<BR/>".join(_escape(line) for line in _wrap(text, width))
-    if body:
-        rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{body}</FONT>'
-                    '</TD></TR>')
-    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>>'
+def _with_ports(table: str, count: int, side: str) -> str:
+    """``table`` with ``count`` ports ``in0``, ``in1``, ... spread along one side, flush with the
+    border (the node has no margin: the table pads itself)."""
+    frame = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+    if side == "w":
+        ports = frame + "".join(f'<TR><TD PORT="in{i}" HEIGHT="{PORT_SPACING}"></TD></TR>' for i in range(count))
+        return f'{frame}<TR><TD>{ports}</TABLE></TD><TD CELLPADDING="5">{table}</TD></TR></TABLE>'
+    ports = "<TR>" + "".join(f'<TD PORT="in{i}" WIDTH="{PORT_SPACING}"></TD>' for i in range(count)) + "</TR>"
+    content = f'<TR><TD CELLPADDING="5">{table}</TD></TR>'
+    return f'{frame}{content}<TR><TD>{frame}{ports}</TABLE></TD></TR></TABLE>' if side == "s" else \
+        f'{frame}<TR><TD>{frame}{ports}</TABLE></TD></TR>{content}</TABLE>'
 
 
-def _edge(kind: str, source: Node, target: Node, contributions: dict) -> dict[str, str]:
-    value = contributions.get((source, target, kind), 0.0)
-    words = f"{kind}: {value:+.4f}"
+def _edge(edge: tuple[Node, Node, str], contributions: dict, value: float, largest: float,
+          palette: Palette) -> dict[str, str]:
+    source, target, kind = edge
+    hue, shape = EDGE_SHAPES[kind]
+    words = f"{kind}: {contributions.get(edge, 0.0):+.4f}"
     if kind == "contradictory":  # one edge for both ways
-        back = contributions.get((target, source, kind), 0.0)
-        words = f"{kind}: {value:+.4f} this way, {back:+.4f} the other"
-        value = max(value, back, key=abs)
-    return {**EDGE_STYLES.get(kind, {}), "penwidth": f"{pen_width(value):.2f}", "tooltip": tooltip(words)}
+        words = (f"{kind}: {contributions.get(edge, 0.0):+.4f} this way, "
+                 f"{contributions.get((target, source, kind), 0.0):+.4f} the other")
+    width = THIN if kind in STRUCTURE else pen_width(value, largest)
+    return {"color": getattr(palette, hue) if hue in ("support", "attack") else hue, **shape,
+            "penwidth": f"{width:.2f}", "tooltip": tooltip(words)}
 
 
-def pen_width(contribution: float) -> float:
-    """An edge's width from what it accounts for in its target: the square root, so that
-    small contributions still differ (0.01 -> 1.2, 0.1 -> 2.1, 1 -> 4.8)."""
-    return 0.8 + 4.0 * math.sqrt(min(abs(contribution), 1.0))
+def pen_width(contribution: float, largest: float) -> float:
+    """A relation's width from what it accounts for in its target, in proportion to the
+    largest drawn: from :data:`THIN` for nothing to :data:`WIDEST` for the largest."""
+    return THIN + (WIDEST - THIN) * min(abs(contribution) / largest, 1.0) if largest > 0 else THIN
 
 
-def _legend() -> str:
+def _legend(palette: Palette, largest: float, focus: bool) -> str:
     """The diagram's key, as the graph's label (drawn beneath the diagram, outside the layout)."""
-    ramp = "".join(f'<TD BGCOLOR="{credence_colour(v / 10)}" WIDTH="22">'
-                   + (f'<FONT POINT-SIZE="9">{v / 10:g}</FONT>' if v % 5 == 0 else "") + "</TD>"
-                   for v in range(11))
-    edges = "   ".join(f'<FONT COLOR="{EDGE_STYLES[kind]["color"]}">{sign}</FONT> {words}' for kind, sign, words in (
-        ("support", "──▶", "supports, entails"), ("attack", "──┤", "attacks"),
-        ("contrary", "──●", "contrary (both ends: contradictory)"), ("undercut", "╌╌┤", "undercuts an inference"),
-        ("conclusion", "──▶", "concludes"), ("premise", "──▶", "is a premise of")))
-    return ('<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1"><TR>'
-            '<TD ALIGN="LEFT"><FONT POINT-SIZE="10">credence, strength</FONT></TD>'
-            f'<TD><TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR>{ramp}</TR></TABLE></TD>'
-            '<TD ALIGN="LEFT"><FONT POINT-SIZE="10">   box: statement (single border: stated, double: computed, '
-            'dashed: assumed); rounded: argument</FONT></TD></TR>'
-            f'<TR><TD></TD><TD COLSPAN="2" ALIGN="LEFT"><FONT POINT-SIZE="10">{edges}; '
-            'edge width: the contribution to its target</FONT></TD></TR></TABLE>>')
+    def row(key: str, value: str) -> str:
+        return f'<TR><TD ALIGN="RIGHT">{key}</TD><TD ALIGN="LEFT" BALIGN="LEFT">{value}</TD></TR>'
+
+    ramp = "".join(f'<TD BGCOLOR="{credence_colour(v / 10, palette)}" WIDTH="22">'
+                   + (f"{v / 10:g}" if v % 5 == 0 else "") + "</TD>" for v in range(11))
+    edges = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}"><B>{line}</B></FONT></TD><TD ALIGN="LEFT">{words}</TD></TR>'
+                    for colour, line, words in (
+                        (palette.support, "───▶", "supports, entails"), (palette.attack, "- - -┤", "attacks"),
+                        (palette.attack, "· · · ┤", "undercuts an inference"),
+                        (palette.attack, "- - -●", "contrary (● at both ends: contradictory)"),
+                        ("#555555", "───▶", "concludes, is a premise of (thin, grey)")))
+    rows = [row("credence, strength", f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="2"><TR>{ramp}'
+                '</TR></TABLE>'),
+            row("statement", "single border: stated; double: computed; dashed: assumed"),
+            row("argument", "rounded, with its inference and strength"),
+            row(WARNING, "argmap check warns about it (hover for why)"),
+            row("edges", f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{edges}</TABLE>')]
+    if largest > 0:
+        bars = "".join(f'<TD WIDTH="30" BORDER="{pen_width(v, largest):.0f}" SIDES="B" COLOR="#555555"></TD>'
+                       f'<TD ALIGN="LEFT" VALIGN="BOTTOM"> {v:.2g}    </TD>' for v in (largest, largest / 2, 0.0))
+        rows.append(row("edge width: the contribution<BR/>to its target",
+                        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR>{bars}</TR></TABLE>'))
+    if focus:
+        rows.append(row("heavy border", "the claim in focus"))
+    return f'<<FONT POINT-SIZE="10"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE></FONT>>'
 
 
-def credence_colour(value: float) -> str:
-    """The fill for a credence: red (0) through a pale yellow (0.5) to green (1).
+def credence_colour(value: float, palette: Palette | str = "default") -> str:
+    """The fill for a credence: a palette's ``low`` at 0 to its ``high`` at 1.
 
-    The scale runs in OKLab, where equal distances look about equally different: the two ends
-    have the same lightness and chroma, and the middle is their average, lightened, so equal
-    steps of credence are equal steps of colour on either side of 0.5.
+    The scale runs in OKLab, where equal distances look about equally different, on the
+    straight line between its ends (one hue, lightness and chroma in step), so equal steps of
+    credence are equal steps of colour.
     """
-    return _colour(round(min(max(value, 0.0), 1.0), 3))
+    return _colour(round(min(max(value, 0.0), 1.0), 3), PALETTES[palette] if isinstance(palette, str) else palette)
 
 
-@lru_cache(maxsize=None)  # at most 1001 values
-def _colour(value: float) -> str:
-    low, high = _RED, _GREEN
-    middle = (0.93, (low[1] + high[1]) / 2, (low[2] + high[2]) / 2)
-    start, end, t = (low, middle, value * 2) if value <= 0.5 else (middle, high, value * 2 - 1)
-    lab = [a + (b - a) * t for a, b in zip(start, end)]
+@lru_cache(maxsize=None)  # at most 1001 values a palette
+def _colour(value: float, palette: Palette) -> str:
+    low, high = _oklch(*palette.low), _oklch(*palette.high)
+    lab = [a + (b - a) * value for a, b in zip(low, high)]
     return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in _oklab_to_srgb(*lab))
 
 
 def _oklch(lightness: float, chroma: float, hue: float) -> tuple[float, float, float]:
     return lightness, chroma * math.cos(math.radians(hue)), chroma * math.sin(math.radians(hue))
-
-
-_RED, _GREEN = _oklch(0.72, 0.14, 25), _oklch(0.72, 0.14, 145)
 
 
 def _oklab_to_srgb(lightness: float, a: float, b: float) -> tuple[float, float, float]:
@@ -413,16 +594,62 @@ def _capped(text: str, limit: int = STRING_LIMIT) -> str:
 
 # --- output -------------------------------------------------------------------------------------
 
-def render(model: ArgumentMap, result: CredenceResult, path: str | Path, **options) -> None:
-    """Draw the map to ``path``, in the format its suffix names (.svg, .png, .pdf or .dot);
-    ``options`` are :func:`diagram`'s. ValueError for an unknown suffix (or option), RenderError
-    when ``dot`` is needed and missing or fails; the file is replaced in one step."""
+def render(model: ArgumentMap, result: CredenceResult, path: str | Path, *, size: str | None = None,
+           **options) -> list[str]:
+    """Draw the map to ``path``, in the format its suffix names (.svg, .png, .pdf or .dot),
+    fitted to ``size`` when given (see :func:`fit`); ``options`` are :func:`diagram`'s. Returns
+    notes for the user (type that had to shrink). ValueError for an unknown suffix (or option),
+    RenderError when ``dot`` is needed and missing or fails; the file is replaced in one step."""
     from argmap.files import write_atomically
 
     format = format_of(path)
-    graph = diagram(model, result, **options)
+    graph, notes = fit(model, result, size, **options)
     data = graph.source.encode("utf-8") if format == "dot" else layout(graph, format)
     write_atomically(path, data)
+    return notes
+
+
+def fit(model: ArgumentMap, result: CredenceResult, size: str | None = None, **options) -> tuple[graphviz.Digraph, list[str]]:
+    """The diagram (``options`` are :func:`diagram`'s), and with a ``size`` (``a4``, ``slide``
+    or ``WxH``, see :func:`page`) fitted to it: laid out with less and less detail (each of
+    :data:`DETAILS`) until it fits with its smallest type at least :data:`MIN_POINTS` on the
+    page, then scaled to the page. When even the barest does not fit, its type shrinks and the
+    notes say how far. Laying out needs ``dot`` (RenderError)."""
+    if size is None:
+        return diagram(model, result, **options), []
+    width, height = page(size)
+    for detail in DETAILS:
+        graph = diagram(model, result, detail=detail, **options)
+        drawn_width, drawn_height, smallest = _measure(layout(graph, "svg"))
+        scale = min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
+        if smallest * scale >= MIN_POINTS:
+            break
+    graph.graph_attr["size"] = f"{width:g},{height:g}"
+    notes = [] if smallest * scale >= MIN_POINTS else [
+        f"the diagram fits {size} only with its smallest type at {smallest * scale:.1f} pt, even with titles and "
+        "numbers alone; --depth N or --focus TITLE draws less of it"]
+    return graph, notes
+
+
+def page(size: str) -> tuple[float, float]:
+    """The drawable width and height, in inches, that a ``--size`` names: ``a4`` (portrait,
+    less half-inch margins), ``slide`` (16:9, 13.33 x 7.5 in, less the same), or ``WxH`` in
+    inches or with a unit (``7x5``, ``7x5in``, ``18x12cm``, ``180x120mm``). ValueError else."""
+    if size.lower() in SIZES:
+        return SIZES[size.lower()]
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*[x×]\s*(\d+(?:\.\d+)?)\s*(in|cm|mm)?\s*", size, re.I)
+    if not match or not float(match[1]) or not float(match[2]):
+        raise ValueError(f"--size {size!r}: give a4, slide, or a width and height such as 7x5 (inches), 7x5in, "
+                         "18x12cm or 180x120mm")
+    per_inch = {"in": 1.0, "cm": 2.54, "mm": 25.4}[(match[3] or "in").lower()]
+    return float(match[1]) / per_inch, float(match[2]) / per_inch
+
+
+def _measure(svg: bytes) -> tuple[float, float, float]:
+    """A laid-out diagram's width and height and its smallest type, in points (unscaled)."""
+    text = svg.decode("utf-8")
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
+    return width, height, min(map(float, re.findall(r'font-size="([\d.]+)"', text)), default=MIN_POINTS)
 
 
 def format_of(path: str | Path) -> str:

@@ -21,7 +21,7 @@ import pytest
 
 import argmap
 from argmap.propagate import credence
-from argmap.render import credence_colour, diagram, pen_width, render, short_text
+from argmap.render import PALETTES, credence_colour, diagram, fit, page, pen_width, render, short_text
 from conftest import ROOT, THESIS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -49,7 +49,7 @@ def nodes_of(source: str) -> dict[str, str]:
 
 def titles_of(source: str) -> set[str]:
     """The titles drawn (the first bold text of each node label)."""
-    return {re.search(r"<B>(.*?)</B>", attributes).group(1).replace("<BR/>", " ")
+    return {re.search(r"<B>(?:⚠ )?(.*?)</B>", attributes).group(1).replace("<BR/>", " ")
             for attributes in nodes_of(source).values()}
 
 
@@ -72,19 +72,22 @@ def check_golden(name: str, text: str) -> None:
 def test_golden_small_map():
     # Checked by hand, line by line, when written: small.argdown has a stated, a computed and an
     # assumed (prior) statement, both argument shapes and every edge kind but entails/contrary
-    # (the thesis has those). Fills are the scale's 0.4/0.5/0.6/0.9 steps (#fdd1a7, #fee5b3,
-    # #e2dda4, #89c47a); strengths 0.9 x 0.8 = 0.72 undercut by 0.6 to 0.288 and 0.4 x 0.9 x 0.5 =
-    # 0.18; [Claim] 0.5 + 0.5 x (0.288 - (1 - 0.8758 x 0.82)) = 0.5031; pen widths 0.8 + 4 sqrt|c|
-    # (support 0.144 -> 2.32, undercut 0.432 -> 3.43, contradictory the larger way, 0.1887 -> 2.54);
-    # clusters For > Rival and Against with the nodes first written under them, [Claim] outside.
+    # (the thesis has those). Fills are the violet scale's steps (0.9 #a27dca, 0.5 #c7b1e1);
+    # strengths 0.9 x 0.8 = 0.72 undercut by 0.6 to 0.288 and 0.4 x 0.9 x 0.5 = 0.18; [Claim]
+    # 0.5 + 0.5 x (0.288 - (1 - 0.8758 x 0.82)) = 0.5031; relation widths 1 + 5 |c| / 0.432 (the
+    # undercut, the largest: 6.00; support 0.144 -> 2.67, contradictory the larger way, 0.1887 ->
+    # 3.18, attack 0.0845 -> 1.98), premise and conclusion links 1.00; [Claim]'s three inputs at
+    # ports in0..in2, the supporter first, then the attackers by contribution; clusters For > Rival
+    # and Against with the nodes first written under them, [Claim] outside.
     check_golden("small.dot", dot_of(SMALL, premises=True))
 
 
 def test_golden_thesis():
     # Checked by hand when written: rendered to PNG and looked at; every node's number compared
-    # with `argmap credence --format json`; 37 nodes (the thesis, 17 arguments, their 17
-    # conclusions and the two textless statements the map relates to by mistake), 34 edges
-    # (17 conclusions, 17 relations), the 8 headings as clusters.
+    # with `argmap credence --format json`; 39 nodes (the thesis, 17 arguments, their 17
+    # conclusions, the two textless statements the map relates to by mistake, marked with a ⚠,
+    # and the two premises among the top five cruxes), 36 edges (17 conclusions, 17 relations,
+    # 2 premise links), the 8 headings as clusters, the thesis's 15 inputs at ports in0..in14.
     check_golden("thesis.dot", dot_of(THESIS))
 
 
@@ -103,23 +106,26 @@ def test_the_same_map_gives_the_same_bytes(tmp_path):
 def test_thesis_nodes_edges_and_clusters(thesis):
     source = dot_of(THESIS)
     titles = titles_of(source)
-    assert len(nodes_of(source)) == 37
-    assert {"Natural Manifold", "SVD Basis Cluster", "SVD Is Natural Basis", "Rescaling Gets 60-80%"} <= titles
+    # 37 claims, and the two premises among the thesis's top five cruxes (`argmap cruxes --top 5`:
+    # three inferences, then [Scaling Vectors Competitive] and [Random Projections Plus Scaling])
+    assert len(nodes_of(source)) == 39
+    assert {"Natural Manifold", "SVD Basis Cluster", "SVD Is Natural Basis", "Rescaling Gets 60-80%",
+            "Scaling Vectors Competitive", "Random Projections Plus Scaling"} <= titles
     assert "SVD Init Wins" not in titles  # a premise only: drawn with --premises
     clusters = re.findall(r"subgraph cluster_\w+ \{\n\t+.*label=<<B>(.*?)</B>>", source)
     assert clusters == ["SVD Basis", "Orthogonality", "Decoupling", "Gain Control", "Rank Debate",
                         "Functional Architecture", "Compression", "Boundary Cases"]
     edges = edges_of(source)
-    assert len(edges) == len(thesis.relations) + len(thesis.arguments) == 34
+    assert len(edges) == len(thesis.relations) + len(thesis.arguments) + 2 == 36  # and the two premises' links
     kinds = [re.search(r'tooltip="(\w+):', attributes).group(1) for _, _, attributes in edges]
-    assert kinds.count("conclusion") == 17 and kinds.count("entails") == 13 and kinds.count("contrary") == 4
+    assert kinds.count("premise") == 2 and kinds.count("conclusion") == 17 and kinds.count("entails") == 13 and kinds.count("contrary") == 4
 
 
 def test_premises_adds_every_premise_with_its_link(thesis):
     source = dot_of(THESIS, premises=True)
     premises = {m.title for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise"}
     assert premises <= titles_of(source)
-    assert len(nodes_of(source)) == 37 + len(premises)
+    assert len(nodes_of(source)) == 37 + len(premises)  # the two crux premises among them
     links = sum(1 for a in thesis.arguments.values() for m in a.pcs if m.role.value == "premise")
     assert sum('tooltip="premise:' in attributes for _, _, attributes in edges_of(source)) == links
 
@@ -158,23 +164,33 @@ def test_stated_computed_and_assumed_credences_look_different():
 def test_edge_styles_follow_the_relation():
     styles = {attributes.split('tooltip="')[1].split(":")[0]: attributes for _, _, attributes in
               edges_of(dot_of(SMALL, premises=True))}
-    assert 'color="#1b7f3b"' in styles["support"] and "arrowhead" not in styles["support"]  # the default
-    assert 'arrowhead=tee color="#c62828"' in styles["attack"]
-    assert 'color="#7b3fa0"' in styles["undercut"] and "style=dashed" in styles["undercut"]
+    blue, orange = PALETTES["default"].support, PALETTES["default"].attack
+    # support: blue, solid, the default arrow; attack: orange, dashed, a tee; undercut: dotted
+    assert f'color="{blue}"' in styles["support"] and "arrowhead" not in styles["support"]
+    assert "style" not in styles["support"]
+    assert "arrowhead=tee" in styles["attack"] and f'color="{orange}"' in styles["attack"]
+    assert "style=dashed" in styles["attack"]
+    assert f'color="{orange}"' in styles["undercut"] and "style=dotted" in styles["undercut"]
     assert "dir=both" in styles["contradictory"] and "arrowtail=dot" in styles["contradictory"]
     thesis_styles = [a for _, _, a in edges_of(dot_of(THESIS)) if 'tooltip="contrary' in a]
-    assert thesis_styles and all('arrowhead=dot color="#c62828"' in a for a in thesis_styles)
+    assert thesis_styles and all("arrowhead=dot" in a and f'color="{orange}"' in a for a in thesis_styles)
 
 
-def test_pen_width_grows_with_the_contribution(thesis):
-    widths = []
+def test_pen_width_follows_the_contribution_against_the_largest(thesis):
+    relations, links = [], []
     for _, _, attributes in edges_of(dot_of(THESIS)):
-        value = float(re.search(r'tooltip="\w+: ([-+][\d.]+)"', attributes).group(1))
-        widths.append((abs(value), float(re.search(r"penwidth=([\d.]+)", attributes).group(1))))
-    widths.sort()
-    assert all(a[1] <= b[1] for a, b in zip(widths, widths[1:]))
-    assert widths[0][1] < widths[-1][1]
-    assert pen_width(0) == 0.8 and pen_width(-1) == pen_width(1) == pen_width(5)
+        kind, value = re.search(r'tooltip="(\w+): ([-+][\d.]+)', attributes).groups()
+        width = float(re.search(r"penwidth=([\d.]+)", attributes).group(1))
+        (links if kind in ("premise", "conclusion") else relations).append((abs(float(value)), width))
+    relations.sort()
+    assert all(a[1] <= b[1] for a, b in zip(relations, relations[1:]))
+    assert relations[-1][1] == 6.0  # the largest contribution (0.25, into a textless statement)
+    # the thesis's inputs, 0.016 to 0.095 of 0.25: from 1 + 5 x 0.063 = 1.3 to 1 + 5 x 0.38 = 2.9 points
+    assert min(w for _, w in relations) == pytest.approx(1.32, abs=0.02)
+    # an argument's link to its conclusion says least: thin, never the thickest
+    assert {w for _, w in links} == {1.0} and max(w for _, w in relations) > 1.0
+    assert pen_width(0, 0.2) == 1.0 and pen_width(-0.1, 0.2) == 3.5 and pen_width(0.3, 0.2) == 6.0
+    assert pen_width(0.1, 0) == 1.0
 
 
 def _oklab(hex_colour: str) -> tuple[float, float, float]:
@@ -191,13 +207,75 @@ def _oklab(hex_colour: str) -> tuple[float, float, float]:
             0.0259040371 * l_ + 0.7827717662 * m_ - 0.8086757660 * s_)
 
 
-def test_the_colour_scale_runs_red_to_green_in_even_steps():
-    low, middle, high = (_oklab(credence_colour(v)) for v in (0, 0.5, 1))
-    assert low[1] > 0.08 and high[1] < -0.08  # OKLab a: red at 0, green at 1
-    assert middle[0] > low[0] + 0.15 and abs(low[0] - high[0]) < 0.01  # a light middle, equal ends
+def _srgb_to_linear(hex_colour: str) -> list[float]:
+    return [(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+            for c in (int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5))]
+
+
+def _linear_to_hex(rgb) -> str:
+    encoded = (12.92 * c if c <= 0.0031308 else 1.055 * c ** (1 / 2.4) - 0.055 for c in rgb)
+    return "#" + "".join(f"{round(min(max(c, 0.0), 1.0) * 255):02x}" for c in encoded)
+
+
+# Machado, Oliveira and Fernandes (2009), severity 1.0, applied to linear RGB
+DICHROMACY = {
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216), (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413), (-0.011820, 0.042940, 0.968881)),
+}
+
+
+def _seen(hex_colour: str, vision: str) -> tuple[float, float, float]:
+    """A colour in OKLab as a reader with ``vision`` (normal, or one in DICHROMACY) sees it."""
+    if vision == "normal":
+        return _oklab(hex_colour)
+    rgb = _srgb_to_linear(hex_colour)
+    return _oklab(_linear_to_hex([sum(m * c for m, c in zip(row, rgb)) for row in DICHROMACY[vision]]))
+
+
+def test_the_simulation_removes_the_red_green_axis():
+    # the check of the check: the old scale's red and green ends lie far apart on OKLab's a
+    # (red-green) axis for normal vision, and near 0 on it for a protanope or deuteranope
+    red, green = "#f07f77", "#89c47a"
+    assert _seen(red, "normal")[1] > 0.08 and _seen(green, "normal")[1] < -0.08
+    for vision in DICHROMACY:
+        assert abs(_seen(red, vision)[1]) < 0.03 and abs(_seen(green, vision)[1]) < 0.03, vision
+
+
+@pytest.mark.parametrize("vision", ["normal", *DICHROMACY])
+def test_the_credence_scale_stays_readable_without_red_green_vision(vision):
+    palette = PALETTES["default"]
+    steps = [_seen(credence_colour(i / 10), vision) for i in range(11)]
+    lightness = [lab[0] for lab in steps]
+    assert all(a - b > 0.02 for a, b in zip(lightness, lightness[1:])), lightness  # darker as credence grows
+    assert math.dist(steps[0], steps[10]) > 0.3  # 0 and 1 far apart
+    assert min(math.dist(a, b) for a, b in zip(steps, steps[1:])) > 0.03  # each 0.1 a visible step
+    # no fill looks like an edge: the nearest is well apart (lightness and chroma both differ)
+    for edge in (palette.support, palette.attack):
+        seen = _seen(edge, vision)
+        assert min(math.dist(seen, step) for step in steps) > 0.1, edge
+    # and support and attack edges stay apart from each other
+    assert math.dist(_seen(palette.support, vision), _seen(palette.attack, vision)) > 0.15
+
+
+def test_the_fill_hue_is_none_of_the_edge_hues():
+    palette = PALETTES["default"]
+
+    def hue(hex_colour):
+        _, a, b = _oklab(hex_colour)
+        return math.degrees(math.atan2(b, a)) % 360
+
+    fill = hue(credence_colour(1))
+    for edge in (palette.support, palette.attack):
+        assert min(abs(fill - hue(edge)), 360 - abs(fill - hue(edge))) > 45
     steps = [math.dist(_oklab(credence_colour(i / 10)), _oklab(credence_colour((i + 1) / 10))) for i in range(10)]
-    assert max(steps) / min(steps) < 1.08, steps  # perceptually even, up to rounding to 8 bits
+    assert max(steps) / min(steps) < 1.15, steps  # even steps in OKLab, up to rounding to 8 bits
     assert credence_colour(-1) == credence_colour(0) and credence_colour(2) == credence_colour(1)
+
+
+def test_greyscale_fills_have_no_chroma():
+    greys = {credence_colour(i / 1000, "greyscale") for i in range(1001)}
+    assert all(c[1:3] == c[3:5] == c[5:7] for c in greys)
+    assert len(greys) > 60  # still a scale
 
 
 # --- escaping ------------------------------------------------------------------------------------
@@ -384,3 +462,121 @@ def test_short_text_cuts_at_a_word_within_the_limit():
     assert short_text("aaaa bbbb cc", 9) == "aaaa…"  # the ellipsis counts
     assert short_text("aa, bbbbbbbbbb", 9) == "aa…"  # no dangling comma
     assert short_text("x" * 20, 9) == "x" * 8 + "…"  # one long word is cut, not dropped
+
+
+# --- the figure: what the laid-out SVG shows ------------------------------------------------------
+
+def _svg_nodes(root) -> dict[str, tuple[str, str, ET.Element]]:
+    """Node id -> (its text, its tooltip, its group), from an SVG Graphviz wrote."""
+    found = {}
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "node":
+            anchor = next(g.iter(f"{SVG}a"), None)
+            found[g.find(f"{SVG}title").text] = (" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text")),
+                                                 anchor.get(f"{XLINK}title") if anchor is not None else "", g)
+    return found
+
+
+@pytest.fixture(scope="module")
+def thesis_svg(tmp_path_factory):
+    model = argmap.load(THESIS)
+    out = tmp_path_factory.mktemp("svg") / "thesis.svg"
+    render(model, credence(model), out)
+    return model, ET.parse(out).getroot()
+
+
+@needs_dot
+def test_the_thesis_figure_marks_warnings_and_shows_inferences(thesis_svg):
+    model, root = thesis_svg
+    nodes = _svg_nodes(root)
+    marked = {node: text for node, (text, tip, _) in nodes.items() if "⚠" in text}
+    # `argmap check` warns about the two textless statements and about <AntiPaSTO OOD Transfer>
+    statements = {node: text for node, text in marked.items() if node.startswith("s")}
+    assert len(statements) == 2 and len(marked) == 3
+    for title in ("Orthogonal Preservation", "Direction Magnitude Decoupling"):
+        node = next(n for n in statements if title in statements[n])
+        assert "is defined nowhere" in nodes[node][1]  # the message, in the tooltip
+    assert any("AntiPaSTO OOD Transfer" in text for node, text in marked.items() if node.startswith("a"))
+    for node, (text, _, _) in nodes.items():
+        if node.startswith("a"):  # every argument box says its inference and strength
+            assert re.search(r"inference 0\.\d\d, strength 0\.\d\d", text), text
+    assert any("inference 0.85, strength 0.44" in text for text, _, _ in nodes.values())  # <SVD Basis Cluster>
+
+
+@needs_dot
+def test_edges_into_the_thesis_are_apart_and_as_wide_as_their_contributions(thesis_svg):
+    _, root = thesis_svg
+    into = []
+    for g in root.iter(f"{SVG}g"):
+        if g.get("class") == "edge" and re.fullmatch(r"\w+->s0:w", g.find(f"{SVG}title").text):
+            tooltip = next(g.iter(f"{SVG}a")).get(f"{XLINK}title")
+            path = g.find(f".//{SVG}path")
+            head = g.find(f".//{SVG}polygon")  # an arrow: its tip is its second point
+            tip = tuple(map(float, head.get("points").split()[1].split(","))) if "entails" in tooltip else None
+            into.append((abs(float(re.search(r": ([-+][\d.]+)", tooltip).group(1))), float(path.get("stroke-width", 1)),
+                         tip))
+    thesis = into  # the thesis is s0; each edge into it meets its west side
+    assert len(thesis) == 15
+    thesis.sort()
+    assert all(a[1] <= b[1] for a, b in zip(thesis, thesis[1:])) and thesis[0][1] < thesis[-1][1] - 1
+    tips = sorted(tip[1] for _, _, tip in thesis if tip)  # where each entailment meets the thesis: its own port
+    assert len(tips) == 11 and min(b - a for a, b in zip(tips, tips[1:])) > 6
+
+
+@needs_dot
+def test_greyscale_has_no_chroma_and_focus_is_marked(tmp_path):
+    model = argmap.load(THESIS)
+    out = tmp_path / "grey.svg"
+    render(model, credence(model), out, palette="greyscale", focus="SVD Is Natural Basis")
+    text = out.read_text()
+    colours = set(re.findall(r'(?:fill|stroke)="(#[0-9a-fA-F]{6})"', text))
+    assert colours and all(c[1:3] == c[3:5] == c[5:7] for c in colours), colours
+    named = set(re.findall(r'(?:fill|stroke)="([a-z]+)"', text)) - {"none", "transparent"}
+    assert named <= {"black", "white"}, named
+    root = ET.parse(out).getroot()
+    focused = [g for _, (label, _, g) in _svg_nodes(root).items() if label.startswith("SVD Is Natural Basis")]
+    widths = {float(p.get("stroke-width", 1)) for p in focused[0].iter(f"{SVG}polygon")}
+    assert widths == {5.0}
+
+
+@needs_dot
+def test_size_a4_fits_the_page_with_type_of_8_points_or_more(tmp_path):
+    model = argmap.load(THESIS)
+    result = credence(model)
+    out = tmp_path / "a4.svg"
+    assert render(model, result, out, size="a4", depth=1) == []
+    text = out.read_text()
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
+    assert width <= 595 and height <= 842  # A4 is 595 x 842 points
+    scale = float(re.search(r"scale\(([\d.]+) ", text).group(1))
+    smallest = min(float(v) for v in re.findall(r'font-size="([\d.]+)"', text))
+    assert smallest * scale >= 8 and scale < 1  # shrunk, but no type below 8 pt
+    assert "The model's own geometric" not in text and "Natural Manifold" in text  # its text went first
+    # the whole map does not fit at 8 pt: the type shrinks, and the note says so
+    graph, notes = fit(model, result, "a4")
+    assert len(notes) == 1 and "pt" in notes[0] and "--depth" in notes[0]
+    assert graph.graph_attr["size"] == "7.27,10.69"
+
+
+def test_page_sizes():
+    assert page("A4") == (7.27, 10.69) and page("7x5") == (7.0, 5.0) and page("7x5in") == (7.0, 5.0)
+    assert page("18x12cm") == pytest.approx((18 / 2.54, 12 / 2.54)) and page("180x120MM") == pytest.approx(page("18x12cm"))
+    for wrong in ("a5", "7x", "0x5", "7x5pt"):
+        with pytest.raises(ValueError, match="give a4, slide"):
+            page(wrong)
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    result = CliRunner().invoke(app, ["render", str(SMALL), "--size", "7by5"])  # in-process: the CLI is not the point
+    assert result.exit_code == 2 and "give a4, slide" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_premises_something_bears_on_are_drawn_by_default():
+    model = argmap.loads("[T]: thesis\n  + <A>\n\n<A>\n\n(1) [P]: premise {credence: 0.8}\n(2) [Q]: other {credence: 0.9}\n"
+                         "----\n(3) [C]: conclusion {inference: 0.9}\n  +> [T]\n\n[X]: objection {credence: 0.7}\n"
+                         "  -> [P]\n")
+    titles = titles_of(diagram(model, credence(model)).source)
+    assert {"P", "X"} <= titles  # the attacked premise, so its attacker has an edge
+    # [Q] is among the top five cruxes (there are only four numbers), so it is drawn too
+    assert "Q" in titles
