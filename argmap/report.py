@@ -200,7 +200,7 @@ class _Page:
         links = {("statement", t): f"#{i}" for t, i in self.statement_ids.items()}
         links |= {("argument", t): f"#{i}" for t, i in self.argument_ids.items()}
         try:
-            svg = layout(diagram(self.model, self.result, links=links), "svg").decode("utf-8")
+            svg = layout(diagram(self.model, self.result, links=links, diagnostics=self.diagnostics), "svg").decode("utf-8")
         except RenderError as error:
             figure = f'<p class="missing">The diagram is missing: {_text(str(error))}.</p>'
         else:
