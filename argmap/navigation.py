@@ -26,8 +26,7 @@ KEYS = ("reason", "credence", "inference", "prior")  # vargdown's keys, in the o
 MAX_CRUX_INPUTS = 400  # above this many stated numbers, cruxes (three runs a number) are left to `argmap cruxes`
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A title written in the text: characters ``start`` to ``end`` are the title itself."""
 
     kind: str  # "statement" | "argument"
@@ -108,6 +107,14 @@ def places(model: ArgumentMap, text: str) -> list[Place]:
 
 
 _MENTION = re.compile(r"(?<!\\)@(?:\[([^\]\n]+)\]|<([^>\n]+)>)")
+
+
+def _moved(found: list[Place], at: int, delta: int) -> list[Place]:
+    """The places after an edit that moved every offset from ``at`` on by ``delta``."""
+    index = bisect_right([p.start for p in found], at - 1)
+    make = tuple.__new__  # Place(...) without the named tuple's own constructor, which costs twice as much
+    return found[:index] + [make(Place, (kind, title, start + delta, end + delta, definition))
+                            for kind, title, start, end, definition in found[index:]]
 
 
 def place_at(found: list[Place], offset: int) -> Place | None:
@@ -237,24 +244,81 @@ class Analysis:
         import argmap
 
         self.text = text
-        self.model = argmap.loads(text, path=path)
-        self.semantics, self._semantics_problem = _semantics(self.model, semantics)
+        self._model = argmap.loads(text, path=path)
+        self._pending: list = []  # number edits whose places are not yet moved (see :attr:`model`)
+        self._configured = semantics
+        self.semantics, self._semantics_problem = _semantics(self._model, semantics)
+
+    @property
+    def model(self) -> ArgumentMap:
+        """The model of the text. After edits of numbers its places are moved when first asked
+        for: hover and the credences read none, and moving them all costs more than the rest."""
+        if self._pending:
+            from argmap import no_gc
+            from argmap.restate import shift
+
+            with no_gc():
+                shift(self._model, self._pending)
+            self._pending = []
+        return self._model
+
+    def edited(self, start: int, end: int, replacement: str) -> "Analysis":
+        """The analysis of this text with characters ``start`` to ``end`` replaced. Where the
+        edit only changes stated numbers in one data block (see :mod:`argmap.restate`), it is
+        made from this one, which is spent (its model becomes the new one's); else afresh."""
+        from argmap import no_gc
+        from argmap.restate import restate
+
+        with no_gc():  # many small objects, no cycles: a collection would cost more than the edit
+            restated = restate(self._model, self.text, start, end, replacement, self._pending) \
+                if self._semantics_problem is None else None
+            if restated is None:
+                return Analysis(self.text[:start] + replacement + self.text[end:], self._configured, self._model.path)
+            new = Analysis.__new__(Analysis)
+            new.text, new._model, new._pending = restated.text, self._model, self._pending + [restated]
+            new._configured, new.semantics, new._semantics_problem = self._configured, self.semantics, None
+            live = self.__dict__.get("live")
+            if live is not None and live.restated(restated.statements, restated.arguments, lambda: new.model):
+                new.live = live
+            if "places" in self.__dict__:
+                new.places = _moved(self.places, restated.at, restated.delta)
+            if "_structural" in self.__dict__ and "live" in new.__dict__:
+                new._structural = [(rank, restated.moved(d)) for rank, d in self._structural]
+        return new
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
         """Everything `argmap check` reports, with the semantics's own checks."""
-        from argmap.check import check_map
+        from argmap import no_gc
+        from argmap.check import in_order, numeric_checks
 
-        found = check_map(self.model, self.semantics, self.result) + self._evidence_diagnostics()
+        with no_gc():
+            found = in_order(self._structural, numeric_checks(self.model, self.semantics, self.live.network,
+                                                              self.result))
+        found += self._evidence_diagnostics()
         found += [self._semantics_problem] if self._semantics_problem else []
         return sorted(found, key=lambda d: (d.line, d.column))
 
     @cached_property
+    def _structural(self) -> list:
+        """The checks that an edit of a number leaves as they are (see :func:`argmap.check.structural_checks`)."""
+        from argmap import no_gc
+        from argmap.check import structural_checks
+
+        with no_gc():
+            return structural_checks(self.model, self.live.network)
+
+    @cached_property
+    def live(self):
+        """The credences, kept current through edits of numbers (see :class:`argmap.propagate.Live`)."""
+        from argmap.propagate import Live
+
+        return Live(self.model, self.semantics)
+
+    @property
     def result(self):
         """Credences under the chosen semantics (see :func:`argmap.propagate.credence`)."""
-        from argmap.propagate import credence
-
-        return credence(self.model, self.semantics)
+        return self.live.result
 
     @cached_property
     def places(self) -> list[Place]:
@@ -267,7 +331,7 @@ class Analysis:
         from argmap.explanation import cruxes
         from argmap.propagate import data_blocks
 
-        stated = sum(key in data for _, data, _ in data_blocks(self.model) for key in ("credence", "inference"))
+        stated = sum(key in data for _, data, _ in data_blocks(self._model) for key in ("credence", "inference"))
         if not self.result.theses or stated > MAX_CRUX_INPUTS:  # counted from the data: no second network
             return {}
         return {report.thesis: report for report in cruxes(self.model, self.semantics)}
@@ -317,9 +381,9 @@ class Analysis:
     def hover(self, place: Place) -> str:
         """Markdown: the claim's text, its credence and where it comes from, its arithmetic,
         what moves it most, its rank among each thesis's cruxes."""
-        result = self.result
+        result, model = self.result, self._model  # reads no places: the model need not be moved
         if place.kind == "statement":
-            statement = self.model.statements.get(place.title)
+            statement = model.statements.get(place.title)
             record = result.statements.get(place.title)
             if statement is None or record is None:
                 return f"**[{place.title}]**: not in the map"
@@ -338,7 +402,7 @@ class Analysis:
             if checked is not None:
                 lines += ["", f"evidence: {checked.message}"]
         else:
-            argument = self.model.arguments.get(place.title)
+            argument = model.arguments.get(place.title)
             record = result.arguments.get(place.title)
             if argument is None or record is None:
                 return f"**<{place.title}>**: not in the map"
