@@ -49,6 +49,19 @@ class Positions:
         self.encoding = encoding
         self.starts = [0] + [match.end() for match in _BREAK.finditer(text)]
 
+    def edited(self, start: int, end: int, new: str) -> "Positions":
+        """The positions of the text with characters ``start`` to ``end`` replaced by ``new``:
+        where no line break is removed, added or joined, the line starts moved, not found again."""
+        text = self.text[:start] + new + self.text[end:]
+        around_crlf = self.text[start - 1:start] == "\r" and self.text[end:end + 1] == "\n"  # joined or split
+        if around_crlf or any(break_ in chunk for chunk in (self.text[start:end], new) for break_ in "\r\n"):
+            return Positions(text, self.encoding)
+        moved = Positions.__new__(Positions)
+        moved.text, moved.encoding = text, self.encoding
+        index, delta = bisect_right(self.starts, start), len(new) - (end - start)
+        moved.starts = self.starts[:index] + [line + delta for line in self.starts[index:]]
+        return moved
+
     def _units(self, chunk: str) -> int:
         if chunk.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
             return len(chunk)
@@ -93,6 +106,7 @@ class _OpenDocument:
     def __init__(self, uri: str, text: str, version: int | None) -> None:
         self.uri, self.text, self.version = uri, text, version
         self.changed = time.monotonic()
+        self.positions: Positions | None = None  # of ``text``, kept through changes
         self._analysed: tuple[str, str | None, Analysis, Positions] | None = None
         self.pending: asyncio.TimerHandle | None = None
 
@@ -100,14 +114,17 @@ class _OpenDocument:
         """The analysis of ``text``, made once (called on the worker thread only): from the
         previous one where only the part of the text between them changed (see
         :meth:`Analysis.edited`), else afresh."""
+        if self._analysed is not None and self._analysed[0] is text and self._analysed[1] == semantics:
+            return self._analysed[2], self._analysed[3]
+        positions = self.positions
+        if positions is None or positions.text is not text or positions.encoding != encoding:
+            positions = Positions(text, encoding)
         if self._analysed is None or self._analysed[1] != semantics:
             path = to_fs_path(self.uri) if self.uri.startswith("file:") else None
-            self._analysed = (text, semantics, Analysis(text, semantics, path), Positions(text, encoding))
-        elif self._analysed[0] is not text:
-            before = self._analysed[0]
-            start, end, new_end = _difference(before, text)
-            self._analysed = (text, semantics, self._analysed[2].edited(start, end, text[start:new_end]),
-                              Positions(text, encoding))
+            self._analysed = (text, semantics, Analysis(text, semantics, path), positions)
+        else:
+            start, end, new_end = _difference(self._analysed[0], text)
+            self._analysed = (text, semantics, self._analysed[2].edited(start, end, text[start:new_end]), positions)
         return self._analysed[2], self._analysed[3]
 
     def forget(self) -> None:
@@ -322,15 +339,17 @@ async def did_change(ls: ArgmapServer, params: types.DidChangeTextDocumentParams
     document = ls.documents.get(params.text_document.uri)
     if document is None:
         return
-    text = document.text
+    text, positions = document.text, document.positions
     for change in params.content_changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            positions = Positions(text, ls.encoding)
+            if positions is None or positions.text is not text or positions.encoding != ls.encoding:
+                positions = Positions(text, ls.encoding)
             start, end = positions.offset(change.range.start), positions.offset(change.range.end)
-            text = text[:start] + change.text + text[max(start, end):]
+            positions = positions.edited(start, max(start, end), change.text)
+            text = positions.text
         else:
-            text = change.text
-    document.text, document.version = text, params.text_document.version
+            text, positions = change.text, None
+    document.text, document.positions, document.version = text, positions, params.text_document.version
     document.changed = time.monotonic()
     ls.schedule(document.uri, DEBOUNCE)
 

@@ -246,6 +246,7 @@ class Analysis:
         self.text = text
         self._model = argmap.loads(text, path=path)
         self._pending: list = []  # number edits whose places are not yet moved (see :attr:`model`)
+        self._stale_places: tuple[list[Place], list] | None = None  # places of an earlier text, the edits since
         self._configured = semantics
         self.semantics, self._semantics_problem = _semantics(self._model, semantics)
 
@@ -280,8 +281,8 @@ class Analysis:
             live = self.__dict__.get("live")
             if live is not None and live.restated(restated.statements, restated.arguments, lambda: new.model):
                 new.live = live
-            if "places" in self.__dict__:
-                new.places = _moved(self.places, restated.at, restated.delta)
+            stale = (self.places, []) if "places" in self.__dict__ else self._stale_places
+            new._stale_places = None if stale is None else (stale[0], stale[1] + [restated])
             if "_structural" in self.__dict__ and "live" in new.__dict__:
                 new._structural = [(rank, restated.moved(d)) for rank, d in self._structural]
         return new
@@ -322,7 +323,12 @@ class Analysis:
 
     @cached_property
     def places(self) -> list[Place]:
-        return places(self.model, self.text)
+        if self._stale_places is None:
+            return places(self.model, self.text)
+        found, edits = self._stale_places
+        for edit in edits:
+            found = _moved(found, edit.at, edit.delta)
+        return found
 
     @cached_property
     def cruxes(self) -> dict[str, list]:
@@ -360,7 +366,20 @@ class Analysis:
         return EvidenceReport(root="", observations=list(self.evidence.values())).diagnostics()
 
     def place_at(self, offset: int) -> Place | None:
-        return place_at(self.places, offset)
+        """The title at an offset; after edits of numbers, found among the places before them
+        (moving them all costs more than hover)."""
+        if "places" in self.__dict__ or self._stale_places is None:
+            return place_at(self.places, offset)
+        found, edits = self._stale_places
+        for edit in reversed(edits):
+            offset = edit.before(offset)
+        place = place_at(found, offset)
+        if place is None:
+            return None
+        start, end = place.start, place.end
+        for edit in edits:
+            start, end = edit.after(start), edit.after(end)
+        return place._replace(start=start, end=end)
 
     def occurrences(self, place: Place) -> list[Place]:
         """Every place the same statement or argument is written."""

@@ -123,22 +123,13 @@ class CredenceResult(BaseModel):
     @classmethod
     def of(cls, semantics: str, theses: list[str], statements: dict, arguments: dict,
            shares: dict[tuple, float], diagnostics: list[Diagnostic], iterations: int = 1,
-           converged: bool = True, made: dict[tuple, "Contribution"] | None = None) -> "CredenceResult":
+           converged: bool = True) -> "CredenceResult":
         """A result from what a semantics computed; ``shares`` maps (source, target, kind) to
-        a contribution's value. Built without validation: argmap computed every value. ``made``
-        holds the contributions of an earlier result, reused where the value is the same."""
-        made = {} if made is None else made
-        contributions = []
-        for edge, value in shares.items():
-            contribution = made.get(edge)
-            if contribution is None or contribution.value != value:
-                source, target, kind = edge
-                contribution = made[edge] = Contribution.model_construct(source=source, target=target, kind=kind,
-                                                                         value=value)
-            contributions.append(contribution)
+        a contribution's value. Built without validation: argmap computed every value."""
         return cls.model_construct(
             semantics=semantics, theses=theses, statements=statements, arguments=arguments,
-            contributions=contributions, diagnostics=diagnostics, iterations=iterations, converged=converged)
+            contributions=[_contribution(edge, value) for edge, value in shares.items()],
+            diagnostics=diagnostics, iterations=iterations, converged=converged)
 
     def into(self, target: tuple[str, str]) -> list[Contribution]:
         """The contributions into one node, the most influential first."""
@@ -151,6 +142,11 @@ class CredenceResult(BaseModel):
                                for title, s in self.statements.items()},
                 "arguments": {title: {"conclusion": a.conclusion, "strength": a.strength}
                               for title, a in self.arguments.items()}}
+
+
+def _contribution(edge: tuple, value: float) -> Contribution:
+    source, target, kind = edge
+    return Contribution.model_construct(source=source, target=target, kind=kind, value=value)
 
 
 class Input(BaseModel):
@@ -606,7 +602,7 @@ class _Run:
         self.network, self.name, self.module, self.changes = network, name, module, changes
         self.numbers = {**network.numbers, **changes}
         self.evaluation = network.evaluate(module, self.numbers, unique=True)
-        self.contributions: dict[tuple, float] = {}
+        self.contributions: dict[tuple, float] = _Written()
         self.moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
         self.related = [key for key, node in network.nodes.items() if node.supports or node.attacks]
         self._order = {key: index for index, key in enumerate(self.related)}
@@ -614,7 +610,9 @@ class _Run:
         self._relations()
         self.statements = {title: self._statement(title) for title in network.model.statements}
         self.arguments = {title: self._argument(title) for title in network.model.arguments}
-        self.made: dict[tuple, Contribution] = {}  # the contribution records made so far, by edge
+        self.listed: list[Contribution] = [_contribution(edge, value) for edge, value in self.contributions.items()]
+        self.position = {edge: index for index, edge in enumerate(self.contributions)}
+        self.contributions.written.clear()
 
     def _relations(self, keys: list[Node] | None = None) -> None:
         """The shares of the supporters and attackers of ``keys`` (every node they move by
@@ -707,9 +705,27 @@ class _Run:
                 (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
                  "from other starting values it does not settle") +
                 "; the map alone does not determine these credences"))
-        return CredenceResult.of(self.name, network.theses, dict(self.statements), dict(self.arguments),
-                                 self.contributions, diagnostics, evaluation.iterations, not evaluation.unsettled,
-                                 self.made)
+        for edge in self.contributions.written:  # the records of the contributions recomputed
+            value = self.contributions[edge]
+            if self.listed[self.position[edge]].value != value:
+                self.listed[self.position[edge]] = _contribution(edge, value)
+        self.contributions.written.clear()
+        return CredenceResult.model_construct(
+            semantics=self.name, theses=network.theses, statements=dict(self.statements),
+            arguments=dict(self.arguments), contributions=list(self.listed), diagnostics=diagnostics,
+            iterations=evaluation.iterations, converged=not evaluation.unsettled)
+
+
+class _Written(dict):
+    """Contributions by edge, noting which edges are written (a recomputation writes few)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: set[tuple] = set()
+
+    def __setitem__(self, edge: tuple, value: float) -> None:
+        self.written.add(edge)
+        super().__setitem__(edge, value)
 
 
 class Live:

@@ -34,6 +34,14 @@ class Restated(NamedTuple):
     line: int  # where ``at`` is
     column: int
 
+    def before(self, offset: int) -> int:
+        """An offset into the new text as an offset into the old (inside the number: its end)."""
+        return offset - self.delta if offset >= self.at + self.delta else min(offset, self.at)
+
+    def after(self, offset: int) -> int:
+        """An offset into the old text as an offset into the new."""
+        return offset + self.delta if offset >= self.at else offset
+
     def moved(self, diagnostic: Diagnostic) -> Diagnostic:
         """A diagnostic of the old text, with its places moved as the edit moved them."""
         return _moved_by(diagnostic, [self])
@@ -51,12 +59,12 @@ def restate(model: ArgumentMap, text: str, start: int, end: int, replacement: st
 
     def back(offset: int) -> int:  # from the text to the model's places
         for edit in reversed(pending):
-            offset = offset - edit.delta if offset >= edit.at + edit.delta else min(offset, edit.at)
+            offset = edit.before(offset)
         return offset
 
     def forth(offset: int) -> int:  # from the model's places to the text
         for edit in pending:
-            offset = offset + edit.delta if offset >= edit.at else offset
+            offset = edit.after(offset)
         return offset
 
     new_text = text[:start] + replacement + text[end:]
