@@ -3,10 +3,11 @@
 
 It keeps each open document's text, converts LSP positions (lines and UTF-16 units, or what
 the client chose) to character offsets and back, and answers each request on one worker
-thread from an :class:`~argmap.navigation.Analysis` of the current text, made once per version,
-so that the protocol stays responsive while a large map is read. Diagnostics are published a
-moment after typing stops. The server never writes a file: renames, fixes and formatting are
-edits the client applies.
+thread from an :class:`~argmap.navigation.Analysis` of the current text, made once per version
+(from the previous one where an edit only changed a stated number), so that the protocol stays
+responsive while a large map is read. Diagnostics are published a moment after typing stops
+and the editor's questions (a hover after an edit) are answered. The server never writes a
+file: renames, fixes and formatting are edits the client applies.
 """
 from __future__ import annotations
 

@@ -452,8 +452,10 @@ class Analysis:
     def hints(self) -> list[Hint]:
         """After each defining title, its computed value (and the stated one where they differ);
         after the thesis's title, its credence."""
-        result = self.result
-        heads = self._argument_heads()
+        result, model = self.result, self._model  # its places not moved: editors ask for hints after each edit
+        heads = set(self._argument_heads(model))
+        for edit in self._pending:
+            heads = {edit.after(offset) for offset in heads}
         found = []
         for place in self.places:
             if not place.definition and place.start not in heads:
@@ -461,7 +463,7 @@ class Analysis:
             closing = place.end + 1  # after `]` or `>`
             if place.kind == "statement" and place.title in result.statements:
                 record = result.statements[place.title]
-                stated = _number(self.model.statements[place.title].data.get("credence"))
+                stated = _number(model.statements[place.title].data.get("credence"))
                 label = f"{fmt(record.credence)}"
                 if stated is not None and abs(stated - record.credence) > 5e-5:
                     label += f" (stated {fmt(stated)})"
@@ -472,10 +474,11 @@ class Analysis:
                 found.append(Hint(closing, f"strength {fmt(result.arguments[place.title].strength)}"))
         return found
 
-    def _argument_heads(self) -> set[int]:
+    @staticmethod
+    def _argument_heads(model: ArgumentMap) -> set[int]:
         """Where the title of each argument without a description is written above its PCS."""
         heads = set()
-        for argument in self.model.arguments.values():
+        for argument in model.arguments.values():
             if argument.text is None and argument.span is not None:
                 above = [m.title_span.start for m in argument.members
                          if m.title_span is not None and m.title_span.start < argument.span.start]

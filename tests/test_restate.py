@@ -68,6 +68,7 @@ def test_number_edits_give_exactly_a_fresh_read(seed, semantics, source):
         for place in rng.sample(fresh.places, min(3, len(fresh.places))):  # before the places are moved
             assert analysis.place_at(place.start + 1) == fresh.place_at(place.start + 1)
             assert analysis.hover(place) == fresh.hover(place)
+        assert analysis.hints() == fresh.hints()
         if rng.random() < 0.3:
             same(analysis, fresh)
     same(analysis, Analysis(analysis.text, semantics))
