@@ -125,7 +125,8 @@ class _OpenDocument:
             self._analysed = (text, semantics, Analysis(text, semantics, path), positions)
         else:
             start, end, new_end = _difference(self._analysed[0], text)
-            self._analysed = (text, semantics, self._analysed[2].edited(start, end, text[start:new_end]), positions)
+            previous, self._analysed = self._analysed[2], None  # spent by the edit, even should it fail
+            self._analysed = (text, semantics, previous.edited(start, end, text[start:new_end]), positions)
         return self._analysed[2], self._analysed[3]
 
     def forget(self) -> None:

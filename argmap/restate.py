@@ -2,10 +2,11 @@
 
 Typing a new credence into a large map changes one data block and nothing else about the map:
 re-reading the whole text for it costs seconds. :func:`restate` recognises such an edit and
-patches the model in place: the block's data, the merged data of its statement or argument,
-and every place after the edit, moved by the difference in length. It recognises only what it
-can patch exactly (the result equals a fresh read of the new text); anything else is left to a
-fresh read.
+patches the model in place: the block's data and the merged data of its statement or argument.
+:func:`shift` then moves every place after the edit by the difference in length; a caller may
+put that off until something reads the places (hover and the credences do not). It recognises
+only what it can patch exactly (the result equals a fresh read of the new text); anything else
+is left to a fresh read.
 """
 from __future__ import annotations
 
