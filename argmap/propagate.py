@@ -602,7 +602,7 @@ class _Run:
         self.network, self.name, self.module, self.changes = network, name, module, changes
         self.numbers = {**network.numbers, **changes}
         self.evaluation = network.evaluate(module, self.numbers, unique=True)
-        self.contributions: dict[tuple, float] = _Written()
+        self.contributions: dict[tuple, float] = {}
         self.moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
         self.related = [key for key, node in network.nodes.items() if node.supports or node.attacks]
         self._order = {key: index for index, key in enumerate(self.related)}
@@ -612,7 +612,7 @@ class _Run:
         self.arguments = {title: self._argument(title) for title in network.model.arguments}
         self.listed: list[Contribution] = [_contribution(edge, value) for edge, value in self.contributions.items()]
         self.position = {edge: index for index, edge in enumerate(self.contributions)}
-        self.contributions.written.clear()
+        self.touched: set[tuple] = set()  # the edges recomputed since the last result
 
     def _relations(self, keys: list[Node] | None = None) -> None:
         """The shares of the supporters and attackers of ``keys`` (every node they move by
@@ -675,17 +675,21 @@ class _Run:
         values = network.evaluate(self.module, self.numbers, self.evaluation.values, only=reached).values
         self.evaluation.values = values
         moved = self._sharing({key for key in reached if key in self._order})
-        for key in moved:
-            for edge in self._credited(key):
-                self.contributions[edge] = 0.0
+        touched = [edge for key in moved for edge in self._credited(key)]
+        for key in reached:
+            if key[0] == "statement":
+                touched += [(_recorded(network, step), key, "conclusion") for step in network.nodes[key].concluded_by]
+        arguments = {key[1] for key in reached if key[0] != "statement"}
+        touched += [(("statement", member.title), ("argument", title), "premise") for title in arguments
+                    for stage in stages(network.model.arguments[title]) for member in stage.premises]
+        for edge in touched:
+            self.contributions[edge] = 0.0  # the shares are added up from 0, as in a whole run
+        self.touched.update(touched)
         self._relations(moved)
-        for kind, *rest in reached:
-            if kind == "statement":
-                self.statements[rest[0]] = self._statement(rest[0])
-        for title in {key[1] for key in reached if key[0] != "statement"}:
-            for stage in stages(network.model.arguments[title]):
-                for member in stage.premises:
-                    self.contributions[(("statement", member.title), ("argument", title), "premise")] = 0.0
+        for key in reached:
+            if key[0] == "statement":
+                self.statements[key[1]] = self._statement(key[1])
+        for title in arguments:
             self.arguments[title] = self._argument(title)
         return True
 
@@ -705,27 +709,15 @@ class _Run:
                 (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
                  "from other starting values it does not settle") +
                 "; the map alone does not determine these credences"))
-        for edge in self.contributions.written:  # the records of the contributions recomputed
+        for edge in self.touched:  # the records of the contributions recomputed
             value = self.contributions[edge]
             if self.listed[self.position[edge]].value != value:
                 self.listed[self.position[edge]] = _contribution(edge, value)
-        self.contributions.written.clear()
+        self.touched.clear()
         return CredenceResult.model_construct(
             semantics=self.name, theses=network.theses, statements=dict(self.statements),
             arguments=dict(self.arguments), contributions=list(self.listed), diagnostics=diagnostics,
             iterations=evaluation.iterations, converged=not evaluation.unsettled)
-
-
-class _Written(dict):
-    """Contributions by edge, noting which edges are written (a recomputation writes few)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.written: set[tuple] = set()
-
-    def __setitem__(self, edge: tuple, value: float) -> None:
-        self.written.add(edge)
-        super().__setitem__(edge, value)
 
 
 class Live:
