@@ -20,27 +20,47 @@ from typing import Iterator
 from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Related, Relation, RelationType, Role, Severity, Span
 from argmap.semantics import DEFAULT, fmt
 
-__all__ = ["bracketed", "check_map", "format_diagnostic", "self_relations"]
+__all__ = ["bracketed", "check_map", "format_diagnostic", "in_order", "numeric_checks", "self_relations",
+           "structural_checks"]
 
 _COMPUTED = frozenset(("not-converged", "no-unique-limit", "vargdown-order"))  # what only computing finds
 
 
-def check_map(model: ArgumentMap, semantics: str | None = None, result=None) -> list[Diagnostic]:
+def check_map(model: ArgumentMap, semantics: str | None = None, result=None, network=None) -> list[Diagnostic]:
     """Every diagnostic for a map, in document order: with the warnings that computing its
     credences under ``semantics`` (df-quad by default) gives (a cycle that does not settle or
-    has no unique limit), from ``result`` when the caller has it. With ``semantics="vargdown"``,
-    also a warning for each relation whose sign vargdown's rule turns around."""
+    has no unique limit), from ``result`` when the caller has it, and the map's
+    :class:`~argmap.propagate.Network` likewise. With ``semantics="vargdown"``, also a warning
+    for each relation whose sign vargdown's rule turns around."""
     from argmap.propagate import Network, credence
 
-    network = Network(model)
+    network = network if network is not None else Network(model)
     result = result if result is not None else credence(model, semantics or DEFAULT)
-    found = [*model.diagnostics, *_reasons(model), *_role_rules(model, network), *_observations(model),
-             *_structure(model, network), *_undefined_titles(model), *_textless_members(model),
-             *_opposite_relations(model), *_argument_credences(model), *network.diagnostics,
-             *(d for d in result.diagnostics if d.code in _COMPUTED)]
-    if semantics == "vargdown":
-        found += _sign_flips(model, result)
-    return sorted(found, key=lambda d: (d.line, d.column))
+    return in_order(structural_checks(model, network), numeric_checks(model, semantics, network, result))
+
+
+def structural_checks(model: ArgumentMap, network) -> list[tuple[int, Diagnostic]]:
+    """What a change in the value of a stated number cannot change (the language server keeps
+    them through such an edit), each with the rank of its check (see :func:`in_order`)."""
+    pieces = {0: model.diagnostics, 3: _observations(model), 4: _structure(model, network),
+              5: _undefined_titles(model), 6: _textless_members(model), 7: _opposite_relations(model),
+              8: _argument_credences(model)}
+    return [(rank, d) for rank, piece in pieces.items() for d in piece]
+
+
+def numeric_checks(model: ArgumentMap, semantics: str | None, network, result) -> list[tuple[int, Diagnostic]]:
+    """The checks that read the values of stated numbers and credences (see :func:`structural_checks`)."""
+    pieces = {1: _reasons(model), 2: _role_rules(model, network), 9: network.diagnostics,
+              10: (d for d in result.diagnostics if d.code in _COMPUTED),
+              11: _sign_flips(model, result) if semantics == "vargdown" else ()}
+    return [(rank, d) for rank, piece in pieces.items() for d in piece]
+
+
+def in_order(*ranked: list[tuple[int, Diagnostic]]) -> list[Diagnostic]:
+    """Diagnostics in document order; at one place, in the order of the checks."""
+    found = [pair for pairs in ranked for pair in pairs]
+    found.sort(key=lambda pair: (pair[1].line, pair[1].column, pair[0]))
+    return [d for _, d in found]
 
 
 def _diagnostic(span: Span | None, code: str, message: str, subject: str | None = None) -> Diagnostic:

@@ -3,16 +3,18 @@
 
 It keeps each open document's text, converts LSP positions (lines and UTF-16 units, or what
 the client chose) to character offsets and back, and answers each request on one worker
-thread from an :class:`~argmap.navigation.Analysis` of the current text, made once per version,
-so that the protocol stays responsive while a large map is read. Diagnostics are published a
-moment after typing stops. The server never writes a file: renames, fixes and formatting are
-edits the client applies.
+thread from an :class:`~argmap.navigation.Analysis` of the current text, made once per version
+(from the previous one where an edit only changed a stated number), so that the protocol stays
+responsive while a large map is read. Diagnostics are published a moment after typing stops
+and the editor's questions (a hover after an edit) are answered. The server never writes a
+file: renames, fixes and formatting are edits the client applies.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import re
+import time
 from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
@@ -28,7 +30,8 @@ from argmap.navigation import Analysis, Place, Setting, Symbol, completions, out
 
 __all__ = ["Positions", "serve"]
 
-DEBOUNCE = 0.15  # seconds without a change before diagnostics are published
+DEBOUNCE = 0.15  # seconds without a change (or an answer) before diagnostics are published
+PATIENCE = 2.0  # seconds after a change beyond which answers no longer put off its diagnostics
 CRUXES = "argmap.cruxes"
 _BREAK = re.compile(r"\r\n|\r|\n")  # LSP's line breaks (not str.splitlines', which has eight more)
 _SEVERITY = {Severity.ERROR: types.DiagnosticSeverity.Error, Severity.WARNING: types.DiagnosticSeverity.Warning,
@@ -46,6 +49,19 @@ class Positions:
         self.text = text
         self.encoding = encoding
         self.starts = [0] + [match.end() for match in _BREAK.finditer(text)]
+
+    def edited(self, start: int, end: int, new: str) -> "Positions":
+        """The positions of the text with characters ``start`` to ``end`` replaced by ``new``:
+        where no line break is removed, added or joined, the line starts moved, not found again."""
+        text = self.text[:start] + new + self.text[end:]
+        around_crlf = self.text[start - 1:start] == "\r" and self.text[end:end + 1] == "\n"  # joined or split
+        if around_crlf or any(break_ in chunk for chunk in (self.text[start:end], new) for break_ in "\r\n"):
+            return Positions(text, self.encoding)
+        moved = Positions.__new__(Positions)
+        moved.text, moved.encoding = text, self.encoding
+        index, delta = bisect_right(self.starts, start), len(new) - (end - start)
+        moved.starts = self.starts[:index] + [line + delta for line in self.starts[index:]]
+        return moved
 
     def _units(self, chunk: str) -> int:
         if chunk.isascii() or self.encoding == types.PositionEncodingKind.Utf32:
@@ -90,19 +106,51 @@ class _OpenDocument:
 
     def __init__(self, uri: str, text: str, version: int | None) -> None:
         self.uri, self.text, self.version = uri, text, version
+        self.changed = time.monotonic()
+        self.positions: Positions | None = None  # of ``text``, kept through changes
         self._analysed: tuple[str, str | None, Analysis, Positions] | None = None
         self.pending: asyncio.TimerHandle | None = None
 
     def analysed(self, text: str, semantics: str | None, encoding: str) -> tuple[Analysis, Positions]:
-        """The analysis of ``text``, made once (called on the worker thread only)."""
-        if self._analysed is None or self._analysed[0] is not text or self._analysed[1] != semantics:
+        """The analysis of ``text``, made once (called on the worker thread only): from the
+        previous one where only the part of the text between them changed (see
+        :meth:`Analysis.edited`), else afresh."""
+        if self._analysed is not None and self._analysed[0] is text and self._analysed[1] == semantics:
+            return self._analysed[2], self._analysed[3]
+        positions = self.positions
+        if positions is None or positions.text is not text or positions.encoding != encoding:
+            positions = Positions(text, encoding)
+        if self._analysed is None or self._analysed[1] != semantics:
             path = to_fs_path(self.uri) if self.uri.startswith("file:") else None
-            self._analysed = (text, semantics, Analysis(text, semantics, path), Positions(text, encoding))
+            self._analysed = (text, semantics, Analysis(text, semantics, path), positions)
+        else:
+            start, end, new_end = _difference(self._analysed[0], text)
+            previous, self._analysed = self._analysed[2], None  # spent by the edit, even should it fail
+            self._analysed = (text, semantics, previous.edited(start, end, text[start:new_end]), positions)
         return self._analysed[2], self._analysed[3]
 
     def forget(self) -> None:
         """Analyse the text afresh when next asked."""
         self._analysed = None
+
+
+def _difference(old: str, new: str, chunk: int = 4096) -> tuple[int, int, int]:
+    """Where two texts differ: ``old[start:end]`` became ``new[start:new_end]``. Compared a
+    chunk at a time (string comparison runs in C), then character by character in the chunk."""
+    shortest = min(len(old), len(new))
+    start = 0
+    while start + chunk <= shortest and old[start:start + chunk] == new[start:start + chunk]:
+        start += chunk
+    while start < shortest and old[start] == new[start]:
+        start += 1
+    room = shortest - start  # the common end may not overlap the common start
+    same = 0
+    while same + chunk <= room and old[len(old) - same - chunk:len(old) - same] == \
+            new[len(new) - same - chunk:len(new) - same]:
+        same += chunk
+    while same < room and old[len(old) - same - 1] == new[len(new) - same - 1]:
+        same += 1
+    return start, len(old) - same, len(new) - same
 
 
 class _Protocol(LanguageServerProtocol):
@@ -132,6 +180,7 @@ class ArgmapServer(LanguageServer):
         self.documents: dict[str, _OpenDocument] = {}
         self.semantics: str | None = None  # from initializationOptions or the settings
         self.worker = ThreadPoolExecutor(1, thread_name_prefix="argmap-analysis")
+        self.answered = 0.0  # time.monotonic() of the last answer to a request
 
     @property
     def encoding(self) -> str:
@@ -158,6 +207,9 @@ class ArgmapServer(LanguageServer):
             except Exception as error:  # a bug must cost one answer, never the server
                 log.exception("argmap failed on %s", uri)
                 return _Failure(error)
+            finally:
+                if not only_if_current:  # a request, not a publication
+                    self.answered = time.monotonic()
 
         answer = await asyncio.wrap_future(self.worker.submit(work))
         if isinstance(answer, _Failure):
@@ -181,11 +233,18 @@ class ArgmapServer(LanguageServer):
         if document is None:
             return
         version = document.version
+
         def question(analysis: Analysis, positions: Positions) -> list[types.Diagnostic]:
+            now = time.monotonic()
+            if now - self.answered < DEBOUNCE and now - document.changed < PATIENCE:
+                return _BUSY  # the editor is asking (a hover after an edit): it goes first
             analysis.cruxes, analysis.evidence  # weighed now, while the user pauses, for hover and the code lens
             return [_diagnostic(d, uri, positions) for d in analysis.diagnostics]
 
         found = await self.ask(uri, question, None, only_if_current=True)
+        if found is _BUSY:
+            self.schedule(uri, DEBOUNCE)
+            return
         if found is _STALE:  # a later change has its own publication scheduled
             return
         if found is None:
@@ -197,6 +256,7 @@ class ArgmapServer(LanguageServer):
 
 
 _STALE = object()
+_BUSY = object()
 
 
 class _Failure:
@@ -281,15 +341,18 @@ async def did_change(ls: ArgmapServer, params: types.DidChangeTextDocumentParams
     document = ls.documents.get(params.text_document.uri)
     if document is None:
         return
-    text = document.text
+    text, positions = document.text, document.positions
     for change in params.content_changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            positions = Positions(text, ls.encoding)
+            if positions is None or positions.text is not text or positions.encoding != ls.encoding:
+                positions = Positions(text, ls.encoding)
             start, end = positions.offset(change.range.start), positions.offset(change.range.end)
-            text = text[:start] + change.text + text[max(start, end):]
+            positions = positions.edited(start, max(start, end), change.text)
+            text = positions.text
         else:
-            text = change.text
-    document.text, document.version = text, params.text_document.version
+            text, positions = change.text, None
+    document.text, document.positions, document.version = text, positions, params.text_document.version
+    document.changed = time.monotonic()
     ls.schedule(document.uri, DEBOUNCE)
 
 

@@ -26,8 +26,7 @@ KEYS = ("reason", "credence", "inference", "prior")  # vargdown's keys, in the o
 MAX_CRUX_INPUTS = 400  # above this many stated numbers, cruxes (three runs a number) are left to `argmap cruxes`
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     """A title written in the text: characters ``start`` to ``end`` are the title itself."""
 
     kind: str  # "statement" | "argument"
@@ -108,6 +107,14 @@ def places(model: ArgumentMap, text: str) -> list[Place]:
 
 
 _MENTION = re.compile(r"(?<!\\)@(?:\[([^\]\n]+)\]|<([^>\n]+)>)")
+
+
+def _moved(found: list[Place], at: int, delta: int) -> list[Place]:
+    """The places after an edit that moved every offset from ``at`` on by ``delta``."""
+    index = bisect_right([p.start for p in found], at - 1)
+    make = tuple.__new__  # Place(...) without the named tuple's own constructor, which costs twice as much
+    return found[:index] + [make(Place, (kind, title, start + delta, end + delta, definition))
+                            for kind, title, start, end, definition in found[index:]]
 
 
 def place_at(found: list[Place], offset: int) -> Place | None:
@@ -234,39 +241,110 @@ class Analysis:
     ``semantics`` is the one configured; a ``semantics:`` key in the front matter overrides it.
 
     A document whose front matter lists files under ``include:`` is weighed and checked with
-    them, read from disk (``whole``): its credences, hovers and diagnostics are the map's, and
+    them, read from disk (:attr:`whole`): its credences, hovers and diagnostics are the map's, and
     the diagnostics shown are those in the document. Navigation stays within the document."""
 
     def __init__(self, text: str, semantics: str | None = None, path: str | None = None) -> None:
         import argmap
 
         self.text = text
-        self.model = argmap.loads(text, path=path)
-        self.whole, self._include_problem = _whole(self.model, text, path)
-        self.semantics, self._semantics_problem = _semantics(self.model, semantics)
+        self._model = argmap.loads(text, path=path)
+        joined, self._include_problem = _whole(self._model, text, path)
+        self._joined = None if joined is self._model else joined  # with the files it includes
+        self._pending: list = []  # number edits whose places are not yet moved (see :attr:`model`)
+        self._stale_places: tuple[list[Place], list] | None = None  # places of an earlier text, the edits since
+        self._configured = semantics
+        self.semantics, self._semantics_problem = _semantics(self._model, semantics)
+
+    @property
+    def model(self) -> ArgumentMap:
+        """The model of the text. After edits of numbers its places are moved when first asked
+        for: hover and the credences read none, and moving them all costs more than the rest."""
+        if self._pending:
+            from argmap import no_gc
+            from argmap.restate import shift
+
+            with no_gc():
+                shift(self._model, self._pending)
+            self._pending = []
+        return self._model
+
+    @property
+    def whole(self) -> ArgumentMap:
+        """The map weighed: the model, or the map it makes with the files it includes."""
+        return self.model if self._joined is None else self._joined
+
+    def edited(self, start: int, end: int, replacement: str) -> "Analysis":
+        """The analysis of this text with characters ``start`` to ``end`` replaced. Where the
+        edit only changes stated numbers in one data block (see :mod:`argmap.restate`), it is
+        made from this one, which is spent (its model becomes the new one's); else afresh."""
+        from argmap import no_gc
+        from argmap.restate import restate
+
+        with no_gc():  # many small objects, no cycles: a collection would cost more than the edit
+            reusable = self._semantics_problem is None and "include" not in self._model.front_matter
+            restated = restate(self._model, self.text, start, end, replacement, self._pending) if reusable else None
+            if restated is None:
+                return Analysis(self.text[:start] + replacement + self.text[end:], self._configured, self._model.path)
+            new = Analysis.__new__(Analysis)
+            new.text, new._model, new._pending = restated.text, self._model, self._pending + [restated]
+            new._configured, new.semantics, new._semantics_problem = self._configured, self.semantics, None
+            new._joined, new._include_problem = None, None
+            live = self.__dict__.get("live")
+            if live is not None and live.restated(restated.statements, restated.arguments, lambda: new.model):
+                new.live = live
+            stale = (self.places, []) if "places" in self.__dict__ else self._stale_places
+            new._stale_places = None if stale is None else (stale[0], stale[1] + [restated])
+            if "_structural" in self.__dict__ and "live" in new.__dict__:
+                new._structural = [(rank, restated.moved(d)) for rank, d in self._structural]
+        return new
 
     @cached_property
     def diagnostics(self) -> list[Diagnostic]:
         """Everything `argmap check` reports, with the semantics's own checks."""
-        from argmap.check import check_map
+        from argmap import no_gc
+        from argmap.check import check_map, in_order, numeric_checks
 
-        found = check_map(self.whole, self.semantics, self.result)
-        if self.whole.sources is not None:  # the map's diagnostics in this document (where its offsets are the map's)
-            found = [d for path, d in map(self.whole.sources.localize, found) if path == self.model.path]
+        if self._joined is not None:  # the map's diagnostics in this document (its offsets are the map's)
+            found = check_map(self._joined, self.semantics, self.result)
+            found = [d for path, d in map(self._joined.sources.localize, found) if path == self._model.path]
+        else:
+            with no_gc():
+                found = in_order(self._structural, numeric_checks(self.model, self.semantics, self.live.network,
+                                                                  self.result))
         found += self._evidence_diagnostics()
         found += [d for d in (self._semantics_problem, self._include_problem) if d is not None]
         return sorted(found, key=lambda d: (d.line, d.column))
 
     @cached_property
+    def _structural(self) -> list:
+        """The checks that an edit of a number leaves as they are (see :func:`argmap.check.structural_checks`)."""
+        from argmap import no_gc
+        from argmap.check import structural_checks
+
+        with no_gc():
+            return structural_checks(self.model, self.live.network)
+
+    @cached_property
+    def live(self):
+        """The credences, kept current through edits of numbers (see :class:`argmap.propagate.Live`)."""
+        from argmap.propagate import Live
+
+        return Live(self.whole, self.semantics)
+
+    @property
     def result(self):
         """Credences under the chosen semantics (see :func:`argmap.propagate.credence`)."""
-        from argmap.propagate import credence
-
-        return credence(self.whole, self.semantics)
+        return self.live.result
 
     @cached_property
     def places(self) -> list[Place]:
-        return places(self.model, self.text)
+        if self._stale_places is None:
+            return places(self.model, self.text)
+        found, edits = self._stale_places
+        for edit in edits:
+            found = _moved(found, edit.at, edit.delta)
+        return found
 
     @cached_property
     def cruxes(self) -> dict[str, list]:
@@ -275,7 +353,7 @@ class Analysis:
         from argmap.explanation import cruxes
         from argmap.propagate import data_blocks
 
-        stated = sum(key in data for _, data, _ in data_blocks(self.whole) for key in ("credence", "inference"))
+        stated = sum(key in data for _, data, _ in data_blocks(self._joined or self._model) for key in ("credence", "inference"))
         if not self.result.theses or stated > MAX_CRUX_INPUTS:  # counted from the data: no second network
             return {}
         return {report.thesis: report for report in cruxes(self.whole, self.semantics)}
@@ -304,7 +382,20 @@ class Analysis:
         return EvidenceReport(root="", observations=list(self.evidence.values())).diagnostics()
 
     def place_at(self, offset: int) -> Place | None:
-        return place_at(self.places, offset)
+        """The title at an offset; after edits of numbers, found among the places before them
+        (moving them all costs more than hover)."""
+        if "places" in self.__dict__ or self._stale_places is None:
+            return place_at(self.places, offset)
+        found, edits = self._stale_places
+        for edit in reversed(edits):
+            offset = edit.before(offset)
+        place = place_at(found, offset)
+        if place is None:
+            return None
+        start, end = place.start, place.end
+        for edit in edits:
+            start, end = edit.after(start), edit.after(end)
+        return place._replace(start=start, end=end)
 
     def occurrences(self, place: Place) -> list[Place]:
         """Every place the same statement or argument is written."""
@@ -325,9 +416,9 @@ class Analysis:
     def hover(self, place: Place) -> str:
         """Markdown: the claim's text, its credence and where it comes from, its arithmetic,
         what moves it most, its rank among each thesis's cruxes."""
-        result = self.result
+        result, model = self.result, self._joined or self._model  # reads no places: the model need not be moved
         if place.kind == "statement":
-            statement = self.whole.statements.get(place.title)
+            statement = model.statements.get(place.title)
             record = result.statements.get(place.title)
             if statement is None or record is None:
                 return f"**[{place.title}]**: not in the map"
@@ -346,7 +437,7 @@ class Analysis:
             if checked is not None:
                 lines += ["", f"evidence: {checked.message}"]
         else:
-            argument = self.whole.arguments.get(place.title)
+            argument = model.arguments.get(place.title)
             record = result.arguments.get(place.title)
             if argument is None or record is None:
                 return f"**<{place.title}>**: not in the map"
@@ -377,8 +468,10 @@ class Analysis:
     def hints(self) -> list[Hint]:
         """After each defining title, its computed value (and the stated one where they differ);
         after the thesis's title, its credence."""
-        result = self.result
-        heads = self._argument_heads()
+        result, model = self.result, self._joined or self._model  # places not moved: hints come after each edit
+        heads = set(self._argument_heads(model))
+        for edit in self._pending:
+            heads = {edit.after(offset) for offset in heads}
         found = []
         for place in self.places:
             if not place.definition and place.start not in heads:
@@ -386,7 +479,7 @@ class Analysis:
             closing = place.end + 1  # after `]` or `>`
             if place.kind == "statement" and place.title in result.statements:
                 record = result.statements[place.title]
-                stated = _number(self.whole.statements[place.title].data.get("credence"))
+                stated = _number(model.statements[place.title].data.get("credence"))
                 label = f"{fmt(record.credence)}"
                 if stated is not None and abs(stated - record.credence) > 5e-5:
                     label += f" (stated {fmt(stated)})"
@@ -397,10 +490,11 @@ class Analysis:
                 found.append(Hint(closing, f"strength {fmt(result.arguments[place.title].strength)}"))
         return found
 
-    def _argument_heads(self) -> set[int]:
+    @staticmethod
+    def _argument_heads(model: ArgumentMap) -> set[int]:
         """Where the title of each argument without a description is written above its PCS."""
         heads = set()
-        for argument in self.model.arguments.values():
+        for argument in model.arguments.values():
             if argument.text is None and argument.span is not None:
                 above = [m.title_span.start for m in argument.members
                          if m.title_span is not None and m.title_span.start < argument.span.start]

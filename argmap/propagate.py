@@ -41,7 +41,7 @@ from argmap.model import (Argument, ArgumentMap, Diagnostic, Related, Relation, 
                           StatementOccurrence)
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
-__all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Network", "Origin", "StatementCredence",
+__all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Live", "Network", "Origin", "StatementCredence",
            "Step", "credence", "data_blocks", "number", "stages"]
 
 UNKNOWN = 0.5  # the base score of a statement, and the inference of a step, that nobody stated
@@ -128,8 +128,7 @@ class CredenceResult(BaseModel):
         a contribution's value. Built without validation: argmap computed every value."""
         return cls.model_construct(
             semantics=semantics, theses=theses, statements=statements, arguments=arguments,
-            contributions=[Contribution.model_construct(source=s, target=t, kind=k, value=v)
-                           for (s, t, k), v in shares.items()],
+            contributions=[_contribution(edge, value) for edge, value in shares.items()],
             diagnostics=diagnostics, iterations=iterations, converged=converged)
 
     def into(self, target: tuple[str, str]) -> list[Contribution]:
@@ -143,6 +142,11 @@ class CredenceResult(BaseModel):
                                for title, s in self.statements.items()},
                 "arguments": {title: {"conclusion": a.conclusion, "strength": a.strength}
                               for title, a in self.arguments.items()}}
+
+
+def _contribution(edge: tuple, value: float) -> Contribution:
+    source, target, kind = edge
+    return Contribution.model_construct(source=source, target=target, kind=kind, value=value)
 
 
 class Input(BaseModel):
@@ -399,6 +403,45 @@ class Network:
         self.diagnostics.append(Diagnostic(severity=Severity.WARNING, code=code, message=message, line=span.line,
                                            column=span.column, subject=subject))
 
+    # -- numbers that changed value
+
+    def restate(self, statements: set[str], arguments: set[str]) -> set[Node] | None:
+        """Read again the stated numbers of these statements and arguments, whose data changed
+        values (not keys) in the model; the nodes whose numbers moved, or None where more changed
+        than that (a number stated or unstated, made invalid, a prior): then build another network."""
+        found: list[tuple[InputKey, float | None]] = []
+        for title in statements:
+            statement = self.model.statements[title]
+            if _prior(statement) != self.nodes[("statement", title)].prior:
+                return None
+            found.append((("credence", ("statement", title)), number(statement.data, "credence")))
+            blocks = [member.data for member in statement.members]
+            if any(key in data and number(data, key) is None for data in blocks for key in NUMBERS):
+                return None
+        for title in arguments:
+            argument = self.model.arguments[title]
+            if not argument.pcs:
+                if _prior(argument) != self.nodes[("argument", title)].prior:
+                    return None
+                found.append((("credence", ("argument", title)), number(argument.data, "credence")))
+                continue
+            steps = stages(argument)
+            for stage in steps:
+                key = ("argument", title) if stage is steps[-1] else ("step", title, stage.index)
+                found.append((("inference", key), inference_of(stage.conclusion)[0]))
+                inference = stage.conclusion.inference
+                if inference is not None and "inference" in inference.data and number(inference.data, "inference") \
+                        is None:
+                    return None
+        if any((key in self.inputs) != (value is not None) for key, value in found):
+            return None
+        changed = set()
+        for key, value in found:
+            if value is not None and self.numbers[key] != value:
+                self.inputs[key].value = self.numbers[key] = value
+                changed.add(key[1])
+        return changed
+
     # -- what-ifs
 
     def changes(self, overrides: dict[str, float] | None) -> dict[InputKey, float]:
@@ -505,6 +548,12 @@ class Network:
         return semantics.combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
 
 
+def _prior(entity) -> float:
+    """A statement's or argument's prior as its node holds it."""
+    prior = number(entity.data, "prior")
+    return UNKNOWN if prior is None else prior
+
+
 def _starts(members: list[Node]) -> list[dict[Node, float]]:
     """Other starting values for a cycle: all 0, all 1, and a ramp from 0 to 1 over its nodes
     sorted by name (all different, so that it breaks the symmetries of the first two; the
@@ -542,42 +591,169 @@ def credence(model: ArgumentMap, semantics: str = DEFAULT,
 def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float]) -> CredenceResult:
     if hasattr(module, "evaluate"):
         return module.evaluate(network, changes)
-    numbers = {**network.numbers, **changes}
-    evaluation = network.evaluate(module, numbers, unique=True)
-    values = evaluation.values
-    contributions: dict[tuple, float] = {}
-    moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
-    for key, node in network.nodes.items():
-        if not node.supports and not node.attacks:
-            continue
-        base = network.base(key, numbers, values)
-        supports, attacks = [values[s] for s in node.supports], [values[a] for a in node.attacks]
-        moved[key] = module.formula(base, supports, attacks, values[key])
-        support_shares, attack_shares = module.shares(base, supports, attacks, values[key])
-        for source, share in zip(node.supports, support_shares):
-            _credit(contributions, network.edges[(source, key, "+")], share)
-        for source, share in zip(node.attacks, attack_shares):
-            _credit(contributions, network.edges[(source, key, "-")], share)
-    statements = {title: _statement(network, network.nodes[("statement", title)], numbers, changes, values,
-                                    moved, contributions) for title in network.model.statements}
-    arguments = {title: _argument(network, title, argument, numbers, changes, values, moved, contributions)
-                 for title, argument in network.model.arguments.items()}
-    diagnostics = list(network.diagnostics)
-    for members, change in evaluation.unsettled:
-        diagnostics.append(_cycle_warning(
-            network, members, "not-converged",
-            f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
-            "the credences shown are the last step's"))
-    for members, limit, elsewhere in evaluation.ambiguous:
-        shown = _cycle_values(members, limit)
-        diagnostics.append(_cycle_warning(
-            network, members, "no-unique-limit",
-            f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
-            (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
-             "from other starting values it does not settle") +
-            "; the map alone does not determine these credences"))
-    return CredenceResult.of(name, network.theses, statements, arguments, contributions, diagnostics,
-                             evaluation.iterations, not evaluation.unsettled)
+    return _Run(network, name, module, changes).result()
+
+
+class _Run:
+    """One run of a gradual semantics over a network, kept: its values, contributions and
+    records, so that :class:`Live` can recompute only what a changed number reaches."""
+
+    def __init__(self, network: Network, name: str, module: ModuleType, changes: dict[InputKey, float]) -> None:
+        self.network, self.name, self.module, self.changes = network, name, module, changes
+        self.numbers = {**network.numbers, **changes}
+        self.evaluation = network.evaluate(module, self.numbers, unique=True)
+        self.contributions: dict[tuple, float] = {}
+        self.moved: dict[Node, str] = {}  # the arithmetic of supporters and attackers, per node they move
+        self.related = [key for key, node in network.nodes.items() if node.supports or node.attacks]
+        self._order = {key: index for index, key in enumerate(self.related)}
+        self._crediting: dict[tuple, list[Node]] | None = None  # edge -> the nodes crediting it, once asked
+        self._relations()
+        self.statements = {title: self._statement(title) for title in network.model.statements}
+        self.arguments = {title: self._argument(title) for title in network.model.arguments}
+        self.listed: list[Contribution] = [_contribution(edge, value) for edge, value in self.contributions.items()]
+        self.position = {edge: index for index, edge in enumerate(self.contributions)}
+        self.touched: set[tuple] = set()  # the edges recomputed since the last result
+
+    def _relations(self, keys: list[Node] | None = None) -> None:
+        """The shares of the supporters and attackers of ``keys`` (every node they move by
+        default), into edges that start at 0."""
+        network, numbers, values, module = self.network, self.numbers, self.evaluation.values, self.module
+        for key in self.related if keys is None else keys:
+            node = network.nodes[key]
+            base = network.base(key, numbers, values)
+            supports, attacks = [values[s] for s in node.supports], [values[a] for a in node.attacks]
+            self.moved[key] = module.formula(base, supports, attacks, values[key])
+            support_shares, attack_shares = module.shares(base, supports, attacks, values[key])
+            for source, share in zip(node.supports, support_shares):
+                _credit(self.contributions, network.edges[(source, key, "+")], share)
+            for source, share in zip(node.attacks, attack_shares):
+                _credit(self.contributions, network.edges[(source, key, "-")], share)
+
+    def _credited(self, key: Node) -> list[tuple]:
+        """The edges that the supporters and attackers of ``key`` are credited to."""
+        node, edges = self.network.nodes[key], self.network.edges
+        return [edge for sign, sources in (("+", node.supports), ("-", node.attacks)) for source in sources
+                for edge in edges[(source, key, sign)]]
+
+    def _sharing(self, keys: set[Node]) -> list[Node]:
+        """``keys`` with every node whose shares go into the same edges (a step and its
+        argument undercut by one source), and theirs in turn, in the order of a whole run."""
+        if self._crediting is None:
+            self._crediting = {}
+            for key in self.related:
+                for edge in self._credited(key):
+                    self._crediting.setdefault(edge, []).append(key)
+        found, todo = set(keys), list(keys)
+        while todo:
+            for edge in self._credited(todo.pop()):
+                for other in self._crediting[edge]:
+                    if other not in found:
+                        found.add(other)
+                        todo.append(other)
+        return sorted(found, key=self._order.__getitem__)
+
+    def _statement(self, title: str) -> StatementCredence:
+        return _statement(self.network, self.network.nodes[("statement", title)], self.numbers, self.changes,
+                          self.evaluation.values, self.moved, self.contributions)
+
+    def _argument(self, title: str) -> ArgumentCredence:
+        return _argument(self.network, title, self.network.model.arguments[title], self.numbers, self.changes,
+                         self.evaluation.values, self.moved, self.contributions)
+
+    def update(self, changed: set[Node]) -> bool:
+        """Recompute what the nodes in ``changed`` (whose numbers moved) reach; False where
+        that includes a cycle (its record of settling is the whole run's)."""
+        import networkx as nx
+
+        network = self.network
+        reached = set(changed)
+        for key in changed:
+            reached |= nx.descendants(network.graph, key)
+        if any(network.components[network.component_of[key]][1] for key in reached):
+            return False
+        self.numbers = {**network.numbers, **self.changes}
+        values = network.evaluate(self.module, self.numbers, self.evaluation.values, only=reached).values
+        self.evaluation.values = values
+        moved = self._sharing({key for key in reached if key in self._order})
+        touched = [edge for key in moved for edge in self._credited(key)]
+        for key in reached:
+            if key[0] == "statement":
+                touched += [(_recorded(network, step), key, "conclusion") for step in network.nodes[key].concluded_by]
+        arguments = {key[1] for key in reached if key[0] != "statement"}
+        touched += [(("statement", member.title), ("argument", title), "premise") for title in arguments
+                    for stage in stages(network.model.arguments[title]) for member in stage.premises]
+        for edge in touched:
+            self.contributions[edge] = 0.0  # the shares are added up from 0, as in a whole run
+        self.touched.update(touched)
+        self._relations(moved)
+        for key in reached:
+            if key[0] == "statement":
+                self.statements[key[1]] = self._statement(key[1])
+        for title in arguments:
+            self.arguments[title] = self._argument(title)
+        return True
+
+    def result(self) -> CredenceResult:
+        network, evaluation = self.network, self.evaluation
+        diagnostics = list(network.diagnostics)
+        for members, change in evaluation.unsettled:
+            diagnostics.append(_cycle_warning(
+                network, members, "not-converged",
+                f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
+                "the credences shown are the last step's"))
+        for members, limit, elsewhere in evaluation.ambiguous:
+            shown = _cycle_values(members, limit)
+            diagnostics.append(_cycle_warning(
+                network, members, "no-unique-limit",
+                f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
+                (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
+                 "from other starting values it does not settle") +
+                "; the map alone does not determine these credences"))
+        for edge in self.touched:  # the records of the contributions recomputed
+            value = self.contributions[edge]
+            if self.listed[self.position[edge]].value != value:
+                self.listed[self.position[edge]] = _contribution(edge, value)
+        self.touched.clear()
+        return CredenceResult.model_construct(
+            semantics=self.name, theses=network.theses, statements=dict(self.statements),
+            arguments=dict(self.arguments), contributions=list(self.listed), diagnostics=diagnostics,
+            iterations=evaluation.iterations, converged=not evaluation.unsettled)
+
+
+class Live:
+    """A map's credences kept current while its stated numbers change value (see
+    :mod:`argmap.restate`): the network is built once, and each change recomputes only the
+    nodes downstream of it. The result always equals :func:`credence` of the map as it is."""
+
+    def __init__(self, model: ArgumentMap, semantics: str = DEFAULT) -> None:
+        with no_gc():
+            self.network = Network(model)
+            self.semantics, self.module = semantics, get(semantics)
+            self._run = None if hasattr(self.module, "evaluate") else _Run(self.network, semantics, self.module, {})
+            self.result = self._result()
+
+    def _result(self) -> CredenceResult:
+        return self._run.result() if self._run is not None else self.module.evaluate(self.network, {})
+
+    def restated(self, statements: set[str], arguments: set[str], places=None) -> bool:
+        """Take in new values of the numbers of these statements and arguments (their data
+        changed value, the model in place); False where the change is more than that (a
+        number added, removed or made invalid, a prior): then this is spent, build another.
+        ``places()`` is called before anything reads the model's places, where its caller
+        moves them when asked (see :mod:`argmap.restate`)."""
+        with no_gc():
+            changed = self.network.restate(statements, arguments)
+            if changed is None:
+                return False
+            if self._run is not None and not self._run.update(changed):
+                self._run = None  # a cycle: the whole run again, below
+            if places is not None and (self._run is None or self._run.evaluation.unsettled
+                                       or self._run.evaluation.ambiguous):
+                places()  # warnings about cycles (and vargdown's) say where they are
+            if self._run is None and not hasattr(self.module, "evaluate"):
+                self._run = _Run(self.network, self.semantics, self.module, {})
+            self.result = self._result()
+        return True
 
 
 def _credit(contributions: dict, edges: list[tuple], share: float) -> None:

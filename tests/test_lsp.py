@@ -168,6 +168,18 @@ def test_positions_count_utf16_units_and_lsp_line_breaks_only():
 
 # --- navigation on its own ---------------------------------------------------------------------
 
+@settings(max_examples=60, deadline=None)
+@given(st.text("ab\r\n", max_size=12), st.data())
+def test_positions_after_an_edit_are_those_of_the_new_text(text, data):
+    from argmap.lsp import Positions
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    new = data.draw(st.text("ab\r\n", max_size=3))
+    edited, fresh = Positions(text).edited(start, end, new), Positions(text[:start] + new + text[end:])
+    assert (edited.text, edited.starts) == (fresh.text, fresh.starts)
+
+
 def test_places_find_definitions_references_mentions_and_heading_mentions():
     analysis = Analysis(SMALL)
     found = [(p.kind, p.title, p.definition, SMALL[p.start:p.end]) for p in places(analysis.model, SMALL)]
