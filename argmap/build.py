@@ -17,8 +17,9 @@ from typing import Any, Generator
 
 
 from argmap.data import DataError, merge, read_block, read_front_matter
-from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, RangeType, Related,
-                          RelationType, Role, Severity, Span, StatementOccurrence)
+from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
+                          Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
+                          StatementOccurrence)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
@@ -62,69 +63,101 @@ def _span(first: Lexeme, last: Lexeme) -> Span:
     line and column are the reference's: past a line break that ends the element's line and is
     not part of a blank line (which argmap's tokenizer leaves out where the grammar does not
     need it)."""
+    start, end = first.start_pos, last.end_pos
     line, column = first.position()
-    end, text = max(last.end_pos, first.start_pos + 1), last.source
-    line_end = _LINE_END.match(text, end) if text[end - 1:end] not in ("\n", "\r") else None
-    end_line, end_column = last.position_of((line_end.end() if line_end else end) - 1)
-    return Span(line, column, end_line, end_column, first.start_pos, last.end_pos)
+    stop, text = end if end > start else start + 1, last.source
+    # Only a space, tab, comment or line break can start the line's end (this test spares the regex).
+    if text[stop:stop + 1] in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
+        line_end = _LINE_END.match(text, stop)
+        if line_end:
+            stop = line_end.end()
+    end_line, end_column = last.position_of(stop - 1)
+    return Span(line, column, end_line, end_column, start, end)
+
+
+_MAY_END_LINE = frozenset(" \t/\r\n")
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _model(cls: type, fields: dict) -> Any:
+    """A model of values argmap computed itself, every field given in the model's order: what
+    pydantic's ``model_construct`` makes, without its work per field (which costs more than
+    validating). The models stay the public contract, validated where data comes from
+    outside; tests hold a built map equal to its validated copy."""
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+_EMPHASIS_TYPES = {"bold": RangeType.BOLD, "italic": RangeType.ITALIC}
 
 
 class _Text:
     """Text being assembled the way the reference does it, with its formatting ranges."""
 
-    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links")
+    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "text")
 
     def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme]) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.ranges: list[dict] = []  # Range fields
+        self.ranges: list = []  # Range fields while the text grows; Range models after finish()
         self.tags: list[str] = []
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
         self.broken_links = broken_links  # links across a line break, which the reference refuses
+        self.text = ""  # without the surrounding whitespace that the reference keeps; set by finish()
 
     def add(self, piece: str) -> None:
         if piece:
             self.parts.append(piece)
             self.length += len(piece)
 
-    def ends_with_space(self) -> bool:
-        return bool(self.parts) and self.parts[-1].endswith(" ")
-
     def line_break(self, is_last: bool) -> None:
-        if not is_last and not self.ends_with_space():
+        if not is_last and not (self.parts and self.parts[-1].endswith(" ")):
             self.add(" ")
 
     def tag(self, token: Lexeme) -> None:
-        match = _TAG.match(token.value)
+        value = token.value
+        match = _TAG.match(value)
         name = match.group(1) or match.group(2)
         if self.keep_tags:
             start = self.length
-            self.add(token.value)
-            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "tag": name,
-                                "span": _span(token, token)})
+            self.add(value)
+            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "url": None,
+                                "tag": name, "title": None, "span": _span(token, token)})
         if name not in self.tags:
             self.tags.append(name)
 
     def inline(self, content: Inline) -> None:
         """Append inline content; iterative, so deeply nested emphasis cannot overflow the stack."""
-        stack: list = [(content.parts, 0, None)]
-        while stack:
-            parts, index, closing = stack.pop()
+        stack: list = []  # the enclosing parts: (parts, index of the next, closing)
+        parts, index, closing = content.parts, 0, None
+        while True:
             if index == len(parts):
                 if closing is not None:
                     emphasis, rng = closing
                     rng["stop"] = self.length - 1 if self.length else 0
                     if emphasis.last.value.endswith(" "):
                         self.add(" ")
+                if not stack:
+                    return
+                parts, index, closing = stack.pop()
                 continue
-            stack.append((parts, index + 1, closing))
             part = parts[index]
-            is_last = index == len(parts) - 1
+            index += 1
+            is_last = index == len(parts)
             if isinstance(part, Emphasis):
-                rng = {"type": RangeType(part.kind), "start": self.length, "stop": self.length}
+                rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
+                       "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
-                stack.append((part.content.parts if part.content else [], 0, (part, rng)))
+                stack.append((parts, index, closing))
+                parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
                 continue
             if isinstance(part, list):
                 for token in part:
@@ -144,15 +177,18 @@ class _Text:
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
+        value = token.value
         if token.type == "SPECIAL_CHAR":
-            symbol = self.shortcodes.get(token.value.strip())
-            self.add(token.value if symbol is None else symbol + (" " if token.value.endswith(" ") else ""))
-            return
-        pieces = token.value.split("\n")
-        for number, piece in enumerate(pieces):
-            if number:
-                self.line_break(is_last and number == len(pieces) - 1 and not piece)
-            self.add(piece)
+            symbol = self.shortcodes.get(value.strip())
+            self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
+        elif "\n" not in value:
+            self.add(value)
+        else:
+            pieces = value.split("\n")
+            for number, piece in enumerate(pieces):
+                if number:
+                    self.line_break(is_last and number == len(pieces) - 1 and not piece)
+                self.add(piece)
 
     def _link(self, token: Lexeme) -> None:
         match = _LINK.match(token.value)
@@ -162,8 +198,8 @@ class _Text:
             return
         start = self.length
         self.add(match.group(1))
-        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1,
-                            "url": match.group(2), "span": _span(token, token)})
+        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
+                            "tag": None, "title": None, "span": _span(token, token)})
         if token.value.endswith(" "):
             self.add(" ")
 
@@ -173,22 +209,20 @@ class _Text:
         kind = RangeType.STATEMENT_MENTION if token.type == "STATEMENT_MENTION" else RangeType.ARGUMENT_MENTION
         start = self.length
         self.add(image)
-        self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "title": title,
-                            "span": _span(token, token)})
-
-    @property
-    def text(self) -> str:
-        """The text without the surrounding whitespace that the reference keeps."""
-        return "".join(self.parts).strip()
+        self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "url": None, "tag": None,
+                            "title": title, "span": _span(token, token)})
 
     def finish(self) -> None:
-        """Shift and clamp the ranges to match :attr:`text`."""
+        """Set :attr:`text`, and make the ranges, shifted and clamped to match it."""
         raw = "".join(self.parts)
-        lead = len(raw) - len(raw.lstrip())
-        size = len(raw.strip())
-        for rng in self.ranges:
-            rng["start"] = max(rng["start"] - lead, 0)
-            rng["stop"] = min(max(rng["stop"] - lead, 0), max(size - 1, 0))
+        self.text = raw.strip()
+        if self.ranges:
+            lead = len(raw) - len(raw.lstrip())
+            last = max(len(self.text) - 1, 0)
+            for rng in self.ranges:
+                rng["start"] = max(rng["start"] - lead, 0)
+                rng["stop"] = min(max(rng["stop"] - lead, 0), last)
+            self.ranges = [_model(Range, rng) for rng in self.ranges]
 
 
 # --- the walk --------------------------------------------------------------------------------------
@@ -353,6 +387,7 @@ class _Walk:
         self.front_matter_token: Lexeme | None = None  # where warnings about its settings point
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
+        self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
@@ -360,6 +395,7 @@ class _Walk:
         self.sections: list[dict] = []  # Section fields, in document order
         self.section_by_id: dict[str, dict] = {}
         self.section: dict | None = None
+        self.section_id: str | None = None  # the id of self.section
         self.tags: list[str] = []
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
         self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
@@ -500,8 +536,7 @@ class _Walk:
         return text
 
     def new_text(self) -> _Text:
-        return _Text(keep_tags=not self.settings.get("removeTagsFromText"), shortcodes=self.shortcodes,
-                     broken_links=self.broken_links)
+        return _Text(self.keep_tags, self.shortcodes, self.broken_links)
 
     # -- elements
 
@@ -520,10 +555,12 @@ class _Walk:
             model = value.get("model")
             self.settings = model if isinstance(model, dict) else {}
             self.shortcodes = _shortcodes(self.settings)
+            self.keep_tags = not self.settings.get("removeTagsFromText")
 
     def heading(self, node: HeadingNode) -> None:
         text = self.new_text()
         text.inline(node.content)
+        text.finish()
         data, _ = self.data(node.data)
         _add_tags(self.tags, text.tags)
         section = {"id": f"s{len(self.sections) + 1}", "title": text.text, "level": node.level, "parent": None,
@@ -535,12 +572,14 @@ class _Walk:
             section["parent"] = enclosing["id"]
         self.sections.append(section)
         self.section_by_id[section["id"]] = section
-        self.section = section
+        self.section, self.section_id = section, section["id"]
 
-    def statement(self, node: StatementNode, role: Role | None) -> _Steps:
+    def statement_fields(self, node: StatementNode, role: Role | None) -> dict:
+        """The fields of a statement's occurrence, read in the reference's order; the title is
+        None for an untitled statement until it is recorded (or its relations are visited)."""
         title, is_reference, title_span = None, False, None
-        if node.title is not None:
-            token = node.title
+        token = node.title
+        if token is not None:
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
                 title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
@@ -550,28 +589,34 @@ class _Walk:
         if node.data is None and "{" in text.text:
             self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
-        section = self.section["id"] if self.section else None
-        span = _span(node.first, node.last)
         _add_tags(self.tags, text.tags)
-        if node.relations:
-            if title is None:
-                title = self.unique_title()
-            yield self.relation_block(node.relations, self.statement_entity(title))
-        if title is None:
-            title = self.unique_title()
-        occurrence = StatementOccurrence(
-            title=title, text=text.text if text.parts else None, is_reference=is_reference, tags=text.tags,
-            data=data, ranges=text.ranges, span=span, title_span=title_span, data_span=data_span,
-            section=section, role=role)
-        statement = self.statement_entity(title).fields
-        _add_tags(statement["tags"], text.tags)
+        return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
+                "tags": text.tags, "data": data, "ranges": text.ranges, "span": _span(node.first, node.last),
+                "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
+                "argument": None, "number": None, "inference": None}
+
+    def related_statement(self, fields: dict, relations: list[RelationNode]) -> _Steps:
+        """A statement with relations under it: they are visited before it is recorded."""
+        if fields["title"] is None:
+            fields["title"] = self.unique_title()
+        yield self.relation_block(relations, self.statement_entity(fields["title"]))
+        return self.record_statement(fields)
+
+    def record_statement(self, fields: dict) -> StatementOccurrence:
+        """The occurrence, added to its statement (equivalence class)."""
+        if fields["title"] is None:
+            fields["title"] = self.unique_title()
+        occurrence = _model(StatementOccurrence, fields)
+        data = fields["data"]
+        statement = self.statement_entity(fields["title"]).fields
+        _add_tags(statement["tags"], fields["tags"])
         if data:
             merge(statement["data"], data)
         statement["members"].append(occurrence)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and statement["section"] is None):
-            statement["section"] = section
-        if role is Role.TOP_LEVEL:
+        if in_group is True or (not fields["is_reference"] and in_group is None and statement["section"] is None):
+            statement["section"] = fields["section"]
+        if fields["role"] is Role.TOP_LEVEL:
             statement["is_used_as_top_level"] = True
         return occurrence
 
@@ -585,7 +630,7 @@ class _Walk:
         colon = written.find(": ")
         closing = "]" if opening == "[" else ">"
         if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
-                or any(r["type"] is RangeType.LINK and r["start"] == 0 for r in text.ranges)):
+                or any(r.type is RangeType.LINK and r.start == 0 for r in text.ranges)):
             return
         at = start + (colon if colon > 0 else len(written))
         title = written[1:colon if colon > 0 else len(written)].strip()
@@ -619,34 +664,47 @@ class _Walk:
             message=f"this data block's {{ is never closed, so it was read as text and its data is ignored; "
                     f"close it: {block}}}", fixes=(Fix("Close the data block with }", end, end, "}"),)))
 
-    def argument(self, node: ArgumentNode) -> _Steps:
+    def argument_fields(self, node: ArgumentNode) -> dict:
+        """The fields of an argument's description."""
         token = node.title
         is_reference = token.type == "ARGUMENT_REFERENCE"
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
         text = self.text(node)
         data, data_span = self.data(node.data)
-        description = ArgumentDescription(
-            title=inner, text=text.text, is_reference=is_reference, tags=text.tags, data=data,
-            ranges=text.ranges, span=_span(node.first, node.last), title_span=_title_span(token, inner),
-            data_span=data_span, section=self.section["id"] if self.section else None)
         _add_tags(self.tags, text.tags)
-        if node.relations:
-            yield self.relation_block(node.relations, self.argument_entity(inner))
-        entity = self.argument_entity(inner)
+        return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
+                "ranges": text.ranges, "span": _span(node.first, node.last), "title_span": _title_span(token, inner),
+                "data_span": data_span, "section": self.section_id}
+
+    def record_argument(self, fields: dict) -> _Entity:
+        """The description, added to its argument."""
+        description = _model(ArgumentDescription, fields)
+        data = fields["data"]
+        entity = self.argument_entity(fields["title"])
         argument = entity.fields
-        _add_tags(argument["tags"], text.tags)
+        _add_tags(argument["tags"], fields["tags"])
         if data:
             merge(argument["data"], data)
         argument["members"].append(description)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and argument["section"] is None):
-            argument["section"] = description.section
+        if in_group is True or (not fields["is_reference"] and in_group is None and argument["section"] is None):
+            argument["section"] = fields["section"]
         return entity
 
-    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
+    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Entity:
+        """A statement or argument written without relations under it (most are)."""
         if isinstance(node, ArgumentNode):
-            return (yield self.argument(node))
-        return self.statement_entity((yield self.statement(node, role)).title)
+            return self.record_argument(self.argument_fields(node))
+        return self.statement_entity(self.record_statement(self.statement_fields(node, role)).title)
+
+    def related_member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
+        """A statement or argument with relations under it, visited before it is recorded."""
+        if isinstance(node, ArgumentNode):
+            fields = self.argument_fields(node)
+            yield self.relation_block(node.relations, self.argument_entity(fields["title"]))
+            return self.record_argument(fields)
+        occurrence = yield self.related_statement(self.statement_fields(node, role), node.relations)
+        return self.statement_entity(occurrence.title)
 
     def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
         outer = self.relation_level
@@ -664,7 +722,9 @@ class _Walk:
                 if node.kind == "outgoing_undercut" and parent.kind == "statement" and self.inference is not None:
                     target = self.inference  # the reference's choice: the last inference written
                 relation = _Relation(relation_type, None, target, span)
-            other = yield self.member(node.member, Role.RELATION)
+            member = node.member
+            other = (yield self.related_member(member, Role.RELATION)) if member.relations \
+                else self.member(member, Role.RELATION)
             self.relation_level = outer
             if relation.source is None:
                 relation.source = other
@@ -711,7 +771,7 @@ class _Walk:
             entity = self.argument_entity()
         pcs = entity.fields["pcs"]
         if self.section is not None:
-            entity.fields["section"] = self.section["id"]
+            entity.fields["section"] = self.section_id
         after_inference = False
         for step in node.steps:
             if isinstance(step, InferenceNode):
@@ -720,17 +780,17 @@ class _Walk:
                 if step.relations:
                     yield self.relation_block(step.relations, self.inference)
                 continue
-            occurrence = yield self.statement(step.statement, None)
-            occurrence.argument = entity.title
-            occurrence.number = self.statement_number(step.number, len(pcs) + 1, entity.title)
+            statement = step.statement
+            fields = self.statement_fields(statement, Role.PREMISE)
+            fields["argument"] = entity.title
+            fields["number"] = self.statement_number(step.number, len(pcs) + 1, entity.title)
             if after_inference:
-                occurrence.role = Role.INTERMEDIARY_CONCLUSION
-                occurrence.inference = self.inference.inference
+                fields["role"] = Role.INTERMEDIARY_CONCLUSION
+                fields["inference"] = self.inference.inference
                 self.inference.conclusion_index = len(pcs)
-            else:
-                occurrence.role = Role.PREMISE
             after_inference = False
-            pcs.append(occurrence)
+            pcs.append((yield self.related_statement(fields, statement.relations)) if statement.relations
+                       else self.record_statement(fields))
         last = pcs[-1]
         if last.role is Role.PREMISE:
             self.assume_conclusion(entity, node, last)
@@ -751,8 +811,10 @@ class _Walk:
             text = self.new_text()
             for token in rule if isinstance(rule, list) else [rule]:
                 text.text_piece(token, False)
+            text.finish()
             rules.append(text.text)
-        return Inference(rules=rules, data=data, span=_span(node.first, node.last), data_span=data_span)
+        return _model(Inference, {"rules": rules, "data": data, "span": _span(node.first, node.last),
+                                  "data_span": data_span})
 
     def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
         """The reference rejects a structure whose last statement has no inference line above it."""
@@ -775,16 +837,20 @@ class _Walk:
                 self.heading(block)
                 preceding = None
             elif isinstance(block, StatementNode):
-                _run(self.statement(block, Role.TOP_LEVEL))
+                fields = self.statement_fields(block, Role.TOP_LEVEL)
+                if block.relations:
+                    _run(self.related_statement(fields, block.relations))
+                else:
+                    self.record_statement(fields)
                 preceding = None
             elif isinstance(block, ArgumentNode):
-                preceding = _run(self.argument(block))
+                preceding = _run(self.related_member(block, None)) if block.relations else self.member(block, None)
             elif isinstance(block, PcsNode):
                 _run(self.pcs(block, preceding))
                 preceding = None
             elif isinstance(block, ListNode):
                 for _, item in block.items:
-                    _run(self.member(item, None))
+                    _run(self.related_member(item, None)) if item.relations else self.member(item, None)
                 preceding = None
         for token in self.broken_links:
             self.warn(token, "link", "a link [text](url) must be written on one line; it was kept as text, and "
@@ -922,8 +988,11 @@ class _Walk:
                     self.warn(pcs[0].span, "explode", f"cannot split <{title}>: <{step_title}> already exists")
                     exploded[title] = entity
                     break
-                copy = _Entity("argument", step_title, {**entity.fields, "title": step_title, "pcs": [
-                    member.model_copy(update={"role": role, "argument": step_title}) for member, role in step]})
+                fields = entity.fields
+                copy = _Entity("argument", step_title, {
+                    **fields, "title": step_title, "members": list(fields["members"]), "pcs": [
+                        member.model_copy(update={"role": role, "argument": step_title}) for member, role in step],
+                    "tags": list(fields["tags"]), "data": dict(fields["data"])})
                 if number == len(steps):
                     copy.relations = entity.relations
                     for relation in entity.relations:
@@ -1019,12 +1088,13 @@ class _Walk:
         group = self.front_matter.get("group")
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
-        return ArgumentMap.model_validate({
-            "statements": {title: e.fields for title, e in self.statements.items()},
-            "arguments": {title: e.fields for title, e in self.arguments.items()},
-            "relations": [self._relation_fields(r) for r in self.relations],
-            "sections": self.sections, "tags": self.tags, "front_matter": self.front_matter, "strict": strict,
-            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column))})
+        return _model(ArgumentMap, {
+            "statements": {title: _model(Statement, e.fields) for title, e in self.statements.items()},
+            "arguments": {title: _model(Argument, e.fields) for title, e in self.arguments.items()},
+            "relations": [_model(Relation, self._relation_fields(r)) for r in self.relations],
+            "sections": [_model(Section, section) for section in self.sections], "tags": self.tags,
+            "front_matter": self.front_matter, "strict": strict,
+            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column)), "path": None})
 
     @staticmethod
     def _relation_fields(relation: _Relation) -> dict:
@@ -1034,7 +1104,7 @@ class _Walk:
                     "target": target.argument_title, "target_kind": "inference",
                     "conclusion_index": target.conclusion_index, "spans": relation.spans}
         return {"type": relation.type, "source": source.title, "source_kind": source.kind, "target": target.title,
-                "target_kind": target.kind, "spans": relation.spans}
+                "target_kind": target.kind, "conclusion_index": None, "spans": relation.spans}
 
 
 def build(tree: SyntaxTree) -> ArgumentMap:
