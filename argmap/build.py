@@ -13,10 +13,12 @@ Where the reference rejects a file, argmap says what it assumed and goes on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Generator
 
 
 from argmap.data import DataError, merge, read_block, read_front_matter
+from argmap.files import LINE_BREAK
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
                           Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
                           StatementOccurrence)
@@ -58,24 +60,53 @@ _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))")
 
 
-def _span(first: Lexeme, last: Lexeme) -> Span:
-    """From the first token's first character to the last token's last character. Its end
-    line and column are the reference's: past a line break that ends the element's line and is
-    not part of a blank line (which argmap's tokenizer leaves out where the grammar does not
-    need it)."""
-    start, end = first.start_pos, last.end_pos
-    line, column = first.position()
-    stop, text = end if end > start else start + 1, last.source
-    # Only a space, tab, comment or line break can start the line's end (this test spares the regex).
-    if text[stop:stop + 1] in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
-        line_end = _LINE_END.match(text, stop)
-        if line_end:
-            stop = line_end.end()
-    end_line, end_column = last.position_of(stop - 1)
-    return Span(line, column, end_line, end_column, start, end)
+class _Spans:
+    """Spans of tokens: ``spans(first, last)`` from the first token's first character to the
+    last token's last character. Its end line and column are the reference's: past a line
+    break that ends the element's line and is not part of a blank line (which argmap's
+    tokenizer leaves out where the grammar does not need it).
+
+    A map has a span for nearly every token, so the builder keeps its own index of line
+    starts, made when first asked, rather than ask each token for its position."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.starts: list[int] | None = None
+
+    def __call__(self, first: Lexeme, last: Lexeme) -> Span:
+        start, end = first.start_pos, last.end_pos
+        starts = self.starts
+        if starts is None:
+            starts = self.index(first.source)
+        text = self.text
+        line = bisect_right(starts, start)
+        stop = end if end > start else start + 1
+        # Only a space, tab, comment or line break can start the line's end (this test spares the regex).
+        if text[stop:stop + 1] in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
+            line_end = _LINE_END.match(text, stop)
+            if line_end:
+                stop = line_end.end()
+        end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
+        return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
+
+    def title(self, token: Lexeme, inner: str) -> Span:
+        """Where the title between a title token's brackets is."""
+        start = token.start_pos
+        starts = self.starts if self.starts is not None else self.index(token.source)
+        line = bisect_right(starts, start)
+        column = start - starts[line - 1] + 1
+        return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
+
+    def index(self, text: str) -> list[int]:
+        self.text = text
+        self.starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+        return self.starts
 
 
 _MAY_END_LINE = frozenset(" \t/\r\n")
+_tuple_new = tuple.__new__
 
 
 _new = object.__new__
@@ -101,9 +132,9 @@ _EMPHASIS_TYPES = {"bold": RangeType.BOLD, "italic": RangeType.ITALIC}
 class _Text:
     """Text being assembled the way the reference does it, with its formatting ranges."""
 
-    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "text")
+    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "span", "text")
 
-    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme]) -> None:
+    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span: _Spans) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.ranges: list = []  # Range fields while the text grows; Range models after finish()
@@ -111,6 +142,7 @@ class _Text:
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
         self.broken_links = broken_links  # links across a line break, which the reference refuses
+        self.span = span
         self.text = ""  # without the surrounding whitespace that the reference keeps; set by finish()
 
     def add(self, piece: str) -> None:
@@ -130,7 +162,7 @@ class _Text:
             start = self.length
             self.add(value)
             self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "url": None,
-                                "tag": name, "title": None, "span": _span(token, token)})
+                                "tag": name, "title": None, "span": self.span(token, token)})
         if name not in self.tags:
             self.tags.append(name)
 
@@ -164,7 +196,14 @@ class _Text:
                     self.text_piece(token, is_last and token is part[-1])
                 continue
             kind = part.type
-            if kind == "FREESTYLE" or kind == "SPECIAL_CHAR":
+            if kind == "FREESTYLE":
+                value = part.value
+                if "\n" in value:
+                    self.text_piece(part, is_last)
+                elif value:
+                    self.parts.append(value)
+                    self.length += len(value)
+            elif kind == "SPECIAL_CHAR":
                 self.text_piece(part, is_last)
             elif kind == "NEWLINE":
                 self.line_break(is_last)
@@ -183,12 +222,18 @@ class _Text:
             self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
         elif "\n" not in value:
             self.add(value)
-        else:
+        else:  # line_break() and add() for each line, written out: most texts have several lines
+            parts, length = self.parts, self.length
             pieces = value.split("\n")
+            last = len(pieces) - 1
             for number, piece in enumerate(pieces):
-                if number:
-                    self.line_break(is_last and number == len(pieces) - 1 and not piece)
-                self.add(piece)
+                if number and not (is_last and number == last and not piece) and not (parts and parts[-1].endswith(" ")):
+                    parts.append(" ")
+                    length += 1
+                if piece:
+                    parts.append(piece)
+                    length += len(piece)
+            self.length = length
 
     def _link(self, token: Lexeme) -> None:
         match = _LINK.match(token.value)
@@ -199,7 +244,7 @@ class _Text:
         start = self.length
         self.add(match.group(1))
         self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
-                            "tag": None, "title": None, "span": _span(token, token)})
+                            "tag": None, "title": None, "span": self.span(token, token)})
         if token.value.endswith(" "):
             self.add(" ")
 
@@ -210,7 +255,7 @@ class _Text:
         start = self.length
         self.add(image)
         self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "url": None, "tag": None,
-                            "title": title, "span": _span(token, token)})
+                            "title": title, "span": self.span(token, token)})
 
     def finish(self) -> None:
         """Set :attr:`text`, and make the ranges, shifted and clamped to match it."""
@@ -367,12 +412,6 @@ def _spaces(width: int) -> str:
     return f"{width} space{'s' * (width != 1)}"
 
 
-def _title_span(token: Lexeme, inner: str) -> Span:
-    """Where the title between a title token's brackets is."""
-    line, column = token.position()
-    return Span(line, column + 1, line, column + len(inner), token.start_pos + 1, token.start_pos + 1 + len(inner))
-
-
 def _add_tags(target: list[str], tags: list[str]) -> None:
     for tag in tags:
         if tag not in target:
@@ -388,6 +427,7 @@ class _Walk:
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
         self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
+        self.span = _Spans()
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
@@ -453,13 +493,13 @@ class _Walk:
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
                     message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
-            return {}, _span(token, token)
+            return {}, self.span(token, token)
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
-            return {}, _span(token, token)
+            return {}, self.span(token, token)
         self.misspelt_keys(token, value)
         self.run_together(token, value)
-        return value, _span(token, token)
+        return value, self.span(token, token)
 
     def unclosed(self, token: Lexeme, error: DataError) -> bool:
         """A `{` left open runs on to the next `}`, lines further; when its first line closed
@@ -475,7 +515,7 @@ class _Walk:
             return False
         end = token.start_pos + len(first)
         self.diagnostics.append(Diagnostic(
-            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column, span=_span(token, token),
+            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column, span=self.span(token, token),
             message=f"this data block's {{ is not closed on its line: it runs on to the }} at line {token.end_line} "
                     f"and is not valid YAML there ({error.problem}); the block was ignored. Close it: {first}}}",
             fixes=(Fix("Close the data block with }", end, end, "}"),)))
@@ -500,6 +540,8 @@ class _Walk:
         """Two slips YAML reads without complaint: a decimal comma (`credence: 0,6` is
         credence 0 and a key `6`) and a colon without a space after it (`credence:0.6` is one
         key, `credence:0.6`, with no value)."""
+        if None not in data.values():  # both slips leave a key without a value
+            return
         for found in _DECIMAL_COMMA.finditer(token.value):
             key, whole, fraction = found.groups()
             if str(data.get(key)) != whole or fraction not in data or data[fraction] is not None:
@@ -536,7 +578,7 @@ class _Walk:
         return text
 
     def new_text(self) -> _Text:
-        return _Text(self.keep_tags, self.shortcodes, self.broken_links)
+        return _Text(self.keep_tags, self.shortcodes, self.broken_links, self.span)
 
     # -- elements
 
@@ -564,7 +606,7 @@ class _Walk:
         data, _ = self.data(node.data)
         _add_tags(self.tags, text.tags)
         section = {"id": f"s{len(self.sections) + 1}", "title": text.text, "level": node.level, "parent": None,
-                   "tags": text.tags, "data": data, "span": _span(node.first, node.last)}
+                   "tags": text.tags, "data": data, "span": self.span(node.first, node.last)}
         enclosing = self.section
         while enclosing is not None and enclosing["level"] >= section["level"]:
             enclosing = self.section_by_id.get(enclosing["parent"])
@@ -582,7 +624,7 @@ class _Walk:
         if token is not None:
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
+                title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", self.span.title(token, inner)
         text = self.text(node)
         if title is None and node.content is not None:
             self.unclosed_title(node, text)
@@ -591,7 +633,7 @@ class _Walk:
         data, data_span = self.data(node.data)
         _add_tags(self.tags, text.tags)
         return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
-                "tags": text.tags, "data": data, "ranges": text.ranges, "span": _span(node.first, node.last),
+                "tags": text.tags, "data": data, "ranges": text.ranges, "span": self.span(node.first, node.last),
                 "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
                 "argument": None, "number": None, "inference": None}
 
@@ -673,7 +715,7 @@ class _Walk:
         data, data_span = self.data(node.data)
         _add_tags(self.tags, text.tags)
         return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
-                "ranges": text.ranges, "span": _span(node.first, node.last), "title_span": _title_span(token, inner),
+                "ranges": text.ranges, "span": self.span(node.first, node.last), "title_span": self.span.title(token, inner),
                 "data_span": data_span, "section": self.section_id}
 
     def record_argument(self, fields: dict) -> _Entity:
@@ -714,7 +756,7 @@ class _Walk:
                 self.odd_indent(node.symbol, width, parent, outer)
             self.relation_level = (width, parent, width - outer[0] if outer else width)
             relation_type, parent_is_source = _RELATION_KINDS[node.kind]
-            span = _span(node.first, node.last)
+            span = self.span(node.first, node.last)
             if parent_is_source:
                 relation = _Relation(relation_type, parent, None, span)
             else:
@@ -795,7 +837,7 @@ class _Walk:
         if last.role is Role.PREMISE:
             self.assume_conclusion(entity, node, last)
         last.role = Role.MAIN_CONCLUSION
-        entity.fields["span"] = _span(node.first, node.last)
+        entity.fields["span"] = self.span(node.first, node.last)
 
     def inference_entity(self, inference: Inference, argument_title: str) -> _Entity:
         entity = _Entity("inference", None)
@@ -813,7 +855,7 @@ class _Walk:
                 text.text_piece(token, False)
             text.finish()
             rules.append(text.text)
-        return _model(Inference, {"rules": rules, "data": data, "span": _span(node.first, node.last),
+        return _model(Inference, {"rules": rules, "data": data, "span": self.span(node.first, node.last),
                                   "data_span": data_span})
 
     def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
