@@ -83,11 +83,16 @@ class _Spans:
         text = self.text
         line = bisect_right(starts, start)
         stop = end if end > start else start + 1
-        # Only a space, tab, comment or line break can start the line's end (this test spares the regex).
-        if text[stop:stop + 1] in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
-            line_end = _LINE_END.match(text, stop)
-            if line_end:
-                stop = line_end.end()
+        # Only a space, tab, comment or line break can start the line's end, and a line break
+        # followed by text is one (these tests spare the regex).
+        after = text[stop:stop + 1]
+        if after in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
+            if after == "\n" and text[stop + 1:stop + 2] not in _MAY_END_LINE:
+                stop += 1
+            else:
+                line_end = _LINE_END.match(text, stop)
+                if line_end:
+                    stop = line_end.end()
         end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
         return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
 
@@ -432,6 +437,9 @@ class _Walk:
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
         self.relations: list[_Relation] = []
+        # (source, target, type) and (target, type): (the relation's place in self.relations, the relation)
+        self.relation_by_ends: dict[tuple, tuple[int, _Relation]] = {}
+        self.first_relation_into: dict[tuple, tuple[int, _Relation]] = {}
         self.sections: list[dict] = []  # Section fields, in document order
         self.section_by_id: dict[str, dict] = {}
         self.section: dict | None = None
@@ -790,17 +798,27 @@ class _Walk:
             fixes=tuple(Fix(f"Indent by {_spaces(size)}", start, start + width, " " * size) for size in (sibling, child))))
 
     def add_relation(self, relation: _Relation) -> None:
-        source = relation.source
-        for existing in source.relations:
-            same = existing.target is relation.target and existing.type is relation.type
-            mirrored = (relation.type is RelationType.CONTRADICTORY and existing.type is relation.type
-                        and existing.target is source and existing.source is relation.target)
-            if same or mirrored:
-                existing.spans += relation.spans
-                return
+        """A relation, unless it repeats one of its source's: then the first of those written
+        (in the source's list, as the reference scans it) takes its place. That one has the
+        same target and type; or, where the source is its own target, any source; or it is the
+        same contradiction written the other way. Looked up in indexes, not scanned: a claim
+        may have thousands of relations."""
+        source, target, kind = relation.source, relation.target, relation.type
+        repeated = [self.relation_by_ends.get((source, target, kind))]
+        if target is source:
+            repeated.append(self.first_relation_into.get((target, kind)))
+        if kind is RelationType.CONTRADICTORY:
+            repeated.append(self.relation_by_ends.get((target, source, kind)))
+        written = [found for found in repeated if found is not None]
+        if written:
+            min(written)[1].spans += relation.spans
+            return
+        order = (len(self.relations), relation)
+        self.relation_by_ends.setdefault((source, target, kind), order)
+        self.first_relation_into.setdefault((target, kind), order)
         self.relations.append(relation)
         source.relations.append(relation)
-        relation.target.relations.append(relation)
+        target.relations.append(relation)
 
     def pcs(self, node: PcsNode, preceding) -> _Steps:
         entity = preceding if isinstance(preceding, _Entity) else None
