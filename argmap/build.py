@@ -106,7 +106,7 @@ class _Spans:
 
     def index(self, text: str) -> list[int]:
         self.text = text
-        self.starts = [0, *(match.end() for match in LINE_BREAK.finditer(text))]
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
         return self.starts
 
 
@@ -189,35 +189,34 @@ class _Text:
             part = parts[index]
             index += 1
             is_last = index == len(parts)
-            if isinstance(part, Emphasis):
+            if isinstance(part, Lexeme):
+                kind = part.type
+                if kind == "FREESTYLE":
+                    value = part.value
+                    if "\n" in value:
+                        self.text_piece(part, is_last)
+                    elif value:
+                        self.parts.append(value)
+                        self.length += len(value)
+                elif kind == "SPECIAL_CHAR":
+                    self.text_piece(part, is_last)
+                elif kind == "NEWLINE":
+                    self.line_break(is_last)
+                elif kind == "TAG":
+                    self.tag(part)
+                elif kind == "LINK":
+                    self._link(part)
+                else:  # a mention
+                    self._mention(part)
+            elif isinstance(part, Emphasis):
                 rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
                        "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
                 stack.append((parts, index, closing))
                 parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
-                continue
-            if isinstance(part, list):
+            else:  # text with shortcodes
                 for token in part:
                     self.text_piece(token, is_last and token is part[-1])
-                continue
-            kind = part.type
-            if kind == "FREESTYLE":
-                value = part.value
-                if "\n" in value:
-                    self.text_piece(part, is_last)
-                elif value:
-                    self.parts.append(value)
-                    self.length += len(value)
-            elif kind == "SPECIAL_CHAR":
-                self.text_piece(part, is_last)
-            elif kind == "NEWLINE":
-                self.line_break(is_last)
-            elif kind == "TAG":
-                self.tag(part)
-            elif kind == "LINK":
-                self._link(part)
-            else:  # a mention
-                self._mention(part)
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
