@@ -443,7 +443,7 @@ class _Walk:
         self.section_by_id: dict[str, dict] = {}
         self.section: dict | None = None
         self.section_id: str | None = None  # the id of self.section
-        self.tags: list[str] = []
+        self.tags: dict[str, None] = {}  # the map's tags in order of first use (a dict, to look them up)
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
         self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
         self.broken_links: list[Lexeme] = []
@@ -611,7 +611,7 @@ class _Walk:
         text.inline(node.content)
         text.finish()
         data, _ = self.data(node.data)
-        _add_tags(self.tags, text.tags)
+        self.tags.update(dict.fromkeys(text.tags))
         section = {"id": f"s{len(self.sections) + 1}", "title": text.text, "level": node.level, "parent": None,
                    "tags": text.tags, "data": data, "span": self.span(node.first, node.last)}
         enclosing = self.section
@@ -638,7 +638,7 @@ class _Walk:
         if node.data is None and "{" in text.text:
             self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
-        _add_tags(self.tags, text.tags)
+        self.tags.update(dict.fromkeys(text.tags))
         return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
                 "tags": text.tags, "data": data, "ranges": text.ranges, "span": self.span(node.first, node.last),
                 "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
@@ -720,7 +720,7 @@ class _Walk:
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
         text = self.text(node)
         data, data_span = self.data(node.data)
-        _add_tags(self.tags, text.tags)
+        self.tags.update(dict.fromkeys(text.tags))
         return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
                 "ranges": text.ranges, "span": self.span(node.first, node.last), "title_span": self.span.title(token, inner),
                 "data_span": data_span, "section": self.section_id}
@@ -962,19 +962,23 @@ class _Walk:
 
     def transform_statement_relations(self) -> None:
         kept = []
+        contrary: set[frozenset] = set()  # the pairs of statements made contrary so far
         for relation in self.relations:
             if relation.source.kind == "statement" and relation.target.kind == "statement":
                 if relation.type is RelationType.SUPPORT:
                     relation.type = RelationType.ENTAILS
                 elif relation.type is RelationType.ATTACK:
+                    pair = frozenset((relation.source, relation.target))
+                    # Only a pair in the set can have one: the reference's scan runs for those alone.
                     kept_one = next((r for r in relation.source.relations if r.type is RelationType.CONTRARY
-                                     and {r.source, r.target} == {relation.source, relation.target}), None)
+                                     and {r.source, r.target} == pair), None) if pair in contrary else None
                     if kept_one is not None:  # the reference keeps the first written of the two
                         self._dropped_attack(relation, kept_one)
                         _detach(relation.source, relation)
                         _detach(relation.target, relation)
                         continue
                     relation.type = RelationType.CONTRARY
+                    contrary.add(pair)
             kept.append(relation)
         self.relations = kept
 
@@ -1151,7 +1155,7 @@ class _Walk:
             "statements": {title: _model(Statement, e.fields) for title, e in self.statements.items()},
             "arguments": {title: _model(Argument, e.fields) for title, e in self.arguments.items()},
             "relations": [_model(Relation, self._relation_fields(r)) for r in self.relations],
-            "sections": [_model(Section, section) for section in self.sections], "tags": self.tags,
+            "sections": [_model(Section, section) for section in self.sections], "tags": list(self.tags),
             "front_matter": self.front_matter, "strict": strict,
             "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column)), "path": None})
 
