@@ -920,6 +920,9 @@ class _Walk:
 
     def transform_argument_relations(self) -> None:
         kept = []
+        # (source, target, type) of every relation as it was and is: a repeat of a relation
+        # moved to a conclusion can only be among these, so the reference's scan runs for those alone.
+        ends = set(self.relation_by_ends)
         for relation in self.relations:
             keep = True
             source, target = relation.source, relation.target
@@ -927,8 +930,10 @@ class _Walk:
                 _detach(source, relation)
                 conclusion = self.statements[source.fields["pcs"][-1].title]
                 relation.source = conclusion
-                duplicate = next((r for r in conclusion.relations
-                                  if r.target is relation.target and r.type is relation.type), None)
+                key = (conclusion, relation.target, relation.type)
+                duplicate = next((r for r in conclusion.relations if r.target is relation.target
+                                  and r.type is relation.type), None) if key in ends or target is conclusion else None
+                ends.add(key)
                 if duplicate is None:
                     conclusion.relations.append(relation)
                 else:
@@ -945,6 +950,7 @@ class _Walk:
                     and relation.type is RelationType.UNDERCUT):
                 inference = self.inferences[id(target.fields["pcs"][-1].inference)]
                 relation.target = inference
+                ends.add((relation.source, inference, relation.type))
                 # The reference removes the relation from the inference's list here, where it is
                 # not yet, which drops that list's last entry and leaves it in the argument's.
                 _detach(inference, relation)
