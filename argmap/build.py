@@ -1007,12 +1007,19 @@ class _Walk:
         """An attack from a statement on an argument that is already expressed as a relation
         between that statement and one of the argument's premises is the same relation."""
         kept = []
+        # The titles of the statements each statement is related to, made when first needed:
+        # the twin can only be among these (relations are only taken away here), so the
+        # reference's scan runs only where one of them is a premise of the argument attacked.
+        related: dict[_Entity, set[str]] = {}
         for relation in self.relations:
             source, target = relation.source, relation.target
             if (source.kind == "statement" and relation.type is RelationType.ATTACK
                     and target.kind == "argument" and target.fields["pcs"]):
                 premises = {m.title for m in target.fields["pcs"] if m.role is Role.PREMISE}
-                twin = next((r for r in source.relations
+                if source not in related:
+                    related[source] = {other.title for other in (self._other(r, source) for r in source.relations)
+                                       if other.kind == "statement"}
+                twin = None if related[source].isdisjoint(premises) else next((r for r in source.relations
                              if self._other(r, source).kind == "statement"
                              and ((r.type is RelationType.ATTACK and r.source is source)
                                   or r.type in (RelationType.CONTRADICTORY, RelationType.CONTRARY))

@@ -104,3 +104,12 @@ def test_a_claim_with_thousands_of_relations_keeps_each_once():
     assert len(model.relations) == 3000
     assert {len(r.spans) for r in model.relations if int(r.target[1:]) % 2 == 0} == {2}
     assert {len(r.spans) for r in model.relations if int(r.target[1:]) % 2 == 1} == {1}
+
+
+def test_an_attack_on_an_argument_and_on_its_premise_is_one_relation_among_many():
+    body = "[S]: s\n" + "".join(f"  -> <A{i}>: a\n" for i in range(300)) + "  -> [P7]\n" + "".join(
+        f"\n<A{i}>\n\n(1) [P{i}]: p\n----\n(2) [C{i}]: c\n" for i in range(300))
+    model = argmap.loads(body)
+    on_premise = [r for r in model.relations if r.target == "P7"]
+    assert len(model.relations) == 300 and len(on_premise) == 1
+    assert [span.line for span in on_premise[0].spans] == [302, 9]
