@@ -121,8 +121,8 @@ _set = object.__setattr__
 def _model(cls: type, fields: dict) -> Any:
     """A model of values argmap computed itself, every field given in the model's order: what
     pydantic's ``model_construct`` makes, without its work per field (which costs more than
-    validating). The models stay the public contract, validated where data comes from
-    outside; tests hold a built map equal to its validated copy."""
+    validating). The models stay the public contract, validated where a caller makes them;
+    tests hold a built map equal to its validated copy."""
     model = _new(cls)
     _set(model, "__dict__", fields)
     _set(model, "__pydantic_fields_set__", set(fields))
@@ -276,8 +276,8 @@ class _Text:
 
 # --- the walk --------------------------------------------------------------------------------------
 # Statements, arguments, relations and sections are plain dicts with the model's field names
-# until the end, when pydantic validates the whole map at once; occurrences and descriptions
-# are models from the start, because an argument's PCS shares them with the statements.
+# until the end, when they become models (without validation, see _model); occurrences and
+# descriptions are models from the start, because an argument's PCS shares them with the statements.
 
 class _Entity:
     """A statement (equivalence class), argument or inference while the map is being built."""
