@@ -231,7 +231,8 @@ class _Text:
             pieces = value.split("\n")
             last = len(pieces) - 1
             for number, piece in enumerate(pieces):
-                if number and not (is_last and number == last and not piece) and not (parts and parts[-1].endswith(" ")):
+                if (number and not (is_last and number == last and not piece)
+                        and not (parts and parts[-1].endswith(" "))):
                     parts.append(" ")
                     length += 1
                 if piece:
@@ -522,7 +523,8 @@ class _Walk:
             return False
         end = token.start_pos + len(first)
         self.diagnostics.append(Diagnostic(
-            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column, span=self.span(token, token),
+            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column,
+            span=self.span(token, token),
             message=f"this data block's {{ is not closed on its line: it runs on to the }} at line {token.end_line} "
                     f"and is not valid YAML there ({error.problem}); the block was ignored. Close it: {first}}}",
             fixes=(Fix("Close the data block with }", end, end, "}"),)))
@@ -631,7 +633,8 @@ class _Walk:
         if token is not None:
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", self.span.title(token, inner)
+                title, is_reference = inner, token.type == "STATEMENT_REFERENCE"
+                title_span = self.span.title(token, inner)
         text = self.text(node)
         if title is None and node.content is not None:
             self.unclosed_title(node, text)
@@ -722,7 +725,8 @@ class _Walk:
         data, data_span = self.data(node.data)
         self.tags.update(dict.fromkeys(text.tags))
         return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
-                "ranges": text.ranges, "span": self.span(node.first, node.last), "title_span": self.span.title(token, inner),
+                "ranges": text.ranges, "span": self.span(node.first, node.last),
+                "title_span": self.span.title(token, inner),
                 "data_span": data_span, "section": self.section_id}
 
     def record_argument(self, fields: dict) -> _Entity:
@@ -745,6 +749,10 @@ class _Walk:
         if isinstance(node, ArgumentNode):
             return self.record_argument(self.argument_fields(node))
         return self.statement_entity(self.record_statement(self.statement_fields(node, role)).title)
+
+    def top_level(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Entity:
+        """A statement or argument outside any relation or PCS, with its relations."""
+        return _run(self.related_member(node, role)) if node.relations else self.member(node, role)
 
     def related_member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
         """A statement or argument with relations under it, visited before it is recorded."""
@@ -896,20 +904,16 @@ class _Walk:
                 self.heading(block)
                 preceding = None
             elif isinstance(block, StatementNode):
-                fields = self.statement_fields(block, Role.TOP_LEVEL)
-                if block.relations:
-                    _run(self.related_statement(fields, block.relations))
-                else:
-                    self.record_statement(fields)
+                self.top_level(block, Role.TOP_LEVEL)
                 preceding = None
             elif isinstance(block, ArgumentNode):
-                preceding = _run(self.related_member(block, None)) if block.relations else self.member(block, None)
+                preceding = self.top_level(block, None)
             elif isinstance(block, PcsNode):
                 _run(self.pcs(block, preceding))
                 preceding = None
             elif isinstance(block, ListNode):
                 for _, item in block.items:
-                    _run(self.related_member(item, None)) if item.relations else self.member(item, None)
+                    self.top_level(item, None)
                 preceding = None
         for token in self.broken_links:
             self.warn(token, "link", "a link [text](url) must be written on one line; it was kept as text, and "
