@@ -13,12 +13,15 @@ Where the reference rejects a file, argmap says what it assumed and goes on.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any, Generator
 
 
 from argmap.data import DataError, merge, read_block, read_front_matter
-from argmap.model import (ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, RangeType, Related,
-                          RelationType, Role, Severity, Span, StatementOccurrence)
+from argmap.files import LINE_BREAK
+from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
+                          Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
+                          StatementOccurrence)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
@@ -57,102 +60,185 @@ _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))")
 
 
-def _span(first: Lexeme, last: Lexeme) -> Span:
-    """From the first token's first character to the last token's last character. Its end
-    line and column are the reference's: past a line break that ends the element's line and is
-    not part of a blank line (which argmap's tokenizer leaves out where the grammar does not
-    need it)."""
-    line, column = first.position()
-    end, text = max(last.end_pos, first.start_pos + 1), last.source
-    line_end = _LINE_END.match(text, end) if text[end - 1:end] not in ("\n", "\r") else None
-    end_line, end_column = last.position_of((line_end.end() if line_end else end) - 1)
-    return Span(line, column, end_line, end_column, first.start_pos, last.end_pos)
+class _Spans:
+    """Spans of tokens: ``spans(first, last)`` from the first token's first character to the
+    last token's last character. Its end line and column are the reference's: past a line
+    break that ends the element's line and is not part of a blank line (which argmap's
+    tokenizer leaves out where the grammar does not need it).
+
+    A map has a span for nearly every token, so the builder keeps its own index of line
+    starts, made when first asked, rather than ask each token for its position."""
+
+    __slots__ = ("text", "starts")
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.starts: list[int] | None = None
+
+    def __call__(self, first: Lexeme, last: Lexeme) -> Span:
+        start, end = first.start_pos, last.end_pos
+        starts = self.starts
+        if starts is None:
+            starts = self.index(first.source)
+        text = self.text
+        line = bisect_right(starts, start)
+        stop = end if end > start else start + 1
+        # Only a space, tab, comment or line break can start the line's end, and a line break
+        # followed by text is one (these tests spare the regex).
+        after = text[stop:stop + 1]
+        if after in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
+            if after == "\n" and text[stop + 1:stop + 2] not in _MAY_END_LINE:
+                stop += 1
+            else:
+                line_end = _LINE_END.match(text, stop)
+                if line_end:
+                    stop = line_end.end()
+        end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
+        return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
+
+    def title(self, token: Lexeme, inner: str) -> Span:
+        """Where the title between a title token's brackets is."""
+        start = token.start_pos
+        starts = self.starts if self.starts is not None else self.index(token.source)
+        line = bisect_right(starts, start)
+        column = start - starts[line - 1] + 1
+        return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
+
+    def index(self, text: str) -> list[int]:
+        self.text = text
+        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+        return self.starts
+
+
+_MAY_END_LINE = frozenset(" \t/\r\n")
+_tuple_new = tuple.__new__
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _model(cls: type, fields: dict) -> Any:
+    """A model of values argmap computed itself, every field given in the model's order: what
+    pydantic's ``model_construct`` makes, without its work per field (which costs more than
+    validating). The models stay the public contract, validated where a caller makes them;
+    tests hold a built map equal to its validated copy."""
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+_EMPHASIS_TYPES = {"bold": RangeType.BOLD, "italic": RangeType.ITALIC}
 
 
 class _Text:
     """Text being assembled the way the reference does it, with its formatting ranges."""
 
-    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links")
+    __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "span", "text")
 
-    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme]) -> None:
+    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span: _Spans) -> None:
         self.parts: list[str] = []
         self.length = 0
-        self.ranges: list[dict] = []  # Range fields
+        self.ranges: list = []  # Range fields while the text grows; Range models after finish()
         self.tags: list[str] = []
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
         self.broken_links = broken_links  # links across a line break, which the reference refuses
+        self.span = span
+        self.text = ""  # without the surrounding whitespace that the reference keeps; set by finish()
 
     def add(self, piece: str) -> None:
         if piece:
             self.parts.append(piece)
             self.length += len(piece)
 
-    def ends_with_space(self) -> bool:
-        return bool(self.parts) and self.parts[-1].endswith(" ")
-
     def line_break(self, is_last: bool) -> None:
-        if not is_last and not self.ends_with_space():
+        if not is_last and not (self.parts and self.parts[-1].endswith(" ")):
             self.add(" ")
 
     def tag(self, token: Lexeme) -> None:
-        match = _TAG.match(token.value)
+        value = token.value
+        match = _TAG.match(value)
         name = match.group(1) or match.group(2)
         if self.keep_tags:
             start = self.length
-            self.add(token.value)
-            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "tag": name,
-                                "span": _span(token, token)})
+            self.add(value)
+            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "url": None,
+                                "tag": name, "title": None, "span": self.span(token, token)})
         if name not in self.tags:
             self.tags.append(name)
 
     def inline(self, content: Inline) -> None:
         """Append inline content; iterative, so deeply nested emphasis cannot overflow the stack."""
-        stack: list = [(content.parts, 0, None)]
-        while stack:
-            parts, index, closing = stack.pop()
+        stack: list = []  # the enclosing parts: (parts, index of the next, closing)
+        parts, index, closing = content.parts, 0, None
+        while True:
             if index == len(parts):
                 if closing is not None:
                     emphasis, rng = closing
                     rng["stop"] = self.length - 1 if self.length else 0
                     if emphasis.last.value.endswith(" "):
                         self.add(" ")
+                if not stack:
+                    return
+                parts, index, closing = stack.pop()
                 continue
-            stack.append((parts, index + 1, closing))
             part = parts[index]
-            is_last = index == len(parts) - 1
-            if isinstance(part, Emphasis):
-                rng = {"type": RangeType(part.kind), "start": self.length, "stop": self.length}
+            index += 1
+            is_last = index == len(parts)
+            if isinstance(part, Lexeme):
+                kind = part.type
+                if kind == "FREESTYLE":
+                    value = part.value
+                    if "\n" in value:
+                        self.text_piece(part, is_last)
+                    elif value:
+                        self.parts.append(value)
+                        self.length += len(value)
+                elif kind == "SPECIAL_CHAR":
+                    self.text_piece(part, is_last)
+                elif kind == "NEWLINE":
+                    self.line_break(is_last)
+                elif kind == "TAG":
+                    self.tag(part)
+                elif kind == "LINK":
+                    self._link(part)
+                else:  # a mention
+                    self._mention(part)
+            elif isinstance(part, Emphasis):
+                rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
+                       "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
-                stack.append((part.content.parts if part.content else [], 0, (part, rng)))
-                continue
-            if isinstance(part, list):
+                stack.append((parts, index, closing))
+                parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
+            else:  # text with shortcodes
                 for token in part:
                     self.text_piece(token, is_last and token is part[-1])
-                continue
-            kind = part.type
-            if kind == "FREESTYLE" or kind == "SPECIAL_CHAR":
-                self.text_piece(part, is_last)
-            elif kind == "NEWLINE":
-                self.line_break(is_last)
-            elif kind == "TAG":
-                self.tag(part)
-            elif kind == "LINK":
-                self._link(part)
-            else:  # a mention
-                self._mention(part)
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
+        value = token.value
         if token.type == "SPECIAL_CHAR":
-            symbol = self.shortcodes.get(token.value.strip())
-            self.add(token.value if symbol is None else symbol + (" " if token.value.endswith(" ") else ""))
-            return
-        pieces = token.value.split("\n")
-        for number, piece in enumerate(pieces):
-            if number:
-                self.line_break(is_last and number == len(pieces) - 1 and not piece)
-            self.add(piece)
+            symbol = self.shortcodes.get(value.strip())
+            self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
+        elif "\n" not in value:
+            self.add(value)
+        else:  # line_break() and add() for each line, written out: most texts have several lines
+            parts, length = self.parts, self.length
+            pieces = value.split("\n")
+            last = len(pieces) - 1
+            for number, piece in enumerate(pieces):
+                if (number and not (is_last and number == last and not piece)
+                        and not (parts and parts[-1].endswith(" "))):
+                    parts.append(" ")
+                    length += 1
+                if piece:
+                    parts.append(piece)
+                    length += len(piece)
+            self.length = length
 
     def _link(self, token: Lexeme) -> None:
         match = _LINK.match(token.value)
@@ -162,8 +248,8 @@ class _Text:
             return
         start = self.length
         self.add(match.group(1))
-        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1,
-                            "url": match.group(2), "span": _span(token, token)})
+        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
+                            "tag": None, "title": None, "span": self.span(token, token)})
         if token.value.endswith(" "):
             self.add(" ")
 
@@ -173,28 +259,26 @@ class _Text:
         kind = RangeType.STATEMENT_MENTION if token.type == "STATEMENT_MENTION" else RangeType.ARGUMENT_MENTION
         start = self.length
         self.add(image)
-        self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "title": title,
-                            "span": _span(token, token)})
-
-    @property
-    def text(self) -> str:
-        """The text without the surrounding whitespace that the reference keeps."""
-        return "".join(self.parts).strip()
+        self.ranges.append({"type": kind, "start": start, "stop": self.length - 1, "url": None, "tag": None,
+                            "title": title, "span": self.span(token, token)})
 
     def finish(self) -> None:
-        """Shift and clamp the ranges to match :attr:`text`."""
+        """Set :attr:`text`, and make the ranges, shifted and clamped to match it."""
         raw = "".join(self.parts)
-        lead = len(raw) - len(raw.lstrip())
-        size = len(raw.strip())
-        for rng in self.ranges:
-            rng["start"] = max(rng["start"] - lead, 0)
-            rng["stop"] = min(max(rng["stop"] - lead, 0), max(size - 1, 0))
+        self.text = raw.strip()
+        if self.ranges:
+            lead = len(raw) - len(raw.lstrip())
+            last = max(len(self.text) - 1, 0)
+            for rng in self.ranges:
+                rng["start"] = max(rng["start"] - lead, 0)
+                rng["stop"] = min(max(rng["stop"] - lead, 0), last)
+            self.ranges = [_model(Range, rng) for rng in self.ranges]
 
 
 # --- the walk --------------------------------------------------------------------------------------
 # Statements, arguments, relations and sections are plain dicts with the model's field names
-# until the end, when pydantic validates the whole map at once; occurrences and descriptions
-# are models from the start, because an argument's PCS shares them with the statements.
+# until the end, when they become models (without validation, see _model); occurrences and
+# descriptions are models from the start, because an argument's PCS shares them with the statements.
 
 class _Entity:
     """A statement (equivalence class), argument or inference while the map is being built."""
@@ -333,12 +417,6 @@ def _spaces(width: int) -> str:
     return f"{width} space{'s' * (width != 1)}"
 
 
-def _title_span(token: Lexeme, inner: str) -> Span:
-    """Where the title between a title token's brackets is."""
-    line, column = token.position()
-    return Span(line, column + 1, line, column + len(inner), token.start_pos + 1, token.start_pos + 1 + len(inner))
-
-
 def _add_tags(target: list[str], tags: list[str]) -> None:
     for tag in tags:
         if tag not in target:
@@ -353,14 +431,20 @@ class _Walk:
         self.front_matter_token: Lexeme | None = None  # where warnings about its settings point
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
+        self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
+        self.span = _Spans()
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
         self.relations: list[_Relation] = []
+        # (source, target, type) and (target, type): (the relation's place in self.relations, the relation)
+        self.relation_by_ends: dict[tuple, tuple[int, _Relation]] = {}
+        self.first_relation_into: dict[tuple, tuple[int, _Relation]] = {}
         self.sections: list[dict] = []  # Section fields, in document order
         self.section_by_id: dict[str, dict] = {}
         self.section: dict | None = None
-        self.tags: list[str] = []
+        self.section_id: str | None = None  # the id of self.section
+        self.tags: dict[str, None] = {}  # the map's tags in order of first use (a dict, to look them up)
         self.inference: _Entity | None = None  # the last inference met: the reference's undercut target
         self.inferences: dict[int, _Entity] = {}  # id of an Inference -> its entity
         self.broken_links: list[Lexeme] = []
@@ -417,13 +501,13 @@ class _Walk:
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.ERROR, code="data", line=token.line + error.line, column=column,
                     message=f"data block is not valid YAML ({error.problem}); the block was ignored"))
-            return {}, _span(token, token)
+            return {}, self.span(token, token)
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
-            return {}, _span(token, token)
+            return {}, self.span(token, token)
         self.misspelt_keys(token, value)
         self.run_together(token, value)
-        return value, _span(token, token)
+        return value, self.span(token, token)
 
     def unclosed(self, token: Lexeme, error: DataError) -> bool:
         """A `{` left open runs on to the next `}`, lines further; when its first line closed
@@ -439,7 +523,8 @@ class _Walk:
             return False
         end = token.start_pos + len(first)
         self.diagnostics.append(Diagnostic(
-            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column, span=_span(token, token),
+            severity=Severity.ERROR, code="data-unclosed", line=token.line, column=token.column,
+            span=self.span(token, token),
             message=f"this data block's {{ is not closed on its line: it runs on to the }} at line {token.end_line} "
                     f"and is not valid YAML there ({error.problem}); the block was ignored. Close it: {first}}}",
             fixes=(Fix("Close the data block with }", end, end, "}"),)))
@@ -464,6 +549,8 @@ class _Walk:
         """Two slips YAML reads without complaint: a decimal comma (`credence: 0,6` is
         credence 0 and a key `6`) and a colon without a space after it (`credence:0.6` is one
         key, `credence:0.6`, with no value)."""
+        if None not in data.values():  # both slips leave a key without a value
+            return
         for found in _DECIMAL_COMMA.finditer(token.value):
             key, whole, fraction = found.groups()
             if str(data.get(key)) != whole or fraction not in data or data[fraction] is not None:
@@ -500,8 +587,7 @@ class _Walk:
         return text
 
     def new_text(self) -> _Text:
-        return _Text(keep_tags=not self.settings.get("removeTagsFromText"), shortcodes=self.shortcodes,
-                     broken_links=self.broken_links)
+        return _Text(self.keep_tags, self.shortcodes, self.broken_links, self.span)
 
     # -- elements
 
@@ -520,14 +606,16 @@ class _Walk:
             model = value.get("model")
             self.settings = model if isinstance(model, dict) else {}
             self.shortcodes = _shortcodes(self.settings)
+            self.keep_tags = not self.settings.get("removeTagsFromText")
 
     def heading(self, node: HeadingNode) -> None:
         text = self.new_text()
         text.inline(node.content)
+        text.finish()
         data, _ = self.data(node.data)
-        _add_tags(self.tags, text.tags)
+        self.tags.update(dict.fromkeys(text.tags))
         section = {"id": f"s{len(self.sections) + 1}", "title": text.text, "level": node.level, "parent": None,
-                   "tags": text.tags, "data": data, "span": _span(node.first, node.last)}
+                   "tags": text.tags, "data": data, "span": self.span(node.first, node.last)}
         enclosing = self.section
         while enclosing is not None and enclosing["level"] >= section["level"]:
             enclosing = self.section_by_id.get(enclosing["parent"])
@@ -535,43 +623,52 @@ class _Walk:
             section["parent"] = enclosing["id"]
         self.sections.append(section)
         self.section_by_id[section["id"]] = section
-        self.section = section
+        self.section, self.section_id = section, section["id"]
 
-    def statement(self, node: StatementNode, role: Role | None) -> _Steps:
+    def statement_fields(self, node: StatementNode, role: Role | None) -> dict:
+        """The fields of a statement's occurrence, read in the reference's order; the title is
+        None for an untitled statement until it is recorded (or its relations are visited)."""
         title, is_reference, title_span = None, False, None
-        if node.title is not None:
-            token = node.title
+        token = node.title
+        if token is not None:
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title, is_reference, title_span = inner, token.type == "STATEMENT_REFERENCE", _title_span(token, inner)
+                title, is_reference = inner, token.type == "STATEMENT_REFERENCE"
+                title_span = self.span.title(token, inner)
         text = self.text(node)
         if title is None and node.content is not None:
             self.unclosed_title(node, text)
         if node.data is None and "{" in text.text:
             self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
-        section = self.section["id"] if self.section else None
-        span = _span(node.first, node.last)
-        _add_tags(self.tags, text.tags)
-        if node.relations:
-            if title is None:
-                title = self.unique_title()
-            yield self.relation_block(node.relations, self.statement_entity(title))
-        if title is None:
-            title = self.unique_title()
-        occurrence = StatementOccurrence(
-            title=title, text=text.text if text.parts else None, is_reference=is_reference, tags=text.tags,
-            data=data, ranges=text.ranges, span=span, title_span=title_span, data_span=data_span,
-            section=section, role=role)
-        statement = self.statement_entity(title).fields
-        _add_tags(statement["tags"], text.tags)
+        self.tags.update(dict.fromkeys(text.tags))
+        return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
+                "tags": text.tags, "data": data, "ranges": text.ranges, "span": self.span(node.first, node.last),
+                "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
+                "argument": None, "number": None, "inference": None}
+
+    def related_statement(self, fields: dict, relations: list[RelationNode]) -> _Steps:
+        """A statement with relations under it: they are visited before it is recorded."""
+        if fields["title"] is None:
+            fields["title"] = self.unique_title()
+        yield self.relation_block(relations, self.statement_entity(fields["title"]))
+        return self.record_statement(fields)
+
+    def record_statement(self, fields: dict) -> StatementOccurrence:
+        """The occurrence, added to its statement (equivalence class)."""
+        if fields["title"] is None:
+            fields["title"] = self.unique_title()
+        occurrence = _model(StatementOccurrence, fields)
+        data = fields["data"]
+        statement = self.statement_entity(fields["title"]).fields
+        _add_tags(statement["tags"], fields["tags"])
         if data:
             merge(statement["data"], data)
         statement["members"].append(occurrence)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and statement["section"] is None):
-            statement["section"] = section
-        if role is Role.TOP_LEVEL:
+        if in_group is True or (not fields["is_reference"] and in_group is None and statement["section"] is None):
+            statement["section"] = fields["section"]
+        if fields["role"] is Role.TOP_LEVEL:
             statement["is_used_as_top_level"] = True
         return occurrence
 
@@ -585,7 +682,7 @@ class _Walk:
         colon = written.find(": ")
         closing = "]" if opening == "[" else ">"
         if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
-                or any(r["type"] is RangeType.LINK and r["start"] == 0 for r in text.ranges)):
+                or any(r.type is RangeType.LINK and r.start == 0 for r in text.ranges)):
             return
         at = start + (colon if colon > 0 else len(written))
         title = written[1:colon if colon > 0 else len(written)].strip()
@@ -619,34 +716,52 @@ class _Walk:
             message=f"this data block's {{ is never closed, so it was read as text and its data is ignored; "
                     f"close it: {block}}}", fixes=(Fix("Close the data block with }", end, end, "}"),)))
 
-    def argument(self, node: ArgumentNode) -> _Steps:
+    def argument_fields(self, node: ArgumentNode) -> dict:
+        """The fields of an argument's description."""
         token = node.title
         is_reference = token.type == "ARGUMENT_REFERENCE"
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
         text = self.text(node)
         data, data_span = self.data(node.data)
-        description = ArgumentDescription(
-            title=inner, text=text.text, is_reference=is_reference, tags=text.tags, data=data,
-            ranges=text.ranges, span=_span(node.first, node.last), title_span=_title_span(token, inner),
-            data_span=data_span, section=self.section["id"] if self.section else None)
-        _add_tags(self.tags, text.tags)
-        if node.relations:
-            yield self.relation_block(node.relations, self.argument_entity(inner))
-        entity = self.argument_entity(inner)
+        self.tags.update(dict.fromkeys(text.tags))
+        return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
+                "ranges": text.ranges, "span": self.span(node.first, node.last),
+                "title_span": self.span.title(token, inner),
+                "data_span": data_span, "section": self.section_id}
+
+    def record_argument(self, fields: dict) -> _Entity:
+        """The description, added to its argument."""
+        description = _model(ArgumentDescription, fields)
+        data = fields["data"]
+        entity = self.argument_entity(fields["title"])
         argument = entity.fields
-        _add_tags(argument["tags"], text.tags)
+        _add_tags(argument["tags"], fields["tags"])
         if data:
             merge(argument["data"], data)
         argument["members"].append(description)
         in_group = data.get("isInGroup")
-        if in_group is True or (not is_reference and in_group is None and argument["section"] is None):
-            argument["section"] = description.section
+        if in_group is True or (not fields["is_reference"] and in_group is None and argument["section"] is None):
+            argument["section"] = fields["section"]
         return entity
 
-    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
+    def member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Entity:
+        """A statement or argument written without relations under it (most are)."""
         if isinstance(node, ArgumentNode):
-            return (yield self.argument(node))
-        return self.statement_entity((yield self.statement(node, role)).title)
+            return self.record_argument(self.argument_fields(node))
+        return self.statement_entity(self.record_statement(self.statement_fields(node, role)).title)
+
+    def top_level(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Entity:
+        """A statement or argument outside any relation or PCS, with its relations."""
+        return _run(self.related_member(node, role)) if node.relations else self.member(node, role)
+
+    def related_member(self, node: StatementNode | ArgumentNode, role: Role | None) -> _Steps:
+        """A statement or argument with relations under it, visited before it is recorded."""
+        if isinstance(node, ArgumentNode):
+            fields = self.argument_fields(node)
+            yield self.relation_block(node.relations, self.argument_entity(fields["title"]))
+            return self.record_argument(fields)
+        occurrence = yield self.related_statement(self.statement_fields(node, role), node.relations)
+        return self.statement_entity(occurrence.title)
 
     def relation_block(self, relations: list[RelationNode], parent: _Entity) -> _Steps:
         outer = self.relation_level
@@ -656,7 +771,7 @@ class _Walk:
                 self.odd_indent(node.symbol, width, parent, outer)
             self.relation_level = (width, parent, width - outer[0] if outer else width)
             relation_type, parent_is_source = _RELATION_KINDS[node.kind]
-            span = _span(node.first, node.last)
+            span = self.span(node.first, node.last)
             if parent_is_source:
                 relation = _Relation(relation_type, parent, None, span)
             else:
@@ -664,7 +779,9 @@ class _Walk:
                 if node.kind == "outgoing_undercut" and parent.kind == "statement" and self.inference is not None:
                     target = self.inference  # the reference's choice: the last inference written
                 relation = _Relation(relation_type, None, target, span)
-            other = yield self.member(node.member, Role.RELATION)
+            member = node.member
+            other = (yield self.related_member(member, Role.RELATION)) if member.relations \
+                else self.member(member, Role.RELATION)
             self.relation_level = outer
             if relation.source is None:
                 relation.source = other
@@ -688,17 +805,27 @@ class _Walk:
             fixes=tuple(Fix(f"Indent by {_spaces(size)}", start, start + width, " " * size) for size in (sibling, child))))
 
     def add_relation(self, relation: _Relation) -> None:
-        source = relation.source
-        for existing in source.relations:
-            same = existing.target is relation.target and existing.type is relation.type
-            mirrored = (relation.type is RelationType.CONTRADICTORY and existing.type is relation.type
-                        and existing.target is source and existing.source is relation.target)
-            if same or mirrored:
-                existing.spans += relation.spans
-                return
+        """A relation, unless it repeats one of its source's: then the first of those written
+        (in the source's list, as the reference scans it) takes its place. That one has the
+        same target and type; or, where the source is its own target, any source; or it is the
+        same contradiction written the other way. Looked up in indexes, not scanned: a claim
+        may have thousands of relations."""
+        source, target, kind = relation.source, relation.target, relation.type
+        repeated = [self.relation_by_ends.get((source, target, kind))]
+        if target is source:
+            repeated.append(self.first_relation_into.get((target, kind)))
+        if kind is RelationType.CONTRADICTORY:
+            repeated.append(self.relation_by_ends.get((target, source, kind)))
+        written = [found for found in repeated if found is not None]
+        if written:
+            min(written)[1].spans += relation.spans
+            return
+        order = (len(self.relations), relation)
+        self.relation_by_ends.setdefault((source, target, kind), order)
+        self.first_relation_into.setdefault((target, kind), order)
         self.relations.append(relation)
         source.relations.append(relation)
-        relation.target.relations.append(relation)
+        target.relations.append(relation)
 
     def pcs(self, node: PcsNode, preceding) -> _Steps:
         entity = preceding if isinstance(preceding, _Entity) else None
@@ -711,7 +838,7 @@ class _Walk:
             entity = self.argument_entity()
         pcs = entity.fields["pcs"]
         if self.section is not None:
-            entity.fields["section"] = self.section["id"]
+            entity.fields["section"] = self.section_id
         after_inference = False
         for step in node.steps:
             if isinstance(step, InferenceNode):
@@ -720,22 +847,22 @@ class _Walk:
                 if step.relations:
                     yield self.relation_block(step.relations, self.inference)
                 continue
-            occurrence = yield self.statement(step.statement, None)
-            occurrence.argument = entity.title
-            occurrence.number = self.statement_number(step.number, len(pcs) + 1, entity.title)
+            statement = step.statement
+            fields = self.statement_fields(statement, Role.PREMISE)
+            fields["argument"] = entity.title
+            fields["number"] = self.statement_number(step.number, len(pcs) + 1, entity.title)
             if after_inference:
-                occurrence.role = Role.INTERMEDIARY_CONCLUSION
-                occurrence.inference = self.inference.inference
+                fields["role"] = Role.INTERMEDIARY_CONCLUSION
+                fields["inference"] = self.inference.inference
                 self.inference.conclusion_index = len(pcs)
-            else:
-                occurrence.role = Role.PREMISE
             after_inference = False
-            pcs.append(occurrence)
+            pcs.append((yield self.related_statement(fields, statement.relations)) if statement.relations
+                       else self.record_statement(fields))
         last = pcs[-1]
         if last.role is Role.PREMISE:
             self.assume_conclusion(entity, node, last)
         last.role = Role.MAIN_CONCLUSION
-        entity.fields["span"] = _span(node.first, node.last)
+        entity.fields["span"] = self.span(node.first, node.last)
 
     def inference_entity(self, inference: Inference, argument_title: str) -> _Entity:
         entity = _Entity("inference", None)
@@ -751,8 +878,10 @@ class _Walk:
             text = self.new_text()
             for token in rule if isinstance(rule, list) else [rule]:
                 text.text_piece(token, False)
+            text.finish()
             rules.append(text.text)
-        return Inference(rules=rules, data=data, span=_span(node.first, node.last), data_span=data_span)
+        return _model(Inference, {"rules": rules, "data": data, "span": self.span(node.first, node.last),
+                                  "data_span": data_span})
 
     def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
         """The reference rejects a structure whose last statement has no inference line above it."""
@@ -775,16 +904,16 @@ class _Walk:
                 self.heading(block)
                 preceding = None
             elif isinstance(block, StatementNode):
-                _run(self.statement(block, Role.TOP_LEVEL))
+                self.top_level(block, Role.TOP_LEVEL)
                 preceding = None
             elif isinstance(block, ArgumentNode):
-                preceding = _run(self.argument(block))
+                preceding = self.top_level(block, None)
             elif isinstance(block, PcsNode):
                 _run(self.pcs(block, preceding))
                 preceding = None
             elif isinstance(block, ListNode):
                 for _, item in block.items:
-                    _run(self.member(item, None))
+                    self.top_level(item, None)
                 preceding = None
         for token in self.broken_links:
             self.warn(token, "link", "a link [text](url) must be written on one line; it was kept as text, and "
@@ -795,6 +924,9 @@ class _Walk:
 
     def transform_argument_relations(self) -> None:
         kept = []
+        # (source, target, type) of every relation as it was and is: a repeat of a relation
+        # moved to a conclusion can only be among these, so the reference's scan runs for those alone.
+        ends = set(self.relation_by_ends)
         for relation in self.relations:
             keep = True
             source, target = relation.source, relation.target
@@ -802,8 +934,10 @@ class _Walk:
                 _detach(source, relation)
                 conclusion = self.statements[source.fields["pcs"][-1].title]
                 relation.source = conclusion
-                duplicate = next((r for r in conclusion.relations
-                                  if r.target is relation.target and r.type is relation.type), None)
+                key = (conclusion, relation.target, relation.type)
+                duplicate = next((r for r in conclusion.relations if r.target is relation.target
+                                  and r.type is relation.type), None) if key in ends or target is conclusion else None
+                ends.add(key)
                 if duplicate is None:
                     conclusion.relations.append(relation)
                 else:
@@ -820,6 +954,7 @@ class _Walk:
                     and relation.type is RelationType.UNDERCUT):
                 inference = self.inferences[id(target.fields["pcs"][-1].inference)]
                 relation.target = inference
+                ends.add((relation.source, inference, relation.type))
                 # The reference removes the relation from the inference's list here, where it is
                 # not yet, which drops that list's last entry and leaves it in the argument's.
                 _detach(inference, relation)
@@ -837,19 +972,23 @@ class _Walk:
 
     def transform_statement_relations(self) -> None:
         kept = []
+        contrary: set[frozenset] = set()  # the pairs of statements made contrary so far
         for relation in self.relations:
             if relation.source.kind == "statement" and relation.target.kind == "statement":
                 if relation.type is RelationType.SUPPORT:
                     relation.type = RelationType.ENTAILS
                 elif relation.type is RelationType.ATTACK:
+                    pair = frozenset((relation.source, relation.target))
+                    # Only a pair in the set can have one: the reference's scan runs for those alone.
                     kept_one = next((r for r in relation.source.relations if r.type is RelationType.CONTRARY
-                                     and {r.source, r.target} == {relation.source, relation.target}), None)
+                                     and {r.source, r.target} == pair), None) if pair in contrary else None
                     if kept_one is not None:  # the reference keeps the first written of the two
                         self._dropped_attack(relation, kept_one)
                         _detach(relation.source, relation)
                         _detach(relation.target, relation)
                         continue
                     relation.type = RelationType.CONTRARY
+                    contrary.add(pair)
             kept.append(relation)
         self.relations = kept
 
@@ -872,12 +1011,19 @@ class _Walk:
         """An attack from a statement on an argument that is already expressed as a relation
         between that statement and one of the argument's premises is the same relation."""
         kept = []
+        # The titles of the statements each statement is related to, made when first needed:
+        # the twin can only be among these (relations are only taken away here), so the
+        # reference's scan runs only where one of them is a premise of the argument attacked.
+        related: dict[_Entity, set[str]] = {}
         for relation in self.relations:
             source, target = relation.source, relation.target
             if (source.kind == "statement" and relation.type is RelationType.ATTACK
                     and target.kind == "argument" and target.fields["pcs"]):
                 premises = {m.title for m in target.fields["pcs"] if m.role is Role.PREMISE}
-                twin = next((r for r in source.relations
+                if source not in related:
+                    related[source] = {other.title for other in (self._other(r, source) for r in source.relations)
+                                       if other.kind == "statement"}
+                twin = None if related[source].isdisjoint(premises) else next((r for r in source.relations
                              if self._other(r, source).kind == "statement"
                              and ((r.type is RelationType.ATTACK and r.source is source)
                                   or r.type in (RelationType.CONTRADICTORY, RelationType.CONTRARY))
@@ -922,8 +1068,11 @@ class _Walk:
                     self.warn(pcs[0].span, "explode", f"cannot split <{title}>: <{step_title}> already exists")
                     exploded[title] = entity
                     break
-                copy = _Entity("argument", step_title, {**entity.fields, "title": step_title, "pcs": [
-                    member.model_copy(update={"role": role, "argument": step_title}) for member, role in step]})
+                fields = entity.fields
+                copy = _Entity("argument", step_title, {
+                    **fields, "title": step_title, "members": list(fields["members"]), "pcs": [
+                        member.model_copy(update={"role": role, "argument": step_title}) for member, role in step],
+                    "tags": list(fields["tags"]), "data": dict(fields["data"])})
                 if number == len(steps):
                     copy.relations = entity.relations
                     for relation in entity.relations:
@@ -1019,12 +1168,13 @@ class _Walk:
         group = self.front_matter.get("group")
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
-        return ArgumentMap.model_validate({
-            "statements": {title: e.fields for title, e in self.statements.items()},
-            "arguments": {title: e.fields for title, e in self.arguments.items()},
-            "relations": [self._relation_fields(r) for r in self.relations],
-            "sections": self.sections, "tags": self.tags, "front_matter": self.front_matter, "strict": strict,
-            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column))})
+        return _model(ArgumentMap, {
+            "statements": {title: _model(Statement, e.fields) for title, e in self.statements.items()},
+            "arguments": {title: _model(Argument, e.fields) for title, e in self.arguments.items()},
+            "relations": [_model(Relation, self._relation_fields(r)) for r in self.relations],
+            "sections": [_model(Section, section) for section in self.sections], "tags": list(self.tags),
+            "front_matter": self.front_matter, "strict": strict,
+            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column)), "path": None})
 
     @staticmethod
     def _relation_fields(relation: _Relation) -> dict:
@@ -1034,7 +1184,7 @@ class _Walk:
                     "target": target.argument_title, "target_kind": "inference",
                     "conclusion_index": target.conclusion_index, "spans": relation.spans}
         return {"type": relation.type, "source": source.title, "source_kind": source.kind, "target": target.title,
-                "target_kind": target.kind, "spans": relation.spans}
+                "target_kind": target.kind, "conclusion_index": None, "spans": relation.spans}
 
 
 def build(tree: SyntaxTree) -> ArgumentMap:

@@ -133,9 +133,12 @@ def _read_flat(source: str) -> dict | None:
         if quoted is not None:
             value: Any = quoted
         elif number is not None:
-            value = float(number) if any(c in number for c in ".eE") else int(number)
-            if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-                value = int(value)
+            if "." in number or "e" in number or "E" in number:
+                value = float(number)
+                if value.is_integer() and abs(value) < 2**53:
+                    value = int(value)
+            else:
+                value = int(number)
         elif boolean is not None:
             value = boolean[0] in "tT"
         else:

@@ -2,8 +2,8 @@
 
 Pydantic models and nothing else. Every element keeps its source location (:class:`Span`),
 so later stages (check, render, edit) never re-read the text. The builder (``argmap.build``)
-assembles plain dicts and validates the whole map once, which is faster than creating the
-models one by one.
+makes them without validating the values it computed itself; models made by a caller of the
+Python API are validated as usual.
 """
 from __future__ import annotations
 

@@ -1,0 +1,115 @@
+"""The builder makes its models without validating them (argmap computes every value): they
+must be what validation would make, and its indexes must find what the reference's scans find."""
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+import argmap
+from argmap.model import ArgumentMap
+
+EVERY_ELEMENT = """===
+model:
+    explodeArguments: true
+===
+
+# Section *one* #tagged {kind: top}
+
+[A]: A claim with **bold**, _italic_, a [link](https://example.org), @[B] and #tag. {credence: 0.6}
+  + <Arg>: An argument. {prior: 0.3}
+  - [B]: Another claim.
+  >< [C]: A third.
+
+## Below
+
+<Arg>
+
+(1) [P]: A premise. {reason: "seen", credence: 0.7}
+-- modus ponens {inference: 0.9} --
+(2) [I]: An intermediary conclusion.
+----
+(3) [A]
+  _> [C]
+
+* [D]: A list item
+"""
+
+
+def models(value):
+    """Every model in a value, once each."""
+    seen, stack = {}, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, BaseModel):
+            if id(item) not in seen:
+                seen[id(item)] = item
+                stack += [getattr(item, name) for name in type(item).model_fields]
+        elif isinstance(item, (list, tuple)):
+            stack += item
+        elif isinstance(item, dict):
+            stack += item.values()
+    return list(seen.values())
+
+
+def test_a_built_map_is_what_validation_makes_of_it(thesis):
+    for model in (argmap.loads(EVERY_ELEMENT), thesis):
+        built = models(model)
+        assert {type(m).__name__ for m in built} >= {
+            "ArgumentMap", "Statement", "StatementOccurrence", "Argument", "ArgumentDescription", "Relation",
+            "Section", "Range", "Inference"}
+        for item in built:  # every field, in the model's order, as validation leaves them
+            assert list(vars(item)) == list(type(item).model_fields), type(item).__name__
+        assert ArgumentMap.model_validate(model.model_dump()) == model
+
+
+def test_the_built_map_takes_assignments_like_a_validated_one():
+    model = argmap.loads("[A]: a\n")
+    model.path = "map.argdown"
+    model.statements["A"].members[0].text = "changed"
+    assert model.path == "map.argdown" and model.statements["A"].text == "changed"
+
+
+def test_exploded_steps_do_not_share_their_lists():
+    model = argmap.loads(EVERY_ELEMENT)
+    first, second = model.arguments["Arg - 1"], model.arguments["Arg - 2"]
+    assert first.tags == second.tags and first.tags is not second.tags
+    assert first.members is not second.members and first.data is not second.data
+
+
+def test_a_relation_written_twice_is_one_relation_with_both_places():
+    model = argmap.loads("[A]: a\n  +> [B]: b\n\n[A]\n  +> [B]\n")
+    [relation] = model.relations
+    assert (relation.source, relation.target, relation.type.value) == ("A", "B", "support")
+    assert [span.line for span in relation.spans] == [2, 5]
+
+
+def test_a_contradiction_written_both_ways_is_one_relation():
+    model = argmap.loads("[A]: a\n  >< [B]: b\n\n[B]\n  >< [A]\n")
+    [relation] = model.relations
+    assert (relation.source, relation.target, relation.type.value) == ("A", "B", "contradictory")
+    assert [span.line for span in relation.spans] == [2, 5]
+
+
+def test_a_claim_supporting_itself_joins_the_first_support_it_has():
+    # The reference looks for a repeat among all relations of the source; for a claim that
+    # targets itself, that is any support of it: here the support of [S] by [X].
+    model = argmap.loads("[S]: s\n  <+ [X]: x\n  +> [S]\n")
+    [relation] = model.relations
+    assert (relation.source, relation.target) == ("X", "S") and [s.line for s in relation.spans] == [2, 3]
+
+
+def test_a_claim_with_thousands_of_relations_keeps_each_once():
+    body = "[T]: t\n" + "".join(f"  +> [C{i}]: c\n" for i in range(3000)) + "".join(
+        f"  +> [C{i}]\n" for i in range(0, 3000, 2))
+    model = argmap.loads(body)
+    assert len(model.relations) == 3000
+    assert {len(r.spans) for r in model.relations if int(r.target[1:]) % 2 == 0} == {2}
+    assert {len(r.spans) for r in model.relations if int(r.target[1:]) % 2 == 1} == {1}
+
+
+def test_an_attack_on_an_argument_and_on_its_premise_is_one_relation_among_many():
+    body = "[S]: s\n" + "".join(f"  -> <A{i}>: a\n" for i in range(300)) + "  -> [P7]\n" + "".join(
+        f"\n<A{i}>\n\n(1) [P{i}]: p\n----\n(2) [C{i}]: c\n" for i in range(300))
+    model = argmap.loads(body)
+    on_premise = [r for r in model.relations if r.target == "P7"]
+    assert len(model.relations) == 300 and len(on_premise) == 1
+    assert [span.line for span in on_premise[0].spans] == [302, 9]
