@@ -28,7 +28,7 @@ from lark.parsers.lalr_analysis import Shift
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
 
-__all__ = ["SyntaxTree", "parse", "tokenize"]
+__all__ = ["SyntaxTree", "parse", "parse_tokens", "tokenize"]
 
 # --- context rules over the grammar's terminals --------------------------------------------
 
@@ -984,7 +984,11 @@ def parse(text: str) -> SyntaxTree:
     """Parse Argdown text; never raises on bad input, reporting diagnostics instead."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    tokens, diagnostics = tokenize(text)
+    return parse_tokens(text, *tokenize(text))
+
+
+def parse_tokens(text: str, tokens: list[Lexeme], diagnostics: list[Diagnostic]) -> SyntaxTree:
+    """:func:`parse` for text that :func:`tokenize` has split (``diagnostics`` are its own)."""
     diagnostics += _rejected_layout(text, tokens)
     if not tokens:
         return SyntaxTree(text, None, [], diagnostics)
