@@ -18,6 +18,7 @@ import argparse
 import gc
 import io
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -30,6 +31,7 @@ HELP = [str(Path(sys.executable).with_name("argmap")), "--help"]
 def stages(path: str) -> dict[str, float]:
     """One run's seconds per stage, in this process (which must not have imported argmap)."""
     gc.disable()
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")  # as the command does
     timings: dict[str, float] = {}
     started = time.perf_counter()
     import argmap.cli  # noqa: F401 - what the command line imports, then what `export` does
