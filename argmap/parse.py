@@ -5,11 +5,12 @@ match at a position depends on what came before (the reference implementation de
 its lexer, not its parser), so :func:`tokenize` applies those context rules: relation symbols,
 statement numbers, headings and list items only where a line starts, inference rules inside
 ``-- ... --``, emphasis ends only for the emphasis that is open, INDENT and DEDENT from the
-indentation of relations. Lark's LALR parser then builds the syntax tree with an inline
-transformer, so no intermediate parse tree is ever materialised.
+indentation of relations. A plain loop over the grammar's LALR table (made by Lark and stored
+in ``grammar/lalr.py``, so that neither Lark nor the grammar's compilation is needed to parse a
+valid file) then calls the syntax tree's builder as it reduces each rule.
 
-A file with errors still yields a tree: the parser re-parses the blank-line separated blocks
-one by one, closes what a block left open, keeps a misplaced token as plain text, and keeps the
+A file with errors still yields a tree: Lark's parser (imported only then) re-parses the
+blank-line separated blocks one by one, closes what a block left open, keeps a misplaced token as plain text, and keeps the
 longest prefix of a block it cannot finish; each repair comes with a diagnostic.
 """
 from __future__ import annotations
@@ -20,10 +21,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from operator import itemgetter
-
-import lark
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_analysis import Shift
 
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
@@ -69,9 +66,8 @@ _TEXT_RUN = (
 class _Terminals:
     """The grammar's terminal patterns, combined into one regex per lexing context."""
 
-    def __init__(self, terminals: list) -> None:
-        ordered = sorted(terminals, key=lambda t: -t.priority)
-        self.patterns = [(t.name, t.pattern.to_regexp()) for t in ordered]
+    def __init__(self, patterns: tuple) -> None:
+        self.patterns = patterns  # (name, regex), highest priority first
         self._cache: dict[tuple, re.Pattern] = {}
 
     def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
@@ -381,7 +377,9 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
 
 @cache
 def _terminals() -> _Terminals:
-    return _Terminals(_lark().terminals)
+    from argmap.grammar import lalr
+
+    return _Terminals(lalr.TERMINALS)
 
 
 # --- syntax tree -------------------------------------------------------------------------------
@@ -502,8 +500,9 @@ def _first(node):
     return node if isinstance(node, Lexeme) else node[0] if isinstance(node, list) else node.first
 
 
-class _Builder(lark.Transformer):
-    """Inline transformer: each method runs when the parser reduces the rule of its name."""
+class _Builder:
+    """Each method runs when the parser reduces the rule of its name (for Lark, an inline
+    transformer)."""
 
     def statement_content(self, children):
         return Inline(children, _first(children[0]), _last(children[-1]))
@@ -628,14 +627,63 @@ class _Builder(lark.Transformer):
 
 # --- parser and recovery -------------------------------------------------------------------------
 
-class _PassThrough(lark.lexer.Lexer):
-    """The parser's lexer: :func:`tokenize` has already produced the tokens."""
+@cache
+def _tables() -> tuple:
+    """``grammar/lalr.py``'s start state, end state and states, and for each of its rules: its
+    name, its length and what reducing it makes from the values it pops. Tokens named with `_`
+    are dropped and rules named with `_` are spliced into their parent (Lark's conventions);
+    the builder's method makes the node."""
+    from argmap.grammar import lalr
 
-    def __init__(self, lexer_conf) -> None:
-        pass
+    builder = _Builder()
+    rules = []
+    for origin, size, shape, method in lalr.RULES:
+        make = getattr(builder, method) if method else None
+        if shape is not None or make is None:
+            make = _shaped(shape or "k" * size, make)
+        rules.append((origin, size, make))
+    return lalr.START, lalr.END, lalr.STATES, tuple(rules)
 
-    def lex(self, tokens):
-        return iter(tokens)
+
+def _shaped(shape: str, make):
+    """``make`` of the children kept (``k``) and spliced (``s``, a `_` rule's list), not dropped
+    (``d``); without ``make``, that list (the rule is itself spliced)."""
+    def reduce(values):
+        children = []
+        for code, value in zip(shape, values):
+            if code == "k":
+                children.append(value)
+            elif code == "s":
+                children += value
+        return make(children) if make else children
+    return reduce
+
+
+def _parse_valid(tokens: list[Lexeme]):
+    """What the builder makes of a file without syntax errors, by a plain loop over the LALR
+    table; None at the first token the grammar does not allow (recovery takes over)."""
+    start, end, states, rules = _tables()
+    stack, values = [start], []
+    for token in (*tokens, None):
+        kind = token[0] if token is not None else "$END"
+        while True:
+            action = states[stack[-1]].get(kind)
+            if action is None:
+                return None
+            if action >= 0:  # shift
+                stack.append(action)
+                values.append(token)
+                break
+            origin, size, make = rules[~action]
+            if size:
+                children = values[-size:]
+                del values[-size:], stack[-size:]
+            else:
+                children = []
+            values.append(make(children))
+            stack.append(states[stack[-1]][origin])
+            if token is None and stack[-1] == end:
+                return values[-1]
 
 
 def _grammar_text() -> str:
@@ -643,9 +691,60 @@ def _grammar_text() -> str:
 
 
 @cache
-def _lark() -> lark.Lark:
-    return lark.Lark(_grammar_text(), parser="lalr", lexer=_PassThrough, transformer=_Builder(),
+def _lark():
+    """Lark's parser of the grammar, for recovering from errors and for making ``lalr.py``."""
+    import lark
+
+    from argmap.grammar.passthrough import PassThrough
+
+    return lark.Lark(_grammar_text(), parser="lalr", lexer=PassThrough, transformer=_Builder(),
                      maybe_placeholders=False, cache=True)
+
+
+def table_source() -> str:
+    """The text of ``grammar/lalr.py``: Lark's LALR table and terminals for the grammar."""
+    from lark.parsers.lalr_analysis import Shift
+
+    parser = _lark()
+    table = parser.parser.parser.parser.parse_table
+    rules = list(parser.rules)
+    index = {id(rule): number for number, rule in enumerate(rules)}
+
+    def shape(rule) -> str | None:
+        codes = "".join("d" if symbol.is_term and symbol.filter_out
+                        else "s" if not symbol.is_term and symbol.name.startswith("_") else "k"
+                        for symbol in rule.expansion)
+        return None if set(codes) <= {"k"} else codes
+
+    def method(rule) -> str | None:
+        name = str(rule.alias or rule.origin.name)
+        return None if name.startswith("_") else name
+
+    # Lark numbers states differently from run to run: number them in the order a walk from
+    # the start finds them, so that the same grammar always gives the same file.
+    numbers, walk = {table.start_states["start"]: 0}, [table.start_states["start"]]
+    for state in walk:  # grows while it is walked
+        for kind in sorted(table.states[state]):
+            action, arg = table.states[state][kind]
+            if action is Shift and arg not in numbers:
+                numbers[arg] = len(numbers)
+                walk.append(arg)
+    states = [{str(kind): numbers[arg] if action is Shift else ~index[id(arg)]
+               for kind, (action, arg) in sorted(table.states[state].items())} for state in walk]
+    terminals = [(str(t.name), t.pattern.to_regexp()) for t in sorted(parser.terminals, key=lambda t: -t.priority)]
+    lines = ['"""The LALR(1) table of ``argdown.lark``, made by Lark; regenerate it with',
+             '``python -m argmap.grammar`` after changing the grammar (a test checks it is current).',
+             "",
+             "STATES[state][symbol] is the state to shift to (or go to, after reducing to a rule), or",
+             "~r to reduce by RULES[r]: (its name, its length, how its children are shaped, the",
+             'builder method that makes it). TERMINALS are the patterns, highest priority first."""',
+             "START = 0",
+             f"END = {numbers[table.end_states['start']]!r}",
+             "RULES = ("]
+    lines += [f"    {(str(rule.origin.name), len(rule.expansion), shape(rule), method(rule))!r}," for rule in rules]
+    lines += [")", "TERMINALS = ("] + [f"    {terminal!r}," for terminal in terminals]
+    lines += [")", "STATES = ("] + [f"    {state!r}," for state in states] + [")", ""]
+    return "\n".join(lines)
 
 
 _DESCRIPTIONS = {
@@ -797,6 +896,8 @@ class _States:
     def take(self, kind: str) -> bool:
         """Take a token of this kind, running the reductions it implies; False (and no change)
         if the parser could not take it."""
+        from lark.parsers.lalr_analysis import Shift
+
         states = _lark().parser.parser.parser.parse_table.states
         depth, pushed = self.depth, list(self.pushed)
         while True:
@@ -899,6 +1000,8 @@ def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostic
         errors += 1
         if errors == 1:
             # LALR merges states, so the table offers more than fits here: ask each candidate.
+            from lark.exceptions import UnexpectedToken
+
             candidates = _lark().parser.parser.parser.parse_table.states[stack[len(stack) - 1]]
             expected = {kind for kind in candidates if kind.isupper() and _takes(stack, kind)}
             diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(tokens, token)))
@@ -992,11 +1095,9 @@ def parse_tokens(text: str, tokens: list[Lexeme], diagnostics: list[Diagnostic])
     diagnostics += _rejected_layout(text, tokens)
     if not tokens:
         return SyntaxTree(text, None, [], diagnostics)
-    try:
-        front_matter, blocks = _lark().parse(tokens)
-        return SyntaxTree(text, front_matter, blocks, diagnostics)
-    except UnexpectedInput:
-        pass
+    parsed = _parse_valid(tokens)
+    if parsed is not None:
+        return SyntaxTree(text, *parsed, diagnostics)
     front_matter, blocks = None, []
     segment: list[Lexeme] = []
     at_start = True
