@@ -68,15 +68,16 @@ class _Terminals:
 
     def __init__(self, patterns: tuple) -> None:
         self.patterns = patterns  # (name, regex), highest priority first
-        self._cache: dict[tuple, re.Pattern] = {}
+        self.compiled: dict[tuple, re.Pattern] = {}  # by context, as regex() takes it
 
-    def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
-              unclosed: frozenset = frozenset()) -> re.Pattern:
-        """``unclosed``: terminals left out because what would close them does not follow."""
-        # skips matter to emphasis only
-        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None, unclosed)
-        compiled = self._cache.get(key)
+    def regex(self, context: tuple) -> re.Pattern:
+        """The regex for a context: inference mode, line state, the open emphasis (or None),
+        whether spaces or a comment were skipped just before where an emphasis is open (it
+        matters to nothing else), and the terminals left out because what would close them does
+        not follow."""
+        compiled = self.compiled.get(context)
         if compiled is None:
+            inference_mode, line_state, emphasis, skipped, unclosed = context
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
                             for name, pattern in self.patterns
                             if name not in unclosed
@@ -89,7 +90,7 @@ class _Terminals:
                 alternatives.insert(at, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
                 newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
                 alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
-            compiled = self._cache[key] = re.compile("|".join(alternatives))
+            compiled = self.compiled[context] = re.compile("|".join(alternatives))
         return compiled
 
     def _newline_indented(self) -> str:
@@ -137,7 +138,9 @@ _CLOSING_MARKS = (
     ("LINK", "[", "](", None), ("TAG", "#(", ")", None), ("DATA", "{", "}", None),
     ("COMMENT", "<!--", "-->", None), ("COMMENT", "/*", "*/", None), ("COMMENT", "//", "\n", None),
 )
-_OPENING = frozenset(opening[0] for _, opening, _, _ in _CLOSING_MARKS)
+_MARKS_BY_FIRST: dict[str, tuple] = {}  # the closing marks, by the first character of their opening
+for _closing in _CLOSING_MARKS:
+    _MARKS_BY_FIRST[_closing[1][0]] = _MARKS_BY_FIRST.get(_closing[1][0], ()) + (_closing,)
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
 
 
@@ -151,10 +154,9 @@ class _Unclosed:
         self.found: dict[str, tuple[int, int]] = {}  # mark: (searched from, found at or -1)
 
     def __call__(self, pos: int) -> frozenset:
-        if self.text[pos] not in _OPENING:
-            return _NOTHING
+        """For a position where a closing mark's opening starts (see ``_MARKS_BY_FIRST``)."""
         missing = set()
-        for name, opening, mark, line_from in _CLOSING_MARKS:
+        for name, opening, mark, line_from in _MARKS_BY_FIRST[self.text[pos]]:
             if not self.text.startswith(opening, pos):
                 continue
             at = self._next(mark, pos + len(opening))
@@ -260,6 +262,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     break that the grammar makes optional (after data or a reference) is not emitted.
     """
     terminals = _terminals()
+    regexes, opening = terminals.compiled, _MARKS_BY_FIRST
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -295,8 +298,10 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     skipped = False
     pos, size = 0, len(text)
     while pos < size:
-        match = terminals.regex(inference_mode, line_state, emphasis[-1] if emphasis else None,
-                                skipped, unclosed(pos)).match(text, pos)
+        open_emphasis = emphasis[-1] if emphasis else None
+        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None,
+                   unclosed(pos) if text[pos] in opening else _NOTHING)
+        match = (regexes.get(context) or terminals.regex(context)).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
             line, column = lines(pos)

@@ -270,7 +270,7 @@ TERMINALS = (
     ('ASTERISK_ITALIC_START', '\\*(?!\\s)'),
     ('UNDERSCORE_ITALIC_START', '_(?!\\s)'),
     ('LINK', '\\[[^\\]]+?\\]\\([^)]+?\\)[ \t]?'),
-    ('TAG', '#(?:\\([^)]+\\)|[a-zA-z0-9\\-\xa0-\ud7ff豈-﷏ﷰ-\uffef]+)[ \t]?'),
+    ('TAG', '#(?:\\([^)]+\\)|(?:[a-zA-z0-9\\-]|[^\x00-\x9f\ud800-\uf8ff\ufdd0-\ufdef\ufff0-\U0010ffff])+)[ \t]?'),
     ('STATEMENT_DEFINITION', '\\[[^\n\r\u2028\u2029]+?\\]:'),
     ('STATEMENT_REFERENCE', '\\[[^-][^\n\r\u2028\u2029]*?\\]'),
     ('STATEMENT_MENTION', '@\\[[^\n\r\u2028\u2029]+?\\][ \t]?'),
