@@ -6,7 +6,7 @@ its lexer, not its parser), so :func:`tokenize` applies those context rules: rel
 statement numbers, headings and list items only where a line starts, inference rules inside
 ``-- ... --``, emphasis ends only for the emphasis that is open, INDENT and DEDENT from the
 indentation of relations. A plain loop over the grammar's LALR table (made by Lark and stored
-in ``grammar/lalr.py``, so that neither Lark nor the grammar's compilation is needed to parse a
+in ``grammar/lalr.json``, so that neither Lark nor the grammar's compilation is needed to parse a
 valid file) then calls the syntax tree's builder as it reduces each rule.
 
 A file with errors still yields a tree: Lark's parser (imported only then) re-parses the
@@ -382,9 +382,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
 
 @cache
 def _terminals() -> _Terminals:
-    from argmap.grammar import lalr
-
-    return _Terminals(lalr.TERMINALS)
+    return _Terminals(_table()["terminals"])
 
 
 # --- syntax tree -------------------------------------------------------------------------------
@@ -633,21 +631,27 @@ class _Builder:
 # --- parser and recovery -------------------------------------------------------------------------
 
 @cache
-def _tables() -> tuple:
-    """``grammar/lalr.py``'s start state, end state and states, and for each of its rules: its
-    name, its length and what reducing it makes from the values it pops. Tokens named with `_`
-    are dropped and rules named with `_` are spliced into their parent (Lark's conventions);
-    the builder's method makes the node."""
-    from argmap.grammar import lalr
+def _table() -> dict:
+    """``grammar/lalr.json``: the grammar's LALR(1) table, made by Lark (see :func:`table_source`).
+    JSON rather than a Python module: it loads fifty times faster than Python compiles it."""
+    import json
 
-    builder = _Builder()
-    rules = []
-    for origin, size, shape, method in lalr.RULES:
+    return json.loads((files("argmap.grammar") / "lalr.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _tables() -> tuple:
+    """The table's start state, end state and states, and for each of its rules: its name, its
+    length and what reducing it makes from the values it pops. Tokens named with `_` are
+    dropped and rules named with `_` are spliced into their parent (Lark's conventions); the
+    builder's method makes the node."""
+    table, builder, rules = _table(), _Builder(), []
+    for origin, size, shape, method in table["rules"]:
         make = getattr(builder, method) if method else None
         if shape is not None or make is None:
             make = _shaped(shape or "k" * size, make)
         rules.append((origin, size, make))
-    return lalr.START, lalr.END, lalr.STATES, tuple(rules)
+    return table["start"], table["end"], table["states"], tuple(rules)
 
 
 def _shaped(shape: str, make):
@@ -697,7 +701,7 @@ def _grammar_text() -> str:
 
 @cache
 def _lark():
-    """Lark's parser of the grammar, for recovering from errors and for making ``lalr.py``."""
+    """Lark's parser of the grammar, for recovering from errors and for making ``lalr.json``."""
     import lark
 
     from argmap.grammar.passthrough import PassThrough
@@ -707,7 +711,14 @@ def _lark():
 
 
 def table_source() -> str:
-    """The text of ``grammar/lalr.py``: Lark's LALR table and terminals for the grammar."""
+    """The text of ``grammar/lalr.json``, Lark's LALR(1) table for the grammar: ``states[s][symbol]``
+    is the state to shift to (or to go to, after reducing to a rule), or ``~r`` to reduce by
+    ``rules[r]``, which is its name, its length, how its children are shaped (see
+    :func:`_shaped`; null when all are kept) and the builder method that makes it (null for a
+    rule spliced into its parent); ``terminals`` are the patterns, highest priority first.
+    Regenerate it with ``python -m argmap.grammar`` after changing the grammar."""
+    import json
+
     from lark.parsers.lalr_analysis import Shift
 
     parser = _lark()
@@ -737,18 +748,11 @@ def table_source() -> str:
     states = [{str(kind): numbers[arg] if action is Shift else ~index[id(arg)]
                for kind, (action, arg) in sorted(table.states[state].items())} for state in walk]
     terminals = [(str(t.name), t.pattern.to_regexp()) for t in sorted(parser.terminals, key=lambda t: -t.priority)]
-    lines = ['"""The LALR(1) table of ``argdown.lark``, made by Lark; regenerate it with',
-             '``python -m argmap.grammar`` after changing the grammar (a test checks it is current).',
-             "",
-             "STATES[state][symbol] is the state to shift to (or go to, after reducing to a rule), or",
-             "~r to reduce by RULES[r]: (its name, its length, how its children are shaped, the",
-             'builder method that makes it). TERMINALS are the patterns, highest priority first."""',
-             "START = 0",
-             f"END = {numbers[table.end_states['start']]!r}",
-             "RULES = ("]
-    lines += [f"    {(str(rule.origin.name), len(rule.expansion), shape(rule), method(rule))!r}," for rule in rules]
-    lines += [")", "TERMINALS = ("] + [f"    {terminal!r}," for terminal in terminals]
-    lines += [")", "STATES = ("] + [f"    {state!r}," for state in states] + [")", ""]
+    dump = json.dumps
+    lines = ['{"start": 0,', f'"end": {numbers[table.end_states["start"]]},', '"rules": [']
+    lines += [",\n".join(dump([str(r.origin.name), len(r.expansion), shape(r), method(r)]) for r in rules)]
+    lines += ["],", '"terminals": [', ",\n".join(dump(terminal) for terminal in terminals), "],"]
+    lines += ['"states": [', ",\n".join(dump(state) for state in states), "]}", ""]
     return "\n".join(lines)
 
 

@@ -154,12 +154,12 @@ def test_a_backslash_at_the_end_of_a_line_is_kept_with_a_warning():
 
 
 def test_the_stored_lalr_table_is_the_grammars():
-    """grammar/lalr.py is made from argdown.lark; after a grammar change, `python -m argmap.grammar`."""
+    """grammar/lalr.json is made from argdown.lark; after a grammar change, `python -m argmap.grammar`."""
     from importlib.resources import files
 
     from argmap.parse import table_source
 
-    assert (files("argmap.grammar") / "lalr.py").read_text(encoding="utf-8") == table_source()
+    assert (files("argmap.grammar") / "lalr.json").read_text(encoding="utf-8") == table_source()
 
 
 @pytest.mark.parametrize("text", [
