@@ -656,10 +656,14 @@ def _tables() -> tuple:
 
 def _shaped(shape: str, make):
     """``make`` of the children kept (``k``) and spliced (``s``, a `_` rule's list), not dropped
-    (``d``); without ``make``, that list (the rule is itself spliced)."""
+    (``d``); without ``make``, that list (the rule is itself spliced). A list spliced first is
+    extended in place: a repetition (``item+``) grows one list instead of copying it each time."""
+    head = shape[0] == "s"
+    tail = shape[1:] if head else shape
+
     def reduce(values):
-        children = []
-        for code, value in zip(shape, values):
+        children = values[0] if head else []
+        for code, value in zip(tail, values[1:] if head else values):
             if code == "k":
                 children.append(value)
             elif code == "s":
