@@ -10,8 +10,9 @@ in ``grammar/lalr.json``, so that neither Lark nor the grammar's compilation is 
 valid file) then calls the syntax tree's builder as it reduces each rule.
 
 A file with errors still yields a tree: Lark's parser (imported only then) re-parses the
-blank-line separated blocks one by one, closes what a block left open, keeps a misplaced token as plain text, and keeps the
-longest prefix of a block it cannot finish; each repair comes with a diagnostic.
+blank-line separated blocks one by one, closes what a block left open, keeps a misplaced
+token as plain text, and keeps the longest prefix of a block it cannot finish; each repair
+comes with a diagnostic.
 """
 from __future__ import annotations
 
@@ -21,9 +22,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from operator import itemgetter
+from typing import TYPE_CHECKING
 
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
 
 __all__ = ["SyntaxTree", "parse", "parse_tokens", "tokenize"]
 
@@ -752,11 +757,10 @@ def table_source() -> str:
     states = [{str(kind): numbers[arg] if action is Shift else ~index[id(arg)]
                for kind, (action, arg) in sorted(table.states[state].items())} for state in walk]
     terminals = [(str(t.name), t.pattern.to_regexp()) for t in sorted(parser.terminals, key=lambda t: -t.priority)]
-    dump = json.dumps
     lines = ['{"start": 0,', f'"end": {numbers[table.end_states["start"]]},', '"rules": [']
-    lines += [",\n".join(dump([str(r.origin.name), len(r.expansion), shape(r), method(r)]) for r in rules)]
-    lines += ["],", '"terminals": [', ",\n".join(dump(terminal) for terminal in terminals), "],"]
-    lines += ['"states": [', ",\n".join(dump(state) for state in states), "]}", ""]
+    lines += [",\n".join(json.dumps([str(r.origin.name), len(r.expansion), shape(r), method(r)]) for r in rules)]
+    lines += ["],", '"terminals": [', ",\n".join(json.dumps(terminal) for terminal in terminals), "],"]
+    lines += ['"states": [', ",\n".join(json.dumps(state) for state in states), "]}", ""]
     return "\n".join(lines)
 
 
