@@ -653,8 +653,10 @@ def _tables() -> tuple:
     table, builder, rules = _table(), _Builder(), []
     for origin, size, shape, method in table["rules"]:
         make = getattr(builder, method) if method else None
-        if shape is not None or make is None:
-            make = _shaped(shape or "k" * size, make)
+        if make is None and shape in (None, "s"):  # passes its children on to be spliced, as they are
+            make = list if shape is None else itemgetter(0)
+        elif shape is not None:
+            make = _shaped(shape, make)
         rules.append((origin, size, make))
     return table["start"], table["end"], table["states"], tuple(rules)
 
