@@ -5,12 +5,14 @@ match at a position depends on what came before (the reference implementation de
 its lexer, not its parser), so :func:`tokenize` applies those context rules: relation symbols,
 statement numbers, headings and list items only where a line starts, inference rules inside
 ``-- ... --``, emphasis ends only for the emphasis that is open, INDENT and DEDENT from the
-indentation of relations. Lark's LALR parser then builds the syntax tree with an inline
-transformer, so no intermediate parse tree is ever materialised.
+indentation of relations. A plain loop over the grammar's LALR table (made by Lark and stored
+in ``grammar/lalr.json``, so that neither Lark nor the grammar's compilation is needed to parse a
+valid file) then calls the syntax tree's builder as it reduces each rule.
 
-A file with errors still yields a tree: the parser re-parses the blank-line separated blocks
-one by one, closes what a block left open, keeps a misplaced token as plain text, and keeps the
-longest prefix of a block it cannot finish; each repair comes with a diagnostic.
+A file with errors still yields a tree: Lark's parser (imported only then) re-parses the
+blank-line separated blocks one by one, closes what a block left open, keeps a misplaced
+token as plain text, and keeps the longest prefix of a block it cannot finish; each repair
+comes with a diagnostic.
 """
 from __future__ import annotations
 
@@ -20,15 +22,15 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from operator import itemgetter
-
-import lark
-from lark.exceptions import UnexpectedInput, UnexpectedToken
-from lark.parsers.lalr_analysis import Shift
+from typing import TYPE_CHECKING
 
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
 
-__all__ = ["SyntaxTree", "parse", "tokenize"]
+if TYPE_CHECKING:
+    from lark.exceptions import UnexpectedInput
+
+__all__ = ["SyntaxTree", "parse", "parse_tokens", "tokenize"]
 
 # --- context rules over the grammar's terminals --------------------------------------------
 
@@ -69,18 +71,18 @@ _TEXT_RUN = (
 class _Terminals:
     """The grammar's terminal patterns, combined into one regex per lexing context."""
 
-    def __init__(self, terminals: list) -> None:
-        ordered = sorted(terminals, key=lambda t: -t.priority)
-        self.patterns = [(t.name, t.pattern.to_regexp()) for t in ordered]
-        self._cache: dict[tuple, re.Pattern] = {}
+    def __init__(self, patterns: tuple) -> None:
+        self.patterns = patterns  # (name, regex), highest priority first
+        self.compiled: dict[tuple, re.Pattern] = {}  # by context, as regex() takes it
 
-    def regex(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
-              unclosed: frozenset = frozenset()) -> re.Pattern:
-        """``unclosed``: terminals left out because what would close them does not follow."""
-        # skips matter to emphasis only
-        key = (inference_mode, line_state, emphasis, skipped and emphasis is not None, unclosed)
-        compiled = self._cache.get(key)
+    def regex(self, context: tuple) -> re.Pattern:
+        """The regex for a context: inference mode, line state, the open emphasis (or None),
+        whether spaces or a comment were skipped just before where an emphasis is open (it
+        matters to nothing else), and the terminals left out because what would close them does
+        not follow."""
+        compiled = self.compiled.get(context)
         if compiled is None:
+            inference_mode, line_state, emphasis, skipped, unclosed = context
             alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
                             for name, pattern in self.patterns
                             if name not in unclosed
@@ -93,7 +95,7 @@ class _Terminals:
                 alternatives.insert(at, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
                 newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
                 alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
-            compiled = self._cache[key] = re.compile("|".join(alternatives))
+            compiled = self.compiled[context] = re.compile("|".join(alternatives))
         return compiled
 
     def _newline_indented(self) -> str:
@@ -141,7 +143,9 @@ _CLOSING_MARKS = (
     ("LINK", "[", "](", None), ("TAG", "#(", ")", None), ("DATA", "{", "}", None),
     ("COMMENT", "<!--", "-->", None), ("COMMENT", "/*", "*/", None), ("COMMENT", "//", "\n", None),
 )
-_OPENING = frozenset(opening[0] for _, opening, _, _ in _CLOSING_MARKS)
+_MARKS_BY_FIRST: dict[str, tuple] = {}  # the closing marks, by the first character of their opening
+for _closing in _CLOSING_MARKS:
+    _MARKS_BY_FIRST[_closing[1][0]] = _MARKS_BY_FIRST.get(_closing[1][0], ()) + (_closing,)
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
 
 
@@ -155,10 +159,9 @@ class _Unclosed:
         self.found: dict[str, tuple[int, int]] = {}  # mark: (searched from, found at or -1)
 
     def __call__(self, pos: int) -> frozenset:
-        if self.text[pos] not in _OPENING:
-            return _NOTHING
+        """For a position where a closing mark's opening starts (see ``_MARKS_BY_FIRST``)."""
         missing = set()
-        for name, opening, mark, line_from in _CLOSING_MARKS:
+        for name, opening, mark, line_from in _MARKS_BY_FIRST[self.text[pos]]:
             if not self.text.startswith(opening, pos):
                 continue
             at = self._next(mark, pos + len(opening))
@@ -264,6 +267,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     break that the grammar makes optional (after data or a reference) is not emitted.
     """
     terminals = _terminals()
+    regexes, opening = terminals.compiled, _MARKS_BY_FIRST
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -299,8 +303,10 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     skipped = False
     pos, size = 0, len(text)
     while pos < size:
-        match = terminals.regex(inference_mode, line_state, emphasis[-1] if emphasis else None,
-                                skipped, unclosed(pos)).match(text, pos)
+        open_emphasis = emphasis[-1] if emphasis else None
+        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None,
+                   unclosed(pos) if text[pos] in opening else _NOTHING)
+        match = (regexes.get(context) or terminals.regex(context)).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
             line, column = lines(pos)
@@ -381,7 +387,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
 
 @cache
 def _terminals() -> _Terminals:
-    return _Terminals(_lark().terminals)
+    return _Terminals(_table()["terminals"])
 
 
 # --- syntax tree -------------------------------------------------------------------------------
@@ -502,8 +508,9 @@ def _first(node):
     return node if isinstance(node, Lexeme) else node[0] if isinstance(node, list) else node.first
 
 
-class _Builder(lark.Transformer):
-    """Inline transformer: each method runs when the parser reduces the rule of its name."""
+class _Builder:
+    """Each method runs when the parser reduces the rule of its name (for Lark, an inline
+    transformer)."""
 
     def statement_content(self, children):
         return Inline(children, _first(children[0]), _last(children[-1]))
@@ -628,14 +635,75 @@ class _Builder(lark.Transformer):
 
 # --- parser and recovery -------------------------------------------------------------------------
 
-class _PassThrough(lark.lexer.Lexer):
-    """The parser's lexer: :func:`tokenize` has already produced the tokens."""
+@cache
+def _table() -> dict:
+    """``grammar/lalr.json``: the grammar's LALR(1) table, made by Lark (see :func:`table_source`).
+    JSON rather than a Python module: it loads fifty times faster than Python compiles it."""
+    import json
 
-    def __init__(self, lexer_conf) -> None:
-        pass
+    return json.loads((files("argmap.grammar") / "lalr.json").read_text(encoding="utf-8"))
 
-    def lex(self, tokens):
-        return iter(tokens)
+
+@cache
+def _tables() -> tuple:
+    """The table's start state, end state and states, and for each of its rules: its name, its
+    length and what reducing it makes from the values it pops. Tokens named with `_` are
+    dropped and rules named with `_` are spliced into their parent (Lark's conventions); the
+    builder's method makes the node."""
+    table, builder, rules = _table(), _Builder(), []
+    for origin, size, shape, method in table["rules"]:
+        make = getattr(builder, method) if method else None
+        if make is None and shape in (None, "s"):  # passes its children on to be spliced, as they are
+            make = list if shape is None else itemgetter(0)
+        elif shape is not None:
+            make = _shaped(shape, make)
+        rules.append((origin, size, make))
+    return table["start"], table["end"], table["states"], tuple(rules)
+
+
+def _shaped(shape: str, make):
+    """``make`` of the children kept (``k``) and spliced (``s``, a `_` rule's list), not dropped
+    (``d``); without ``make``, that list (the rule is itself spliced). A list spliced first is
+    extended in place: a repetition (``item+``) grows one list instead of copying it each time."""
+    head = shape[0] == "s"
+    tail = shape[1:] if head else shape
+
+    def reduce(values):
+        children = values[0] if head else []
+        for code, value in zip(tail, values[1:] if head else values):
+            if code == "k":
+                children.append(value)
+            elif code == "s":
+                children += value
+        return make(children) if make else children
+    return reduce
+
+
+def _parse_valid(tokens: list[Lexeme]):
+    """What the builder makes of a file without syntax errors, by a plain loop over the LALR
+    table; None at the first token the grammar does not allow (recovery takes over)."""
+    start, end, states, rules = _tables()
+    stack, values = [start], []
+    for token in (*tokens, None):
+        kind = token[0] if token is not None else "$END"
+        while True:
+            action = states[stack[-1]].get(kind)
+            if action is None:
+                return None
+            if action >= 0:  # shift
+                stack.append(action)
+                values.append(token)
+                break
+            origin, size, make = rules[~action]
+            if size:
+                children = values[-size:]
+                del values[-size:], stack[-size:]
+            else:
+                children = []
+            values.append(make(children))
+            stack.append(states[stack[-1]][origin])
+            if token is None and stack[-1] == end:
+                return values[-1]
 
 
 def _grammar_text() -> str:
@@ -643,9 +711,59 @@ def _grammar_text() -> str:
 
 
 @cache
-def _lark() -> lark.Lark:
-    return lark.Lark(_grammar_text(), parser="lalr", lexer=_PassThrough, transformer=_Builder(),
+def _lark():
+    """Lark's parser of the grammar, for recovering from errors and for making ``lalr.json``."""
+    import lark
+
+    from argmap.grammar.passthrough import PassThrough
+
+    return lark.Lark(_grammar_text(), parser="lalr", lexer=PassThrough, transformer=_Builder(),
                      maybe_placeholders=False, cache=True)
+
+
+def table_source() -> str:
+    """The text of ``grammar/lalr.json``, Lark's LALR(1) table for the grammar: ``states[s][symbol]``
+    is the state to shift to (or to go to, after reducing to a rule), or ``~r`` to reduce by
+    ``rules[r]``, which is its name, its length, how its children are shaped (see
+    :func:`_shaped`; null when all are kept) and the builder method that makes it (null for a
+    rule spliced into its parent); ``terminals`` are the patterns, highest priority first.
+    Regenerate it with ``python -m argmap.grammar`` after changing the grammar."""
+    import json
+
+    from lark.parsers.lalr_analysis import Shift
+
+    parser = _lark()
+    table = parser.parser.parser.parser.parse_table
+    rules = list(parser.rules)
+    index = {id(rule): number for number, rule in enumerate(rules)}
+
+    def shape(rule) -> str | None:
+        codes = "".join("d" if symbol.is_term and symbol.filter_out
+                        else "s" if not symbol.is_term and symbol.name.startswith("_") else "k"
+                        for symbol in rule.expansion)
+        return None if set(codes) <= {"k"} else codes
+
+    def method(rule) -> str | None:
+        name = str(rule.alias or rule.origin.name)
+        return None if name.startswith("_") else name
+
+    # Lark numbers states differently from run to run: number them in the order a walk from
+    # the start finds them, so that the same grammar always gives the same file.
+    numbers, walk = {table.start_states["start"]: 0}, [table.start_states["start"]]
+    for state in walk:  # grows while it is walked
+        for kind in sorted(table.states[state]):
+            action, arg = table.states[state][kind]
+            if action is Shift and arg not in numbers:
+                numbers[arg] = len(numbers)
+                walk.append(arg)
+    states = [{str(kind): numbers[arg] if action is Shift else ~index[id(arg)]
+               for kind, (action, arg) in sorted(table.states[state].items())} for state in walk]
+    terminals = [(str(t.name), t.pattern.to_regexp()) for t in sorted(parser.terminals, key=lambda t: -t.priority)]
+    lines = ['{"start": 0,', f'"end": {numbers[table.end_states["start"]]},', '"rules": [']
+    lines += [",\n".join(json.dumps([str(r.origin.name), len(r.expansion), shape(r), method(r)]) for r in rules)]
+    lines += ["],", '"terminals": [', ",\n".join(json.dumps(terminal) for terminal in terminals), "],"]
+    lines += ['"states": [', ",\n".join(json.dumps(state) for state in states), "]}", ""]
+    return "\n".join(lines)
 
 
 _DESCRIPTIONS = {
@@ -797,6 +915,8 @@ class _States:
     def take(self, kind: str) -> bool:
         """Take a token of this kind, running the reductions it implies; False (and no change)
         if the parser could not take it."""
+        from lark.parsers.lalr_analysis import Shift
+
         states = _lark().parser.parser.parser.parse_table.states
         depth, pushed = self.depth, list(self.pushed)
         while True:
@@ -899,6 +1019,8 @@ def _repaired(tokens: list[Lexeme], end: Lexeme, stack, feed, finish, diagnostic
         errors += 1
         if errors == 1:
             # LALR merges states, so the table offers more than fits here: ask each candidate.
+            from lark.exceptions import UnexpectedToken
+
             candidates = _lark().parser.parser.parser.parse_table.states[stack[len(stack) - 1]]
             expected = {kind for kind in candidates if kind.isupper() and _takes(stack, kind)}
             diagnostics.append(_syntax_error(UnexpectedToken(token, expected), _indentation_hint(tokens, token)))
@@ -984,15 +1106,17 @@ def parse(text: str) -> SyntaxTree:
     """Parse Argdown text; never raises on bad input, reporting diagnostics instead."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    tokens, diagnostics = tokenize(text)
+    return parse_tokens(text, *tokenize(text))
+
+
+def parse_tokens(text: str, tokens: list[Lexeme], diagnostics: list[Diagnostic]) -> SyntaxTree:
+    """:func:`parse` for text that :func:`tokenize` has split (``diagnostics`` are its own)."""
     diagnostics += _rejected_layout(text, tokens)
     if not tokens:
         return SyntaxTree(text, None, [], diagnostics)
-    try:
-        front_matter, blocks = _lark().parse(tokens)
-        return SyntaxTree(text, front_matter, blocks, diagnostics)
-    except UnexpectedInput:
-        pass
+    parsed = _parse_valid(tokens)
+    if parsed is not None:
+        return SyntaxTree(text, *parsed, diagnostics)
     front_matter, blocks = None, []
     segment: list[Lexeme] = []
     at_start = True

@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/run.py                 # thesis, N = 1000, 5000, 50000
     .venv/bin/python benchmarks/run.py --sizes 1000 --runs 3
+    .venv/bin/python benchmarks/run.py --sizes 5000 --baseline ../main/.venv/bin/argmap   # before/after
 
 Each measurement is a whole process (start-up included) timed with its peak memory (the
 child's own maximum resident set, from wait4). Commands alternate (argmap, reference,
@@ -11,7 +12,8 @@ and exit status the maximum.
 Maps come from ../shared/bench/genmap.py and are cached in benchmarks/.cache/maps. Where
 Node.js and npm are present, @argdown/cli 1.7.5 is installed into benchmarks/.cache/node (not
 into the project) and `argdown json` is timed on the same files; the ratios compare it with
-`argmap export --format argdown-json`.
+`argmap export --format argdown-json`. `--baseline` times another build's `argmap export` (say
+main's, before a change) in the same rounds, with its speed-up over that build.
 """
 from __future__ import annotations
 
@@ -74,7 +76,8 @@ def maps(sizes: list[int]) -> list[tuple[str, Path]]:
     return chosen
 
 
-def commands(argmap: str, reference: list[str] | None, source: Path, scratch: Path) -> dict[str, list[str]]:
+def commands(argmap: str, reference: list[str] | None, source: Path, scratch: Path,
+             baseline: str | None = None) -> dict[str, list[str]]:
     jobs = {
         "argmap export": [argmap, "export", str(source), "--format", "argdown-json", "-o", str(scratch / "a.json")],
         "argmap credence": [argmap, "credence", str(source)],
@@ -82,18 +85,23 @@ def commands(argmap: str, reference: list[str] | None, source: Path, scratch: Pa
     }
     if reference:
         jobs["argdown json"] = reference + ["json", str(source), str(scratch / "reference")]
+    if baseline:
+        jobs["baseline export"] = [baseline, "export", str(source), "--format", "argdown-json", "-o",
+                                   str(scratch / "b.json")]
     return jobs
 
 
-def run(sizes: list[int], runs: int) -> dict:
+def run(sizes: list[int], runs: int, baseline: str | None = None) -> dict:
     argmap = str(Path(sys.executable).parent / "argmap")
     reference = reference_cli()
     results: dict = {"runs": runs, "python": sys.version.split()[0], "maps": {}}
     startup = [measure([argmap, "--help"])[0] for _ in range(runs)]
     results["argmap --help"] = statistics.median(startup)
+    if baseline:
+        results["baseline --help"] = statistics.median(measure([baseline, "--help"])[0] for _ in range(runs))
     with tempfile.TemporaryDirectory() as scratch:
         for name, source in maps(sizes):
-            jobs = commands(argmap, reference, source, Path(scratch))
+            jobs = commands(argmap, reference, source, Path(scratch), baseline)
             samples: dict[str, list] = {job: [] for job in jobs}
             for _ in range(runs):
                 for job, command in jobs.items():  # alternate: every job once per round
@@ -108,7 +116,8 @@ def run(sizes: list[int], runs: int) -> dict:
 
 
 def table(results: dict) -> str:
-    lines = [f"`argmap --help`: {results['argmap --help']:.3f} s (median of {results['runs']})", "",
+    lines = [f"`argmap --help`: {results['argmap --help']:.3f} s (median of {results['runs']})"
+             + (f"; the baseline's {results['baseline --help']:.3f} s" if "baseline --help" in results else ""), "",
              "| map | size | argmap export | argdown json | speed-up | argmap MiB | argdown MiB | memory ratio "
              "| argmap credence | argmap render .dot |",
              "|---|---|---|---|---|---|---|---|---|---|"]
@@ -123,6 +132,11 @@ def table(results: dict) -> str:
         lines.append(f"| {name} | {row['bytes'] / 1e6:.2f} MB | {ours['seconds']:.2f} s | {reference} | {speedup} "
                      f"| {ours['mib']:.0f} | {reference_mib} | {memory} | {row['argmap credence']['seconds']:.2f} s "
                      f"| {row['argmap render .dot']['seconds']:.2f} s |")
+    if "baseline --help" in results:
+        lines += ["", "| map | baseline export | argmap export | speed-up over the baseline |", "|---|---|---|---|"]
+        lines += [f"| {name} | {row['baseline export']['seconds']:.2f} s | {row['argmap export']['seconds']:.2f} s "
+                  f"| {row['baseline export']['seconds'] / row['argmap export']['seconds']:.2f}x |"
+                  for name, row in results["maps"].items()]
     if any(row.get("argdown json", {}).get("status") for row in results["maps"].values()):
         lines += ["", "(exit N): the reference failed on that map; its time is how long it took to fail."]
     small, large = results["maps"].get("N=5000"), results["maps"].get("N=50000")
@@ -136,11 +150,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,50000", help="genmap sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
+    parser.add_argument("--baseline", metavar="ARGMAP", help="another build's argmap command to time export with")
     args = parser.parse_args()
     if not GENMAP.exists():
         print(f"{GENMAP} is absent: the benchmark maps come from ../shared/bench", file=sys.stderr)
         return 2
-    results = run([int(s) for s in args.sizes.split(",") if s], args.runs)
+    results = run([int(s) for s in args.sizes.split(",") if s], args.runs, args.baseline)
     out = CACHE / "results.json"
     out.write_text(json.dumps(results, indent=2))
     print(table(results))

@@ -317,3 +317,14 @@ def test_export_and_import_on_the_command_line(tmp_path, monkeypatch):
     result = runner.invoke(app, ["import", str(bad), "--from", "aif", "-o", str(back)])
     assert result.exit_code == 1 and result.output.startswith(f"{bad}:1:13: error: AIF node 1 has the unknown type")
     assert "Traceback" not in result.output
+
+
+def test_argdown_json_numbers_and_text_are_written_as_the_standard_library_writes_them():
+    """The export is written by orjson, which writes some numbers (1e-05, 1e+20) and refuses some
+    values (integers past 64 bits, undecodable bytes) differently: those come out as before."""
+    model = argmap.loads('[A]: a \udcff {x: 0.00001, y: 1.0e+20, z: 0.5, w: .nan, big: 123456789012345678901234567890, '
+                         's: "3e5 0.0000"}\n')
+    exported = dumps(model)
+    assert '"data":{"x":1e-05,"y":1e+20,"z":0.5,"w":null,"big":123456789012345678901234567890,"s":"3e5 0.0000"}' \
+        in exported
+    assert '"text":"a \udcff"' in exported

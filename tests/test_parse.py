@@ -151,3 +151,33 @@ def test_a_backslash_at_the_end_of_a_line_is_kept_with_a_warning():
     tree = parse("[A]: a \\\n")
     assert [d.code for d in tree.diagnostics] == ["stray-backslash"]
     assert tree.blocks[0].content.parts[0].value.startswith("a \\")
+
+
+def test_the_stored_lalr_table_is_the_grammars():
+    """grammar/lalr.json is made from argdown.lark; after a grammar change, `python -m argmap.grammar`."""
+    from importlib.resources import files
+
+    from argmap.parse import table_source
+
+    assert (files("argmap.grammar") / "lalr.json").read_text(encoding="utf-8") == table_source()
+
+
+@pytest.mark.parametrize("text", [
+    "===\ntitle: t\n===\n\n# Heading {a: 1}\n\n[A]: a *b* __c__ #tag [l](u) @[B]\n  + <C>: c\n    - [D]\n  >< [E]\n",
+    "(1) [P]: p\n(2) q\n-- modus ponens, rule {uses: [1, 2]} --\n  _ <U>\n(3) c\n\n* [A]\n* <B>\n\n1. one\n2. two\n",
+    "[A]: a\n\n  + [B]\n",  # a relation after a blank line: not Argdown
+    "(1) p\n--\n(2) q\n",  # an inference line that is never closed
+])
+def test_the_plain_lalr_loop_builds_what_lark_builds(text):
+    """The loop over the stored table and Lark's own parser give equal trees, or both refuse."""
+    from lark.exceptions import UnexpectedInput
+
+    from argmap.parse import _lark, _parse_valid
+
+    tokens, _ = tokenize(text)
+    try:
+        expected = _lark().parse(tokens)
+    except UnexpectedInput:
+        expected = None
+    assert _parse_valid(tokens) == expected
+    assert (expected is None) == (text.endswith("q\n") or "\n\n  +" in text)
