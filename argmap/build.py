@@ -1168,13 +1168,13 @@ class _Walk:
         group = self.front_matter.get("group")
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
-        return _model(ArgumentMap, {
-            "statements": {title: _model(Statement, e.fields) for title, e in self.statements.items()},
-            "arguments": {title: _model(Argument, e.fields) for title, e in self.arguments.items()},
-            "relations": [_model(Relation, self._relation_fields(r)) for r in self.relations],
-            "sections": [_model(Section, section) for section in self.sections], "tags": list(self.tags),
-            "front_matter": self.front_matter, "strict": strict,
-            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column)), "path": None})
+        return ArgumentMap.model_construct(  # one object: pydantic's own way, which fills in later fields' defaults
+            statements={title: _model(Statement, e.fields) for title, e in self.statements.items()},
+            arguments={title: _model(Argument, e.fields) for title, e in self.arguments.items()},
+            relations=[_model(Relation, self._relation_fields(r)) for r in self.relations],
+            sections=[_model(Section, section) for section in self.sections], tags=list(self.tags),
+            front_matter=self.front_matter, strict=strict,
+            diagnostics=sorted(self.diagnostics, key=lambda d: (d.line, d.column)))
 
     @staticmethod
     def _relation_fields(relation: _Relation) -> dict:

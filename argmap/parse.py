@@ -143,25 +143,35 @@ _CLOSING_MARKS = (
     ("LINK", "[", "](", None), ("TAG", "#(", ")", None), ("DATA", "{", "}", None),
     ("COMMENT", "<!--", "-->", None), ("COMMENT", "/*", "*/", None), ("COMMENT", "//", "\n", None),
 )
-_MARKS_BY_FIRST: dict[str, tuple] = {}  # the closing marks, by the first character of their opening
-for _closing in _CLOSING_MARKS:
-    _MARKS_BY_FIRST[_closing[1][0]] = _MARKS_BY_FIRST.get(_closing[1][0], ()) + (_closing,)
+# The marks above by the first character of their opening: most positions open nothing.
+_MARKS_AT = {first: tuple(m for m in _CLOSING_MARKS if m[1][0] == first) for first in {m[1][0] for m in _CLOSING_MARKS}}
+_OPENS = frozenset(_MARKS_AT) | {"*", "_"}  # where a mark or an emphasis may open
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
+_EMPHASIS_STARTS = frozenset(e + "_START" for e in _EMPHASIS)
 
 
 class _Unclosed:
     """The terminals that cannot match at a position because what would close them does not
     follow. Where each mark is next found is remembered, so that answering costs linear time
-    over the whole text: positions only move forward."""
+    over the whole text: positions only move forward.
+
+    An emphasis start counts too where no end marker of its kind follows anywhere: the
+    reference lexes it as a start and rejects the file at its end; argmap keeps it as text and
+    :func:`tokenize` says so. Left to the parser, each such marker opens an emphasis that the
+    repair must close again (a line of `*a *a ...` took three parses of the line)."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.found: dict[str, tuple[int, int]] = {}  # mark: (searched from, found at or -1)
+        self.found: dict = {}  # mark: (searched from, found at or -1)
+        self.emphasis = _emphasis_markers()
 
     def __call__(self, pos: int) -> frozenset:
-        """For a position where a closing mark's opening starts (see ``_MARKS_BY_FIRST``)."""
+        """For a position where a closing mark's opening or an emphasis marker may start (see ``_OPENS``)."""
+        first = self.text[pos]
+        if first in "*_":
+            return self._emphasis(pos)
         missing = set()
-        for name, opening, mark, line_from in _MARKS_BY_FIRST[self.text[pos]]:
+        for name, opening, mark, line_from in _MARKS_AT[first]:
             if not self.text.startswith(opening, pos):
                 continue
             at = self._next(mark, pos + len(opening))
@@ -172,12 +182,21 @@ class _Unclosed:
                 missing.add(name)
         return frozenset(missing) if missing else _NOTHING
 
-    def _next(self, mark: str, pos: int) -> int:
-        """Where ``mark`` (a line break for ``"\\n"``) is next found from ``pos``; -1 if nowhere."""
+    def _emphasis(self, pos: int) -> frozenset:
+        missing = set()
+        for name, start, end in self.emphasis[self.text[pos]]:
+            opening = start.match(self.text, pos)
+            if opening is not None and self._next(end, opening.end()) < 0:
+                missing.add(name)
+        return frozenset(missing) if missing else _NOTHING
+
+    def _next(self, mark, pos: int) -> int:
+        """Where ``mark`` (a string, a line break for ``"\\n"``, or a compiled pattern) is next
+        found from ``pos``; -1 if nowhere."""
         searched, at = self.found.get(mark, (-1, -1))
         if searched < 0 or pos < searched or (0 <= at < pos):
-            if mark == "\n":
-                match = _LINE_END.search(self.text, pos)
+            if mark == "\n" or not isinstance(mark, str):
+                match = (_LINE_END if mark == "\n" else mark).search(self.text, pos)
                 at = match.start() if match else -1
             else:
                 at = self.text.find(mark, pos)
@@ -186,6 +205,15 @@ class _Unclosed:
 
 
 _NOTHING: frozenset = frozenset()
+
+
+@cache
+def _emphasis_markers() -> dict[str, tuple]:
+    """For `*` and `_`: each emphasis start terminal they open, with its pattern and its end's."""
+    patterns = dict(_terminals().patterns)
+    return {first: tuple((kind + "_START", re.compile(patterns[kind + "_START"]), re.compile(patterns[kind + "_END"]))
+                         for kind in _EMPHASIS if kind.startswith(prefix))
+            for first, prefix in (("*", "ASTERISK"), ("_", "UNDERSCORE"))}
 
 
 # Spaces that do not end a line: mid-line, only SPACES can match them.
@@ -267,7 +295,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     break that the grammar makes optional (after data or a reference) is not emitted.
     """
     terminals = _terminals()
-    regexes, opening = terminals.compiled, _MARKS_BY_FIRST
+    regexes, opening = terminals.compiled, _OPENS
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -302,10 +330,11 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     line_state = _START
     skipped = False
     pos, size = 0, len(text)
+    said_until = 0  # an emphasis marker kept as text is said once a line: the end of the last said
     while pos < size:
         open_emphasis = emphasis[-1] if emphasis else None
-        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None,
-                   unclosed(pos) if text[pos] in opening else _NOTHING)
+        missing = unclosed(pos) if text[pos] in opening else _NOTHING
+        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing)
         match = (regexes.get(context) or terminals.regex(context)).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
@@ -322,6 +351,11 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             continue
         skipped = False
         image = text[pos:end]
+        if kind == "UNUSED_CONTROL_CHAR" and not inference_mode and missing & _EMPHASIS_STARTS:
+            if pos >= said_until:
+                line_end = _LINE_END.search(text, pos)
+                said_until = line_end.end() if line_end else size
+                diagnostics.append(_unclosed_emphasis(text, pos, *lines(pos), missing))
         if kind in _TEXT_PIECES:
             if not run:
                 run += (held_newline[1], end, "\n") if held_newline else (pos, end)
@@ -383,6 +417,21 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
         tokens.pop()
     dedent_all(size)
     return tokens, diagnostics
+
+
+def _unclosed_emphasis(text: str, pos: int, line: int, column: int, missing: frozenset) -> Diagnostic:
+    """An emphasis marker that no end marker of its kind follows: kept as text, which the
+    reference does not do (it rejects the file)."""
+    bold = text.startswith(text[pos] * 2, pos) and ("ASTERISK_BOLD_START" in missing or "UNDERSCORE_BOLD_START" in missing)
+    marker = text[pos] * (1 + bold)
+    escaped = "\\" + "\\".join(marker)
+    style = "bold" if bold else "italic"
+    return Diagnostic(
+        severity=Severity.ERROR, line=line, column=column, code="syntax",
+        span=Span(line, column, line, column + len(marker) - 1, pos, pos + len(marker)),
+        message=f"'{marker}' starts {style} text, but no '{marker}' after it ends it; it was kept as text. "
+                f"Put '{marker}' where the {style} text ends, or write {escaped} if it is not meant as emphasis",
+        fixes=(Fix(f"Write {escaped}", pos, pos + len(marker), escaped),))
 
 
 @cache

@@ -322,6 +322,33 @@ def test_a_terminal_is_not_tried_where_nothing_closes_it():
         assert argmap.loads(text).statements  # read as text, as before
 
 
+def test_an_emphasis_marker_nothing_closes_is_kept_as_text_with_an_error_and_a_fix(monkeypatch):
+    calls = []
+    parse_block = parse._parse_block
+    monkeypatch.setattr(parse, "_parse_block", lambda *args: calls.append(1) or parse_block(*args))
+    text = "[B]: some **bold\n\n[A]: " + "*a " * 1000 + "\n"  # (`**` before `*a` would end italic)
+    model = argmap.loads(text)
+    assert calls == []  # no repair: the whole file parses as it is
+    assert model.statements["A"].text == ("*a " * 1000).strip() and model.statements["B"].text == "some **bold"
+    bold, italic = model.diagnostics  # one for each line
+    assert (italic.severity.value, italic.code, italic.line, italic.column) == ("error", "syntax", 3, 6)
+    assert "'*' starts italic text, but no '*' after it ends it" in italic.message
+    assert (bold.line, bold.column) == (1, 11) and "'**' starts bold text" in bold.message
+    assert (bold.span.start, bold.span.end, bold.span.end_column) == (10, 12, 12)
+    [fix] = bold.fixes
+    fixed = text[:fix.start] + fix.text + text[fix.end:]
+    assert fixed.startswith("[B]: some \\*\\*bold\n")
+    assert argmap.loads(fixed).statements["B"].text == "some **bold"
+
+
+def test_an_emphasis_marker_that_something_may_close_still_opens_emphasis():
+    assert [t.type for t in parse.tokenize("*a* *b c*")[0]] == [
+        "ASTERISK_ITALIC_START", "FREESTYLE", "ASTERISK_ITALIC_END", "ASTERISK_ITALIC_START", "FREESTYLE",
+        "ASTERISK_ITALIC_END"]
+    assert parse.tokenize("(1) a\n-- *rule --\n(2) b\n")[1] == []  # no emphasis in an inference line
+    assert parse.tokenize("5 * 3 = 15")[1] == []  # a star before a space opens nothing
+
+
 def test_wrapping_a_long_paragraph_keeps_its_words_and_width():
     words = [f"word{i}" for i in range(2000)]
     document = edit.Document("[P]: " + " ".join(words) + "\n")

@@ -141,7 +141,7 @@ def test_front_matter_is_read_only_at_the_start_of_the_file():
 
 
 def test_unclosed_emphasis_is_closed_for_the_author():
-    tree = parse("[A]: some **bold text\n\n[B]: b\n")
+    tree = parse("[A]: some **bold text\n\n[B]: **b**\n")  # a `**` follows: this one opens bold
     assert len(tree.blocks) == 2
     [error] = tree.diagnostics
     assert "bold" in error.message and error.line == 1
