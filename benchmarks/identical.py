@@ -36,9 +36,9 @@ def sources(folder: Path) -> list[Path]:
 
 def export(source: Path, into: Path) -> None:
     """The export of ``source`` as three files in ``into``: .json, .stderr and .status."""
-    out = into / source.stem
-    result = subprocess.run([str(ARGMAP), "export", str(source), "--format", "argdown-json", "-o", f"{out}.json"],
-                            capture_output=True)
+    out = into.resolve() / source.stem
+    result = subprocess.run([str(ARGMAP), "export", source.name, "--format", "argdown-json", "-o", f"{out}.json"],
+                            capture_output=True, cwd=source.parent)  # messages name the file as in any checkout
     Path(f"{out}.stderr").write_bytes(result.stderr)
     Path(f"{out}.status").write_text(str(result.returncode))
 
