@@ -35,7 +35,7 @@ def check_map(model: ArgumentMap, semantics: str | None = None, result=None, net
     from argmap.propagate import Network, credence
 
     network = network if network is not None else Network(model)
-    result = result if result is not None else credence(model, semantics or DEFAULT)
+    result = result if result is not None else credence(model, semantics or DEFAULT, network=network)
     return in_order(structural_checks(model, network), numeric_checks(model, semantics, network, result))
 
 

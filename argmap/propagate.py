@@ -577,14 +577,15 @@ class _Evaluation:
 
 @no_gc()
 def credence(model: ArgumentMap, semantics: str = DEFAULT,
-             overrides: dict[str, float] | None = None) -> CredenceResult:
+             overrides: dict[str, float] | None = None, network: Network | None = None) -> CredenceResult:
     """Credences of every statement and strengths of every argument under a named semantics.
 
     ``overrides`` maps titles to numbers for a what-if run (see :meth:`Network.changes`);
-    ValueError for an unknown semantics, title or a number outside [0, 1].
+    ValueError for an unknown semantics, title or a number outside [0, 1]. ``network`` is the
+    model's :class:`Network` where the caller has made it already (it is not changed).
     """
     module = get(semantics)
-    network = Network(model)
+    network = network if network is not None else Network(model)
     return _result(network, semantics, module, network.changes(overrides))
 
 
