@@ -190,6 +190,11 @@ def _output(output: Optional[Path], *inputs: Path) -> Optional[Path]:
     return output
 
 
+def _files_read(model, named: list[Path]) -> list[Path]:
+    """Every file a map was read from: those named and those their front matter includes."""
+    return [Path(name) for name in model.sources.files] if model.sources is not None else list(named)
+
+
 def _json(value, where: str = "") -> str:
     """``value`` as JSON that any reader accepts, numbers rounded to 12 significant digits: an
     infinite or undefined number becomes null, with a warning on stderr naming where it was
@@ -376,8 +381,8 @@ def export(files: List[Path] = MapFiles,
 
     file, *more = files
     _usage(formats.exporter, format)
-    output = _output(output, *files)
     model, semantics = _load_weighed(file, semantics, more)
+    output = _output(output, *_files_read(model, files))
     status = _print_diagnostics(file, model)
     if format == "argdown-json":  # streamed: the largest export, and it carries no credences
         write = lambda stream: formats.export(model, format, stream)  # noqa: E731
@@ -628,8 +633,11 @@ def _refused(path: Path, error: Exception, status: int = 1) -> None:
 
 
 def _refusal(path: Path, error: Exception) -> str:
-    message = f"cannot write: {error.strerror or error}" if isinstance(error, OSError) else str(error)
-    return message if message.startswith(str(path)) else f"{path}: {message}"
+    """One line naming the file an edit could not write: the map's, or one it includes."""
+    if isinstance(error, OSError):
+        return f"{error.filename or path}: cannot write: {error.strerror or error}"
+    return str(error) if getattr(error, "path", None) is not None or str(error).startswith(str(path)) \
+        else f"{path}: {error}"
 
 
 def _print_credence_move(before, after) -> None:
@@ -799,10 +807,10 @@ def render(files: List[Path] = MapFiles,
     from argmap.render import RenderError, fit, format_of, render as draw
 
     file, *more = files
-    output = _output(output, *files)
+    model, semantics = _load_weighed(file, semantics, more)
+    output = _output(output, *_files_read(model, files))
     if output is not None:
         _usage(format_of, output)
-    model, semantics = _load_weighed(file, semantics, more)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper(), palette=palette.lower(),
@@ -846,8 +854,8 @@ def report(files: List[Path] = MapFiles,
     from argmap.report import report as page
 
     file, *more = files
-    output = _output(output, *files)
     model, semantics = _load_weighed(file, semantics, more)
+    output = _output(output, *_files_read(model, files))
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())

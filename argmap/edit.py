@@ -20,6 +20,7 @@ import json
 import math
 import re
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Union
@@ -53,7 +54,12 @@ _DECIMAL = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?")
 
 
 class EditError(Exception):
-    """An edit argmap refused or could not verify; the document and the file are unchanged."""
+    """An edit argmap refused or could not verify; the document and the file are unchanged.
+    ``path`` is the file it concerns where that is one file of a map (its message names it)."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 class UnknownChoice(EditError, ValueError):
@@ -381,22 +387,18 @@ class Document:
         Returns what the writing did beside the edit (hard links it broke).
 
         A map of several files writes each file the edits changed, and only those; none is
-        written unless each may be (as far as can be told before writing)."""
+        written unless each may be."""
         if self.path is None:
             raise EditError("this document was not read from a file; nothing to save to")
         if self.sources is None:
-            notes, self._digest = _write(self.path, self.encoded(), self._digest, force)
+            notes, (self._digest,) = _write([(Path(self.path), self.encoded(), self._digest)], force)
             self.original = self.text
             return notes
         files = self.sources.files
         changed = [(name, new) for name, old, new in self._files() if new != old]
-        for name, _ in changed:
-            _check_writable(Path(name), _read_bytes(name), files[name].digest, force)
-        notes, written = [], {}
-        for name, new in changed:
-            note, digest = _write(Path(name), _encoded(new, files[name].bom), files[name].digest, force)
-            notes += note
-            written[name] = replace(files[name], digest=digest)
+        notes, digests = _write([(Path(name), _encoded(new, files[name].bom), files[name].digest)
+                                 for name, new in changed], force)
+        written = {name: replace(files[name], digest=digest) for (name, _), digest in zip(changed, digests)}
         self.sources = replace(self.sources, files={**files, **written})
         self.original, self._read_sources = self.text, self.sources
         return notes
@@ -1071,13 +1073,6 @@ def _encoded(text: str, bom: bool) -> bytes:
     return _BOM + data if bom else data
 
 
-def _read_bytes(path: str | Path) -> bytes | None:
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        return None
-
-
 def _check_writable(path: Path, current: bytes | None, digest: str | None, force: bool) -> None:
     """Refuse to write over a file that changed on disk since it was read (its bytes are
     ``current``, None when it is gone) or, unless ``force``, one that is read-only."""
@@ -1085,26 +1080,38 @@ def _check_writable(path: Path, current: bytes | None, digest: str | None, force
 
     if digest is not None and (current is None or hashlib.sha256(current).hexdigest() != digest):
         raise EditError(f"{path} changed on disk since argmap read it; nothing was written "
-                        "(run the command again on the new version)")
+                        "(run the command again on the new version)", path)
     if current is not None and not force and is_read_only(path):
-        raise EditError(f"{path} is read-only; nothing was written (--force writes it anyway)")
+        raise EditError(f"{path} is read-only; nothing was written (--force writes it anyway)", path)
 
 
-def _write(path: Path, data: bytes, digest: str | None, force: bool) -> tuple[list[str], str]:
-    """Write a file's new bytes atomically under its lock, after :func:`_check_writable`; what
-    the writing did beside (hard links it broke), and the digest of what was written."""
+def _write(changes: list[tuple[Path, bytes, str | None]], force: bool) -> tuple[list[str], list[str]]:
+    """Write each file's new bytes atomically (``changes``: path, bytes, digest when read),
+    after :func:`_check_writable` of every one of them under its lock: all the locks first, in
+    path order (so two edits of one map never wait on each other), then the checks, then the
+    writes, so that either every file is written or none. What the writing did beside (hard
+    links it broke), and the digest of each file written."""
     from argmap.files import locked, other_links
 
-    notes = []
-    with locked(path) as current:
-        _check_writable(path, current, digest, force)
-        links = other_links(path) if current is not None else 0
-        if links:
-            notes.append(f"{path} had {links} other hard link{'s' * (links != 1)}, which still "
-                         "show the old text: the edit wrote a new file")
-        write_atomically(path, data)
-    return notes, hashlib.sha256(data).hexdigest()
-
+    notes, written = [], []
+    with ExitStack() as stack:
+        current = {path: stack.enter_context(locked(path)) for path in sorted({path for path, _, _ in changes})}
+        for path, _, digest in changes:
+            _check_writable(path, current[path], digest, force)
+        for path, data, _ in changes:
+            links = other_links(path) if current[path] is not None else 0
+            if links:
+                notes.append(f"{path} had {links} other hard link{'s' * (links != 1)}, which still "
+                             "show the old text: the edit wrote a new file")
+            try:
+                write_atomically(path, data)
+            except OSError as error:
+                if written:  # files are replaced one by one: say which already hold the edit
+                    raise EditError(f"{path}: cannot write: {error.strerror or error}; already written: "
+                                    + ", ".join(str(p) for p, _, _ in changes[:len(written)]), path) from None
+                raise
+            written.append(hashlib.sha256(data).hexdigest())
+    return notes, written
 
 
 # What in new claim text would change the map rather than the claim: data, tags, titles and

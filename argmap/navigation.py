@@ -274,6 +274,11 @@ class Analysis:
         """The map weighed: the model, or the map it makes with the files it includes."""
         return self.model if self._joined is None else self._joined
 
+    @property
+    def _weighed_unmoved(self) -> ArgumentMap:
+        """:attr:`whole` without moving the model's places: for what reads titles and numbers only."""
+        return self._model if self._joined is None else self._joined
+
     def edited(self, start: int, end: int, replacement: str) -> "Analysis":
         """The analysis of this text with characters ``start`` to ``end`` replaced. Where the
         edit only changes stated numbers in one data block (see :mod:`argmap.restate`), it is
@@ -297,6 +302,7 @@ class Analysis:
             new._stale_places = None if stale is None else (stale[0], stale[1] + [restated])
             if "_structural" in self.__dict__ and "live" in new.__dict__:
                 new._structural = [(rank, restated.moved(d)) for rank, d in self._structural]
+        self._model, self._pending = None, []  # spent: were it used, it would move the shared model's places again
         return new
 
     @cached_property
@@ -306,7 +312,7 @@ class Analysis:
         from argmap.check import check_map, in_order, numeric_checks
 
         if self._joined is not None:  # the map's diagnostics in this document (its offsets are the map's)
-            found = check_map(self._joined, self.semantics, self.result)
+            found = check_map(self._joined, self.semantics, self.result, self.live.network)
             found = [d for path, d in map(self._joined.sources.localize, found) if path == self._model.path]
         else:
             with no_gc():
@@ -353,7 +359,7 @@ class Analysis:
         from argmap.explanation import cruxes
         from argmap.propagate import data_blocks
 
-        stated = sum(key in data for _, data, _ in data_blocks(self._joined or self._model) for key in ("credence", "inference"))
+        stated = sum(key in data for _, data, _ in data_blocks(self._weighed_unmoved) for key in ("credence", "inference"))
         if not self.result.theses or stated > MAX_CRUX_INPUTS:  # counted from the data: no second network
             return {}
         return {report.thesis: report for report in cruxes(self.whole, self.semantics)}
@@ -416,7 +422,7 @@ class Analysis:
     def hover(self, place: Place) -> str:
         """Markdown: the claim's text, its credence and where it comes from, its arithmetic,
         what moves it most, its rank among each thesis's cruxes."""
-        result, model = self.result, self._joined or self._model  # reads no places: the model need not be moved
+        result, model = self.result, self._weighed_unmoved
         if place.kind == "statement":
             statement = model.statements.get(place.title)
             record = result.statements.get(place.title)
@@ -468,7 +474,7 @@ class Analysis:
     def hints(self) -> list[Hint]:
         """After each defining title, its computed value (and the stated one where they differ);
         after the thesis's title, its credence."""
-        result, model = self.result, self._joined or self._model  # places not moved: hints come after each edit
+        result, model = self.result, self._weighed_unmoved  # editors ask for hints after each edit
         heads = set(self._argument_heads(model))
         for edit in self._pending:
             heads = {edit.after(offset) for offset in heads}
@@ -641,8 +647,6 @@ def _whole(model: ArgumentMap, text: str, path: str | None) -> tuple[ArgumentMap
         here = error.path == path
         return model, Diagnostic(severity=Severity.ERROR, code="include", line=error.line if here else 1,
                                  column=error.column if here else 1, message=error.message if here else str(error))
-    except OSError:
-        return model, None
     if not sources.several:
         return model, None
     whole = argmap.loads(sources.text, path=path)

@@ -84,7 +84,9 @@ class Sources:
 
     def file_text(self, path: str) -> str:
         """The file's whole text as it stands in the joined text (its front matter back)."""
-        segment = next(s for s in self.segments if s.path == path)
+        segment = next((s for s in self.segments if s.path == path), None)
+        if segment is None:
+            raise KeyError(f"{path} is not one of the map's files")
         return self.files[path].head + self.text[segment.start:segment.end]
 
     def segment_at(self, offset: int) -> Segment:

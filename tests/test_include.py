@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 import argmap
 from argmap.cli import app
-from argmap.edit import Document
+from argmap.edit import Document, EditError
 from argmap.sources import IncludeError, read
 
 MAIN = """===
@@ -120,6 +120,16 @@ def test_set_on_a_claim_of_an_included_file_writes_that_file_alone(split):
     assert argmap.credence(argmap.load(split / "main.argdown")).statements["T"].credence == pytest.approx(0.108)
 
 
+def test_a_read_only_included_file_is_named_in_the_refusal(split):
+    premises = split / "parts" / "premises.argdown"
+    premises.chmod(0o444)
+    before = snapshot(split)
+    result = run("set", "main.argdown", "Q", "--credence", "0.25", cwd=split)
+    assert result.exit_code == 1
+    assert result.output.startswith(os.path.join("parts", "premises.argdown") + " is read-only"), result.output
+    assert snapshot(split) == before
+
+
 def test_rename_and_relate_write_each_file_they_change(split):
     document = Document.open(split / "main.argdown")
     document.rename("T", "Thesis")
@@ -135,6 +145,16 @@ def test_rename_and_relate_write_each_file_they_change(split):
     assert after[os.path.join("parts", "premises.argdown")] == \
         PREMISES.replace('0.5}\r\n', '0.5}\r\n  - [D]\r\n').encode()
     assert argmap.load(split / "main.argdown").statements["Thesis"].text == "The thesis, as the argument concludes it."
+
+
+def test_an_edit_of_several_files_writes_none_when_one_of_them_changed_on_disk(split):
+    document = Document.open(split / "main.argdown")
+    document.rename("T", "Thesis")  # in main.argdown, parts/argument.argdown and doubts.argdown
+    (split / "doubts.argdown").write_text(DOUBTS + "[E]: Another doubt.\n", encoding="utf-8")
+    before = snapshot(split)
+    with pytest.raises(EditError, match="doubts.argdown changed on disk"):
+        document.save()
+    assert snapshot(split) == before
 
 
 def test_unrelate_on_the_last_line_of_a_file_without_a_line_end_keeps_to_that_file(split):
@@ -166,6 +186,16 @@ def bad(folder, files: dict[str, str]):
     assert result.exit_code == 1 and snapshot(folder) == before  # nothing written
     assert result.stdout == "" and result.stderr.count("\n") == 1, result.output
     return result.stderr
+
+
+def test_output_may_not_replace_an_included_file(split):
+    before = snapshot(split)
+    for command in (["export", "main.argdown", "-o", "doubts.argdown"], ["report", "main.argdown", "-o", "doubts.argdown"],
+                    ["render", "main.argdown", "-o", "parts/premises.argdown"]):
+        result = run(*command, cwd=split)
+        assert result.exit_code == 2, command
+        assert "this is the file being read" in result.output
+    assert snapshot(split) == before
 
 
 def test_an_include_cycle_is_one_line(split):
