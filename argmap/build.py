@@ -21,7 +21,7 @@ from argmap.data import DataError, merge, read_block, read_front_matter
 from argmap.files import LINE_BREAK
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
                           Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
-                          StatementOccurrence)
+                          StatementOccurrence, constructed)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
@@ -112,23 +112,6 @@ class _Spans:
 
 _MAY_END_LINE = frozenset(" \t/\r\n")
 _tuple_new = tuple.__new__
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def _model(cls: type, fields: dict) -> Any:
-    """A model of values argmap computed itself, every field given in the model's order: what
-    pydantic's ``model_construct`` makes, without its work per field (which costs more than
-    validating). The models stay the public contract, validated where a caller makes them;
-    tests hold a built map equal to its validated copy."""
-    model = _new(cls)
-    _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", set(fields))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
 
 
 _EMPHASIS_TYPES = {"bold": RangeType.BOLD, "italic": RangeType.ITALIC}
@@ -272,7 +255,7 @@ class _Text:
             for rng in self.ranges:
                 rng["start"] = max(rng["start"] - lead, 0)
                 rng["stop"] = min(max(rng["stop"] - lead, 0), last)
-            self.ranges = [_model(Range, rng) for rng in self.ranges]
+            self.ranges = [constructed(Range, rng) for rng in self.ranges]
 
 
 # --- the walk --------------------------------------------------------------------------------------
@@ -658,7 +641,7 @@ class _Walk:
         """The occurrence, added to its statement (equivalence class)."""
         if fields["title"] is None:
             fields["title"] = self.unique_title()
-        occurrence = _model(StatementOccurrence, fields)
+        occurrence = constructed(StatementOccurrence, fields)
         data = fields["data"]
         statement = self.statement_entity(fields["title"]).fields
         _add_tags(statement["tags"], fields["tags"])
@@ -731,7 +714,7 @@ class _Walk:
 
     def record_argument(self, fields: dict) -> _Entity:
         """The description, added to its argument."""
-        description = _model(ArgumentDescription, fields)
+        description = constructed(ArgumentDescription, fields)
         data = fields["data"]
         entity = self.argument_entity(fields["title"])
         argument = entity.fields
@@ -880,7 +863,7 @@ class _Walk:
                 text.text_piece(token, False)
             text.finish()
             rules.append(text.text)
-        return _model(Inference, {"rules": rules, "data": data, "span": self.span(node.first, node.last),
+        return constructed(Inference, {"rules": rules, "data": data, "span": self.span(node.first, node.last),
                                   "data_span": data_span})
 
     def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
@@ -1168,13 +1151,13 @@ class _Walk:
         group = self.front_matter.get("group")
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
-        return ArgumentMap.model_construct(  # one object: pydantic's own way, which fills in later fields' defaults
-            statements={title: _model(Statement, e.fields) for title, e in self.statements.items()},
-            arguments={title: _model(Argument, e.fields) for title, e in self.arguments.items()},
-            relations=[_model(Relation, self._relation_fields(r)) for r in self.relations],
-            sections=[_model(Section, section) for section in self.sections], tags=list(self.tags),
-            front_matter=self.front_matter, strict=strict,
-            diagnostics=sorted(self.diagnostics, key=lambda d: (d.line, d.column)))
+        return constructed(ArgumentMap, {
+            "statements": {title: constructed(Statement, e.fields) for title, e in self.statements.items()},
+            "arguments": {title: constructed(Argument, e.fields) for title, e in self.arguments.items()},
+            "relations": [constructed(Relation, self._relation_fields(r)) for r in self.relations],
+            "sections": [constructed(Section, section) for section in self.sections], "tags": list(self.tags),
+            "front_matter": self.front_matter, "strict": strict,
+            "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column))})
 
     @staticmethod
     def _relation_fields(relation: _Relation) -> dict:

@@ -8,9 +8,11 @@ Python API are validated as usual.
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING, Any, NamedTuple
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from pydantic_core import PydanticUndefined
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -18,7 +20,41 @@ if TYPE_CHECKING:
 __all__ = [
     "Argument", "ArgumentDescription", "ArgumentMap", "Diagnostic", "Fix", "Inference", "Range", "RangeType",
     "Related", "Relation", "RelationType", "Role", "Section", "Severity", "Span", "Statement", "StatementOccurrence",
+    "constructed",
 ]
+
+Model = TypeVar("Model", bound=BaseModel)
+_new, _set = object.__new__, object.__setattr__
+
+
+def constructed(cls: type[Model], fields: dict[str, Any]) -> Model:
+    """A model of values argmap computed itself, made without validation: what pydantic's
+    ``model_construct`` makes (fields left out take their defaults), at a fifth of its cost
+    per object, which the builder and the credences pay tens of thousands of times a map.
+    Models a caller makes through the Python API are validated as usual."""
+    defaults = _defaults(cls)
+    if len(fields) != len(defaults):
+        fields = {name: fields[name] if name in fields else default() for name, default in defaults.items()}
+    model = _new(cls)
+    _set(model, "__dict__", fields)
+    _set(model, "__pydantic_fields_set__", set(fields))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+@cache
+def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
+    """Each field of a model and a function giving its default (one that raises for a required field)."""
+    def default(name: str, info) -> Any:
+        if info.default_factory is not None:
+            return info.default_factory
+        if info.default is PydanticUndefined:
+            def required():
+                raise TypeError(f"{cls.__name__}.{name} is required")
+            return required
+        return lambda: info.default
+    return {name: default(name, info) for name, info in cls.model_fields.items()}
 
 
 class Span(NamedTuple):

@@ -22,9 +22,9 @@ How (see ``docs/semantics.md`` for the formulas):
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
-``cruxes``, the report and the diagram read one record. Results are built with
-``model_construct``: argmap computes every value in them, and validating thousands of small
-objects would cost more than the computation.
+``cruxes``, the report and the diagram read one record. Results are built without
+validation (:func:`~argmap.model.constructed`): argmap computes every value in them, and
+validating thousands of small objects would cost more than the computation.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ from pydantic import BaseModel, Field
 
 from argmap import no_gc
 from argmap.model import (Argument, ArgumentMap, Diagnostic, Related, Relation, RelationType, Role, Severity, Span,
-                          StatementOccurrence)
+                          StatementOccurrence, constructed)
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
 __all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Live", "Network", "Origin", "StatementCredence",
@@ -146,7 +146,7 @@ class CredenceResult(BaseModel):
 
 def _contribution(edge: tuple, value: float) -> Contribution:
     source, target, kind = edge
-    return Contribution.model_construct(source=source, target=target, kind=kind, value=value)
+    return constructed(Contribution, dict(source=source, target=target, kind=kind, value=value))
 
 
 class Input(BaseModel):
@@ -287,8 +287,8 @@ class Network:
         if value is None:
             return
         line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = Input.model_construct(kind=kind, node=node.key, label=label or node.label,
-                                                              value=value, line=line, column=column)
+        self.inputs[(kind, node.key)] = constructed(Input, dict(kind=kind, node=node.key, label=label or node.label,
+                                                              value=value, line=line, column=column))
 
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
@@ -786,7 +786,7 @@ def _statement(network: Network, node: _Node, numbers, changes, values, moved, c
     if key in moved:
         origin = Origin.COMPUTED
         start = f"base {start}; {moved[key]}"
-    return StatementCredence.model_construct(title=title, credence=values[key], origin=origin, base=base, formula=start)
+    return constructed(StatementCredence, dict(title=title, credence=values[key], origin=origin, base=base, formula=start))
 
 
 def _recorded(network: Network, step: Node) -> tuple:
@@ -805,8 +805,8 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         start = (f"stated {fmt(base)}" if ("credence", node_key) in numbers
                  else f"prior {fmt(base)} (no premise-conclusion structure, no credence)")
         formula = f"base {start}; {moved[node_key]}" if node_key in moved else start
-        return ArgumentCredence.model_construct(title=title, conclusion=None, strength=values[node_key],
-                                                formula=formula)
+        return constructed(ArgumentCredence, dict(title=title, conclusion=None, strength=values[node_key],
+                                                formula=formula))
     steps, formula = [], ""
     for stage in stages(argument):
         key = node_key if stage.conclusion.role is Role.MAIN_CONCLUSION else ("step", title, stage.index)
@@ -821,10 +821,10 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
         formula += f" = {fmt(math.prod(factors))}"
         if key in moved:  # an undercut on this step
             formula = f"base {formula}; {moved[key]}"
-        steps.append(Step.model_construct(conclusion=stage.conclusion.title, premises=premises, inference=inference,
-                                          strength=values[key], formula=formula))
-    return ArgumentCredence.model_construct(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
-                                            steps=steps, formula=formula)
+        steps.append(constructed(Step, dict(conclusion=stage.conclusion.title, premises=premises, inference=inference,
+                                          strength=values[key], formula=formula)))
+    return constructed(ArgumentCredence, dict(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
+                                            steps=steps, formula=formula))
 
 
 def _cycle_titles(members: list[Node]) -> list[str]:

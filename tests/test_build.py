@@ -2,6 +2,7 @@
 must be what validation would make, and its indexes must find what the reference's scans find."""
 from __future__ import annotations
 
+import pytest
 from pydantic import BaseModel
 
 import argmap
@@ -113,3 +114,15 @@ def test_an_attack_on_an_argument_and_on_its_premise_is_one_relation_among_many(
     on_premise = [r for r in model.relations if r.target == "P7"]
     assert len(model.relations) == 300 and len(on_premise) == 1
     assert [span.line for span in on_premise[0].spans] == [302, 9]
+
+
+def test_a_constructed_model_takes_the_defaults_of_fields_left_out_and_refuses_a_missing_required_one():
+    from argmap.model import Span, StatementOccurrence, constructed
+
+    first, second = constructed(ArgumentMap, {}), constructed(ArgumentMap, {"strict": True})
+    assert first == ArgumentMap() and second.strict and second.statements == {}
+    first.relations.append("x")  # each default from its factory, not one list shared by every map
+    assert second.relations == [] and ArgumentMap().relations == []
+    with pytest.raises(TypeError, match="StatementOccurrence.span is required"):
+        constructed(StatementOccurrence, {"title": "A"})
+    assert constructed(StatementOccurrence, {"title": "A", "span": Span(1, 1, 1, 3, 0, 3)}).title == "A"
