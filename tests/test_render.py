@@ -540,22 +540,31 @@ def test_greyscale_has_no_chroma_and_focus_is_marked(tmp_path):
 
 
 @needs_dot
-def test_size_a4_fits_the_page_with_type_of_8_points_or_more(tmp_path):
+@pytest.mark.parametrize("size, points", [("a4", (595, 842)), ("slide", (960, 540))])
+def test_the_whole_thesis_fits_a4_and_a_slide_with_type_of_8_points_or_more(tmp_path, size, points):
     model = argmap.load(THESIS)
     result = credence(model)
-    out = tmp_path / "a4.svg"
-    assert render(model, result, out, size="a4", depth=1) == []
+    out = tmp_path / f"{size}.svg"
+    assert render(model, result, out, size=size) == []
     text = out.read_text()
     width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
-    assert width <= 595 and height <= 842  # A4 is 595 x 842 points
+    assert width <= points[0] and height <= points[1]  # A4 is 595 x 842 points, a 16:9 slide 960 x 540
     scale = float(re.search(r"scale\(([\d.]+) ", text).group(1))
     smallest = min(float(v) for v in re.findall(r'font-size="([\d.]+)"', text))
-    assert smallest * scale >= 8 and scale < 1  # shrunk, but no type below 8 pt
-    assert "The model's own geometric" not in text and "Natural Manifold" in text  # its text went first
-    # the whole map does not fit at 8 pt: the type shrinks, and the note says so
-    graph, notes = fit(model, result, "a4")
+    assert smallest * scale >= 8  # no type below 8 pt as printed
+    assert "The model's own geometric" not in text  # the claim text went first
+    labels = [label for label, _, _ in _svg_nodes(ET.parse(out).getroot()).values()]
+    assert len(labels) == 39  # every statement and argument drawn, each with its numbers
+    assert any(label.startswith("SVD Basis Cluster") and "0.44" in label and "inf. 0.85" in label for label in labels)
+    assert any(label.startswith("Natural Manifold") and "0.72" in label for label in labels)
+
+
+@needs_dot
+def test_a_page_too_small_for_8_points_shrinks_the_type_and_says_so():
+    model = argmap.load(THESIS)
+    graph, notes = fit(model, credence(model), "3x2")
     assert len(notes) == 1 and "pt" in notes[0] and "--depth" in notes[0]
-    assert graph.graph_attr["size"] == "7.27,10.69"
+    assert graph.graph_attr["size"] == "3,2"
 
 
 def test_page_sizes():
