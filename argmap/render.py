@@ -356,7 +356,7 @@ def _warnings(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diag
 
 _SIDES = {"LR": "w", "BT": "s", "TB": "n"}  # the side of a claim that faces what bears on it
 _SPACING = {"all": {"nodesep": "0.25", "ranksep": "1.0"}, "titles": {"nodesep": "0.25", "ranksep": "0.5"},
-            "bare": {"nodesep": "0.1", "ranksep": "0.5"}, "compact": {"nodesep": "0.05", "ranksep": "0.2"},
+            "bare": {"nodesep": "0.1", "ranksep": "0.5"}, "compact": {"nodesep": "0.08", "ranksep": "0.25"},
             "line": {"nodesep": "0.02", "ranksep": "0.2"}}
 
 
@@ -391,7 +391,7 @@ class _Look:
         record = result.arguments[title]
         text = short_text(argument.text) if argument.text and self.detail in ("all", "titles") else ""
         inferences = [f"{step.inference:.2f}" for step in record.steps if step.inference is not None]
-        if self.detail in PACKED:  # beside the title, under the strength; the key says what it is
+        if self.detail in PACKED:  # beside the title, with the strength; the key says what it is
             numbers = f"inf. {', '.join(inferences)}" if inferences else ""
         else:
             numbers = (f"{'inference' if len(inferences) == 1 else 'inferences'} {', '.join(inferences)}, "
@@ -471,11 +471,12 @@ def pen_width(contribution: float, largest: float) -> float:
     return THIN + (WIDEST - THIN) * min(abs(contribution) / largest, 1.0) if largest > 0 else THIN
 
 
-def _legend(palette: Palette, largest: float, focus: bool, detail: str = "all") -> str:
+def _legend(palette: Palette, largest: float, focus: bool, detail: str) -> str:
     """The diagram's key, as the graph's label (drawn beneath the diagram, outside the layout);
     at the :data:`PACKED` levels, in the smallest type a page allows, each kind of thing on one line."""
     if detail in PACKED:
         return _short_legend(palette, largest, focus, columns=2 if detail == "line" else 1)
+
     def row(key: str, value: str) -> str:
         return f'<TR><TD ALIGN="RIGHT">{key}</TD><TD ALIGN="LEFT" BALIGN="LEFT">{value}</TD></TR>'
 
@@ -501,6 +502,30 @@ def _legend(palette: Palette, largest: float, focus: bool, detail: str = "all") 
     if focus:
         rows.append(row("heavy border", "the claim in focus"))
     return f'<<FONT POINT-SIZE="10"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE></FONT>>'
+
+
+def _short_legend(palette: Palette, largest: float, focus: bool, columns: int) -> str:
+    """The key of a packed diagram: what :func:`_legend` says, in a few lines, in ``columns``."""
+    ramp = "".join(f'<TD BGCOLOR="{credence_colour(v / 10, palette)}" WIDTH="16">'
+                   + (f"{v / 10:g}" if v % 5 == 0 else "") + "</TD>" for v in range(11))
+    edges = " ".join(f'<FONT COLOR="{colour}"><B>{line}</B></FONT> {words}' for colour, line, words in (
+        (palette.support, "──▶", "supports"), (palette.attack, "- -┤", "attacks"), (palette.attack, "· ·┤", "undercuts"),
+        (palette.attack, "- -●", "contrary (● at both ends: contradictory)")))
+    lines = [f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="1"><TR><TD BORDER="0">credence, strength '
+             f'</TD>{ramp}</TR></TABLE>',
+             "statement: single border stated, double computed, dashed assumed",
+             "argument: rounded, its strength and inference (inf.)",
+             f"{WARNING} argmap check warns about it" + ("; heavy border: the claim in focus" if focus else ""),
+             edges, '<FONT COLOR="#555555"><B>──▶</B></FONT> concludes, is a premise of (thin, grey)']
+    if largest > 0:
+        bars = "".join(f'<TD WIDTH="24" BORDER="{pen_width(v, largest):.0f}" SIDES="B" COLOR="#555555"></TD>'
+                       f'<TD ALIGN="LEFT" VALIGN="BOTTOM"> {v:.2g}  </TD>' for v in (largest, largest / 2, 0.0))
+        lines.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>edge width, the '
+                     f'contribution to its target: </TD>{bars}</TR></TABLE>')
+    rows = "".join("<TR>" + "".join(f'<TD ALIGN="LEFT">{line}</TD>' for line in lines[i:i + columns]) + "</TR>"
+                   for i in range(0, len(lines), columns))
+    return (f'<<FONT POINT-SIZE="{MIN_POINTS:g}"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">'
+            f'{rows}</TABLE></FONT>>')
 
 
 def credence_colour(value: float, palette: Palette | str = "default") -> str:
@@ -616,29 +641,6 @@ def _capped(text: str, limit: int = STRING_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _short_legend(palette: Palette, largest: float, focus: bool, columns: int) -> str:
-    """The key of a packed diagram: what :func:`_legend` says, in a few lines, in ``columns``."""
-    ramp = "".join(f'<TD BGCOLOR="{credence_colour(v / 10, palette)}" WIDTH="16">'
-                   + (f"{v / 10:g}" if v % 5 == 0 else "") + "</TD>" for v in range(11))
-    edges = " ".join(f'<FONT COLOR="{colour}"><B>{line}</B></FONT> {words}' for colour, line, words in (
-        (palette.support, "──▶", "supports"), (palette.attack, "- -┤", "attacks"), (palette.attack, "· ·┤", "undercuts"),
-        (palette.attack, "- -●", "contrary (● at both ends: contradictory)")))
-    lines = [f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="1"><TR><TD BORDER="0">credence, strength '
-             f'</TD>{ramp}</TR></TABLE>',
-             "statement: single border stated, double computed, dashed assumed",
-             "argument: rounded, its strength and inference (inf.)",
-             f"{WARNING} argmap check warns about it" + ("; heavy border: the claim in focus" if focus else ""),
-             edges, '<FONT COLOR="#555555"><B>──▶</B></FONT> concludes, is a premise of (thin, grey)']
-    if largest > 0:
-        bars = "".join(f'<TD WIDTH="24" BORDER="{pen_width(v, largest):.0f}" SIDES="B" COLOR="#555555"></TD>'
-                       f'<TD ALIGN="LEFT" VALIGN="BOTTOM"> {v:.2g}  </TD>' for v in (largest, largest / 2, 0.0))
-        lines.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>edge width, the '
-                     f'contribution to its target: </TD>{bars}</TR></TABLE>')
-    rows = "".join("<TR>" + "".join(f'<TD ALIGN="LEFT">{line}</TD>' for line in lines[i:i + columns]) + "</TR>"
-                   for i in range(0, len(lines), columns))
-    return (f'<<FONT POINT-SIZE="{MIN_POINTS:g}"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">'
-            f'{rows}</TABLE></FONT>>')
-
 # --- output -------------------------------------------------------------------------------------
 
 def render(model: ArgumentMap, result: CredenceResult, path: str | Path, *, size: str | None = None,
@@ -660,20 +662,24 @@ def fit(model: ArgumentMap, result: CredenceResult, size: str | None = None, **o
     """The diagram (``options`` are :func:`diagram`'s), and with a ``size`` (``a4``, ``slide``
     or ``WxH``, see :func:`page`) fitted to it: laid out with less and less detail (each of
     :data:`DETAILS`) until it fits with its smallest type at least :data:`MIN_POINTS` on the
-    page, then scaled to the page. When even the barest does not fit, its type shrinks and the
-    notes say how far. Laying out needs ``dot`` (RenderError)."""
+    page, then scaled to the page. When none fits, the one whose type shrinks least is kept and
+    the notes say how far. Laying out needs ``dot`` (RenderError)."""
     if size is None:
         return diagram(model, result, **options), []
     width, height = page(size)
+    best = None  # (smallest type as printed, graph) of the level that keeps the largest
     for detail in DETAILS:
         graph = diagram(model, result, detail=detail, **options)
         drawn_width, drawn_height, smallest = _measure(layout(graph, "svg"))
-        scale = min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
-        if smallest * scale >= MIN_POINTS:
+        printed = smallest * min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
+        if best is None or printed > best[0]:
+            best = (printed, graph)
+        if printed >= MIN_POINTS:
             break
+    printed, graph = best
     graph.graph_attr["size"] = f"{width:g},{height:g}"
-    notes = [] if smallest * scale >= MIN_POINTS else [
-        f"the diagram fits {size} only with its smallest type at {smallest * scale:.1f} pt, even with titles and "
+    notes = [] if printed >= MIN_POINTS else [
+        f"the diagram fits {size} only with its smallest type at {printed:.1f} pt, even with titles and "
         "numbers alone; --depth N or --focus TITLE draws less of it"]
     return graph, notes
 
