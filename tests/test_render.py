@@ -21,7 +21,7 @@ import pytest
 
 import argmap
 from argmap.propagate import credence
-from argmap.render import PALETTES, credence_colour, diagram, fit, page, pen_width, render, short_text
+from argmap.render import DETAILS, PALETTES, credence_colour, diagram, fit, layout, page, pen_width, render, short_text
 from conftest import ROOT, THESIS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -301,20 +301,20 @@ def hostile_model(tmp_path):
     return model
 
 
-def test_hostile_titles_keep_the_dot_well_formed(tmp_path):
+@pytest.mark.parametrize("detail", DETAILS)
+def test_hostile_titles_keep_the_dot_well_formed(tmp_path, detail):
     model = hostile_model(tmp_path)
-    source = diagram(model, credence(model), premises=True).source
+    source = diagram(model, credence(model), premises=True, detail=detail).source
     for attributes in nodes_of(source).values():
         assert "<script" not in attributes and "</text>" not in attributes  # only escaped forms
     assert len(nodes_of(source)) == 5 and len(edges_of(source)) == 4  # nothing broke a line
 
 
 @needs_dot
-def test_hostile_titles_show_exactly_in_the_svg(tmp_path):
+@pytest.mark.parametrize("detail", ["all", "line"])  # "line": titles unwrapped, in the packed levels' labels
+def test_hostile_titles_show_exactly_in_the_svg(tmp_path, detail):
     model = hostile_model(tmp_path)
-    out = tmp_path / "hostile.svg"
-    render(model, credence(model), out, premises=True)
-    root = ET.parse(out).getroot()  # well-formed XML
+    root = ET.fromstring(layout(diagram(model, credence(model), premises=True, detail=detail), "svg"))  # well-formed
     assert not [e for e in root.iter() if e.tag in (f"{SVG}script", "script", f"{SVG}foreignObject")]
     assert not [k for e in root.iter() for k in e.attrib if k.lower().startswith("on")]
     drawn = [" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))  # a node's lines, rejoined
