@@ -41,7 +41,11 @@ __all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "SIZES", "RenderError
 
 FORMATS = ("dot", "svg", "png", "pdf")
 DIRECTIONS = ("LR", "BT", "TB")
-DETAILS = ("all", "titles", "bare")  # what boxes show: everything; no statement text; no text but titles and numbers
+# What boxes show: everything; no statement text; no text but titles and numbers; the same in
+# one type size, with a short key and everything packed closer, titles wrapped narrow (for a
+# tall page) or on one line (for a wide one). fit() tries them in this order.
+DETAILS = ("all", "titles", "bare", "compact", "line")
+PACKED = ("compact", "line")  # the levels in one type size
 INSTALL_GRAPHVIZ = ("install Graphviz ('sudo apt-get install graphviz' on Debian or Ubuntu, 'brew install graphviz' "
                     "on macOS, or from https://graphviz.org/download/), or write .dot, which needs no Graphviz")
 
@@ -77,7 +81,8 @@ EDGE_SHAPES = {  # kind -> the hue it takes ("support", "attack" or a grey) and 
     "conclusion": ("#555555", {}),
     "premise": ("#999999", {"arrowsize": "0.5"}),
 }
-PORT_SPACING = 14  # points between the ends of edges into one claim
+WRAP = {"all": 30, "titles": 20, "bare": 20, "compact": 15, "line": 60}  # characters a line of a title, by detail
+PORT_SPACING = {"all": 14, "titles": 14, "bare": 14, "compact": 8, "line": 8}  # points between the ends of edges into one claim
 THIN, WIDEST = 1.0, 6.0  # points: a structural link and a relation that contributes nothing; the largest contribution
 BORDERS = {"stated": {}, "computed": {"peripheries": "2"}, "prior": {"style": "filled,dashed"}}  # by origin
 WARNING = "⚠"
@@ -147,12 +152,13 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     colours = PALETTES[palette]
 
     graph = graphviz.Digraph("argmap", graph_attr={
-        "rankdir": direction, "newrank": "true", "nodesep": "0.1" if detail == "bare" else "0.25", "ranksep": "1.0" if detail == "all" else "0.5",
+        "rankdir": direction, "newrank": "true", **_SPACING[detail],
         "splines": "polyline",
         "fontname": FONT,
-        "labelloc": "b", "labeljust": "l", "label": _legend(colours, largest, focused is not None),
+        "labelloc": "b", "labeljust": "l", "label": _legend(colours, largest, focused is not None, detail),
         "bgcolor": "white", "tooltip": " "})
-    graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="filled", margin="0.08,0.05")
+    graph.attr("node", fontname=FONT, fontsize="11", shape="box", style="filled",
+               **({"margin": "0.03,0.01", "height": "0.2", "width": "0.3"} if detail in PACKED else {"margin": "0.08,0.05"}))
     graph.attr("edge", fontname=FONT, fontsize="9", arrowsize="0.7")
     theses = set(result.theses)
     sections = {section.id for section in model.sections}
@@ -160,7 +166,7 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     for node in ids:
         if node in shown:
             section = _element(model, node).section
-            members.setdefault(section if section in sections and detail != "bare" else None, []).append(node)
+            members.setdefault(section if section in sections and detail in ("all", "titles") else None, []).append(node)
     children: dict[str | None, list] = {}
     for section in model.sections:
         children.setdefault(section.parent, []).append(section)
@@ -349,6 +355,9 @@ def _warnings(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diag
 # --- how it looks -------------------------------------------------------------------------------
 
 _SIDES = {"LR": "w", "BT": "s", "TB": "n"}  # the side of a claim that faces what bears on it
+_SPACING = {"all": {"nodesep": "0.25", "ranksep": "1.0"}, "titles": {"nodesep": "0.25", "ranksep": "0.5"},
+            "bare": {"nodesep": "0.1", "ranksep": "0.5"}, "compact": {"nodesep": "0.08", "ranksep": "0.25"},
+            "line": {"nodesep": "0.02", "ranksep": "0.2"}}
 
 
 class _Look:
@@ -380,10 +389,13 @@ class _Look:
                  inputs: int) -> dict[str, str]:
         argument = model.arguments[title]
         record = result.arguments[title]
-        text = short_text(argument.text) if argument.text and self.detail != "bare" else ""
+        text = short_text(argument.text) if argument.text and self.detail in ("all", "titles") else ""
         inferences = [f"{step.inference:.2f}" for step in record.steps if step.inference is not None]
-        numbers = (f"{'inference' if len(inferences) == 1 else 'inferences'} {', '.join(inferences)}, "
-                   if inferences else "") + f"strength {record.strength:.2f}"
+        if self.detail in PACKED:  # beside the title, with the strength; the key says what it is
+            numbers = f"inf. {', '.join(inferences)}" if inferences else ""
+        else:
+            numbers = (f"{'inference' if len(inferences) == 1 else 'inferences'} {', '.join(inferences)}, "
+                       if inferences else "") + f"strength {record.strength:.2f}"
         label = self.label(title, record.strength, text, numbers, 11, TEXT_WIDTH, bool(notes), inputs)
         details = [*(f"{WARNING} {note}" for note in notes), argument.text or "",
                    f"strength {record.strength:.4g}: {record.formula}"]
@@ -400,11 +412,19 @@ class _Look:
         ``numbers`` (an argument's inference and strength) and the text beneath, wrapped to about
         the title's width; ``None`` for a statement without text (shown as such); with
         ``inputs`` ports for the edges into it on the side they come from."""
-        heading = _wrap(_capped(title, STRING_LIMIT // 8), 30 if self.detail == "all" else 20)
+        heading = _wrap(_capped(title, STRING_LIMIT // 8), WRAP[self.detail])
+        mark = f"{WARNING} " if warn else ""
+        head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
+        if self.detail in PACKED:  # one size, at the smallest a page allows; numbers in a column beside the title
+            size = int(MIN_POINTS)
+            gap = "<BR/>" if self.detail == "compact" else " "
+            side = f"<B>{value:.2f}</B>" + (f"{gap}{numbers}" if numbers else "")
+            table = (f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD ALIGN="LEFT" '
+                     f'BALIGN="LEFT"><FONT POINT-SIZE="{size}"><B>{mark}{head}</B></FONT></TD><TD WIDTH="4"></TD>'
+                     f'<TD ALIGN="RIGHT" BALIGN="RIGHT" VALIGN="TOP"><FONT POINT-SIZE="{size}">{side}</FONT></TD></TR></TABLE>')
+            return f"<{_with_ports(table, inputs, self.side, self.detail) if inputs else table}>"
         size = size if self.detail == "all" else 9
         width = max(width, round((max(map(len, heading), default=0) + 5) * 1.3))  # the title is larger and bold
-        head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
-        mark = f"{WARNING} " if warn else ""
         rows = [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size + 1}"><B>{mark}{head}</B></FONT></TD>'
                 f'<TD WIDTH="8"></TD><TD ALIGN="RIGHT" VALIGN="TOP"><FONT POINT-SIZE="{size + 1}"><B>{value:.2f}</B>'
                 '</FONT></TD></TR>']
@@ -415,18 +435,19 @@ class _Look:
             rows.append(f'<TR><TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size - 1}">{body}</FONT>'
                         '</TD></TR>')
         table = f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{"".join(rows)}</TABLE>'
-        return f"<{_with_ports(table, inputs, self.side) if inputs else table}>"
+        return f"<{_with_ports(table, inputs, self.side, self.detail) if inputs else table}>"
 
 
-def _with_ports(table: str, count: int, side: str) -> str:
+def _with_ports(table: str, count: int, side: str, detail: str) -> str:
     """``table`` with ``count`` ports ``in0``, ``in1``, ... spread along one side, flush with the
     border (the node has no margin: the table pads itself)."""
     frame = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+    spacing, padding = PORT_SPACING[detail], 3 if detail in PACKED else 5
     if side == "w":
-        ports = frame + "".join(f'<TR><TD PORT="in{i}" HEIGHT="{PORT_SPACING}"></TD></TR>' for i in range(count))
-        return f'{frame}<TR><TD>{ports}</TABLE></TD><TD CELLPADDING="5">{table}</TD></TR></TABLE>'
-    ports = "<TR>" + "".join(f'<TD PORT="in{i}" WIDTH="{PORT_SPACING}"></TD>' for i in range(count)) + "</TR>"
-    content = f'<TR><TD CELLPADDING="5">{table}</TD></TR>'
+        ports = frame + "".join(f'<TR><TD PORT="in{i}" HEIGHT="{spacing}"></TD></TR>' for i in range(count))
+        return f'{frame}<TR><TD>{ports}</TABLE></TD><TD CELLPADDING="{padding}">{table}</TD></TR></TABLE>'
+    ports = "<TR>" + "".join(f'<TD PORT="in{i}" WIDTH="{spacing}"></TD>' for i in range(count)) + "</TR>"
+    content = f'<TR><TD CELLPADDING="{padding}">{table}</TD></TR>'
     return f'{frame}{content}<TR><TD>{frame}{ports}</TABLE></TD></TR></TABLE>' if side == "s" else \
         f'{frame}<TR><TD>{frame}{ports}</TABLE></TD></TR>{content}</TABLE>'
 
@@ -450,8 +471,12 @@ def pen_width(contribution: float, largest: float) -> float:
     return THIN + (WIDEST - THIN) * min(abs(contribution) / largest, 1.0) if largest > 0 else THIN
 
 
-def _legend(palette: Palette, largest: float, focus: bool) -> str:
-    """The diagram's key, as the graph's label (drawn beneath the diagram, outside the layout)."""
+def _legend(palette: Palette, largest: float, focus: bool, detail: str) -> str:
+    """The diagram's key, as the graph's label (drawn beneath the diagram, outside the layout);
+    at the :data:`PACKED` levels, in the smallest type a page allows, each kind of thing on one line."""
+    if detail in PACKED:
+        return _short_legend(palette, largest, focus, columns=2 if detail == "line" else 1)
+
     def row(key: str, value: str) -> str:
         return f'<TR><TD ALIGN="RIGHT">{key}</TD><TD ALIGN="LEFT" BALIGN="LEFT">{value}</TD></TR>'
 
@@ -477,6 +502,30 @@ def _legend(palette: Palette, largest: float, focus: bool) -> str:
     if focus:
         rows.append(row("heavy border", "the claim in focus"))
     return f'<<FONT POINT-SIZE="10"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="1">{"".join(rows)}</TABLE></FONT>>'
+
+
+def _short_legend(palette: Palette, largest: float, focus: bool, columns: int) -> str:
+    """The key of a packed diagram: what :func:`_legend` says, in a few lines, in ``columns``."""
+    ramp = "".join(f'<TD BGCOLOR="{credence_colour(v / 10, palette)}" WIDTH="16">'
+                   + (f"{v / 10:g}" if v % 5 == 0 else "") + "</TD>" for v in range(11))
+    edges = " ".join(f'<FONT COLOR="{colour}"><B>{line}</B></FONT> {words}' for colour, line, words in (
+        (palette.support, "──▶", "supports"), (palette.attack, "- -┤", "attacks"), (palette.attack, "· ·┤", "undercuts"),
+        (palette.attack, "- -●", "contrary (● at both ends: contradictory)")))
+    lines = [f'<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="1"><TR><TD BORDER="0">credence, strength '
+             f'</TD>{ramp}</TR></TABLE>',
+             "statement: single border stated, double computed, dashed assumed",
+             "argument: rounded, its strength and inference (inf.)",
+             f"{WARNING} argmap check warns about it" + ("; heavy border: the claim in focus" if focus else ""),
+             edges, '<FONT COLOR="#555555"><B>──▶</B></FONT> concludes, is a premise of (thin, grey)']
+    if largest > 0:
+        bars = "".join(f'<TD WIDTH="24" BORDER="{pen_width(v, largest):.0f}" SIDES="B" COLOR="#555555"></TD>'
+                       f'<TD ALIGN="LEFT" VALIGN="BOTTOM"> {v:.2g}  </TD>' for v in (largest, largest / 2, 0.0))
+        lines.append(f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0"><TR><TD>edge width, the '
+                     f'contribution to its target: </TD>{bars}</TR></TABLE>')
+    rows = "".join("<TR>" + "".join(f'<TD ALIGN="LEFT">{line}</TD>' for line in lines[i:i + columns]) + "</TR>"
+                   for i in range(0, len(lines), columns))
+    return (f'<<FONT POINT-SIZE="{MIN_POINTS:g}"><TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="0">'
+            f'{rows}</TABLE></FONT>>')
 
 
 def credence_colour(value: float, palette: Palette | str = "default") -> str:
@@ -613,20 +662,24 @@ def fit(model: ArgumentMap, result: CredenceResult, size: str | None = None, **o
     """The diagram (``options`` are :func:`diagram`'s), and with a ``size`` (``a4``, ``slide``
     or ``WxH``, see :func:`page`) fitted to it: laid out with less and less detail (each of
     :data:`DETAILS`) until it fits with its smallest type at least :data:`MIN_POINTS` on the
-    page, then scaled to the page. When even the barest does not fit, its type shrinks and the
-    notes say how far. Laying out needs ``dot`` (RenderError)."""
+    page, then scaled to the page. When none fits, the one whose type shrinks least is kept and
+    the notes say how far. Laying out needs ``dot`` (RenderError)."""
     if size is None:
         return diagram(model, result, **options), []
     width, height = page(size)
+    best = None  # (smallest type as printed, graph) of the level that keeps the largest
     for detail in DETAILS:
         graph = diagram(model, result, detail=detail, **options)
         drawn_width, drawn_height, smallest = _measure(layout(graph, "svg"))
-        scale = min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
-        if smallest * scale >= MIN_POINTS:
+        printed = smallest * min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
+        if best is None or printed > best[0]:
+            best = (printed, graph)
+        if printed >= MIN_POINTS:
             break
+    printed, graph = best
     graph.graph_attr["size"] = f"{width:g},{height:g}"
-    notes = [] if smallest * scale >= MIN_POINTS else [
-        f"the diagram fits {size} only with its smallest type at {smallest * scale:.1f} pt, even with titles and "
+    notes = [] if printed >= MIN_POINTS else [
+        f"the diagram fits {size} only with its smallest type at {printed:.1f} pt, even with titles and "
         "numbers alone; --depth N or --focus TITLE draws less of it"]
     return graph, notes
 

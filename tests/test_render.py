@@ -21,7 +21,7 @@ import pytest
 
 import argmap
 from argmap.propagate import credence
-from argmap.render import PALETTES, credence_colour, diagram, fit, page, pen_width, render, short_text
+from argmap.render import DETAILS, PALETTES, credence_colour, diagram, fit, layout, page, pen_width, render, short_text
 from conftest import ROOT, THESIS
 
 GOLDEN = ROOT / "tests" / "golden"
@@ -301,20 +301,20 @@ def hostile_model(tmp_path):
     return model
 
 
-def test_hostile_titles_keep_the_dot_well_formed(tmp_path):
+@pytest.mark.parametrize("detail", DETAILS)
+def test_hostile_titles_keep_the_dot_well_formed(tmp_path, detail):
     model = hostile_model(tmp_path)
-    source = diagram(model, credence(model), premises=True).source
+    source = diagram(model, credence(model), premises=True, detail=detail).source
     for attributes in nodes_of(source).values():
         assert "<script" not in attributes and "</text>" not in attributes  # only escaped forms
     assert len(nodes_of(source)) == 5 and len(edges_of(source)) == 4  # nothing broke a line
 
 
 @needs_dot
-def test_hostile_titles_show_exactly_in_the_svg(tmp_path):
+@pytest.mark.parametrize("detail", ["all", "line"])  # "line": titles unwrapped, in the packed levels' labels
+def test_hostile_titles_show_exactly_in_the_svg(tmp_path, detail):
     model = hostile_model(tmp_path)
-    out = tmp_path / "hostile.svg"
-    render(model, credence(model), out, premises=True)
-    root = ET.parse(out).getroot()  # well-formed XML
+    root = ET.fromstring(layout(diagram(model, credence(model), premises=True, detail=detail), "svg"))  # well-formed
     assert not [e for e in root.iter() if e.tag in (f"{SVG}script", "script", f"{SVG}foreignObject")]
     assert not [k for e in root.iter() for k in e.attrib if k.lower().startswith("on")]
     drawn = [" ".join("".join(t.itertext()) for t in g.iter(f"{SVG}text"))  # a node's lines, rejoined
@@ -540,22 +540,31 @@ def test_greyscale_has_no_chroma_and_focus_is_marked(tmp_path):
 
 
 @needs_dot
-def test_size_a4_fits_the_page_with_type_of_8_points_or_more(tmp_path):
+@pytest.mark.parametrize("size, points", [("a4", (595, 842)), ("slide", (960, 540))])
+def test_the_whole_thesis_fits_a4_and_a_slide_with_type_of_8_points_or_more(tmp_path, size, points):
     model = argmap.load(THESIS)
     result = credence(model)
-    out = tmp_path / "a4.svg"
-    assert render(model, result, out, size="a4", depth=1) == []
+    out = tmp_path / f"{size}.svg"
+    assert render(model, result, out, size=size) == []
     text = out.read_text()
     width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', text).groups())
-    assert width <= 595 and height <= 842  # A4 is 595 x 842 points
+    assert width <= points[0] and height <= points[1]  # A4 is 595 x 842 points, a 16:9 slide 960 x 540
     scale = float(re.search(r"scale\(([\d.]+) ", text).group(1))
     smallest = min(float(v) for v in re.findall(r'font-size="([\d.]+)"', text))
-    assert smallest * scale >= 8 and scale < 1  # shrunk, but no type below 8 pt
-    assert "The model's own geometric" not in text and "Natural Manifold" in text  # its text went first
-    # the whole map does not fit at 8 pt: the type shrinks, and the note says so
-    graph, notes = fit(model, result, "a4")
+    assert smallest * scale >= 8  # no type below 8 pt as printed
+    assert "The model's own geometric" not in text  # the claim text went first
+    labels = [label for label, _, _ in _svg_nodes(ET.parse(out).getroot()).values()]
+    assert len(labels) == 39  # every statement and argument drawn, each with its numbers
+    assert any(label.startswith("SVD Basis Cluster") and "0.44" in label and "inf. 0.85" in label for label in labels)
+    assert any(label.startswith("Natural Manifold") and "0.72" in label for label in labels)
+
+
+@needs_dot
+def test_a_page_too_small_for_8_points_shrinks_the_type_and_says_so():
+    model = argmap.load(THESIS)
+    graph, notes = fit(model, credence(model), "3x2")
     assert len(notes) == 1 and "pt" in notes[0] and "--depth" in notes[0]
-    assert graph.graph_attr["size"] == "7.27,10.69"
+    assert graph.graph_attr["size"] == "3,2"
 
 
 def test_page_sizes():
