@@ -17,6 +17,7 @@ import sys
 import pytest
 
 from conftest import ROOT, THESIS
+from system import system_program
 
 DOCS = ROOT / "docs" / "editors.md"
 
@@ -94,20 +95,13 @@ def documented_setup() -> str:
 
 @pytest.fixture(scope="session")
 def nvim() -> str:
-    """The nvim command, installed with apt-get when it is missing and we are root."""
-    if not shutil.which("nvim"):
-        if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-            pytest.skip("Neovim is not installed and installing it needs root: sudo apt-get install neovim")
-        environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "neovim"]):
-            done = subprocess.run(command, env=environment, capture_output=True, text=True)
-            if done.returncode != 0:
-                pytest.skip(f"could not install Neovim ({' '.join(command)}): {done.stderr.strip()[-300:]}")
-    version = subprocess.run(["nvim", "--version"], capture_output=True, text=True).stdout
+    """The nvim command (see :func:`system.system_program`), 0.7 or later."""
+    command = system_program("neovim", "nvim")
+    version = subprocess.run([command, "--version"], capture_output=True, text=True).stdout
     found = re.match(r"NVIM v(\d+)\.(\d+)", version)
     if not found or (int(found[1]), int(found[2])) < (0, 7):
         pytest.skip(f"Neovim 0.7 or later is needed, found {version.splitlines()[:1]}")
-    return shutil.which("nvim")
+    return command
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,9 @@ from argmap.model import RangeType
 from argmap.propagate import credence
 from argmap.render import diagram, layout
 from argmap.report import report
+
 from conftest import THESIS
+from system import system_program
 from test_render import HOSTILE, needs_dot
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -329,17 +331,8 @@ class Browser:
 
 
 def chromium() -> str:
-    """The browser's command, installed with apt-get when it is missing and we are root."""
-    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-    if not any(map(shutil.which, names)):
-        if not (hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get")):
-            pytest.skip("Chromium is not installed and installing it needs root: sudo apt-get install chromium")
-        environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            done = subprocess.run(command, env=environment, capture_output=True, text=True)
-            if done.returncode != 0:
-                pytest.skip(f"could not install Chromium ({' '.join(command)}): {done.stderr.strip()[-300:]}")
-    return next(shutil.which(name) for name in names if shutil.which(name))
+    """The browser's command (see :func:`system.system_program`)."""
+    return system_program("chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
 @pytest.fixture(scope="module")
