@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from argmap.edit import Document, EditError, model_fingerprint, without_quote_marks
 from argmap.model import Role
+from argmap.propagate import inference_of
 
 from randommaps import document
 
@@ -51,7 +52,12 @@ def test_set_changes_only_the_value_and_setting_back_restores_the_bytes(seed, pi
                                                    "name the argument instead")), str(error)
         assert not doc.changed
         return
-    assert doc.model.statements[title].data[key] == float(value)
+    if key == "credence":
+        assert doc.model.statements[title].data[key] == float(value)
+    else:  # what counts is the conclusion's own inference (another occurrence may state one too)
+        concluding = [m for m in doc.model.statements[title].members
+                      if m.role in (Role.MAIN_CONCLUSION, Role.INTERMEDIARY_CONCLUSION)]
+        assert inference_of(concluding[0])[0] == float(value)
     assert len(doc.model.errors) == errors
     # every change lies in an occurrence of this statement: inside its data block when it
     # already had one, else within it or the line after it (a diff may align an inserted line
