@@ -147,6 +147,7 @@ _CLOSING_MARKS = (
 _MARKS_AT = {first: tuple(m for m in _CLOSING_MARKS if m[1][0] == first) for first in {m[1][0] for m in _CLOSING_MARKS}}
 _OPENS = frozenset(_MARKS_AT) | {"*", "_"}  # where a mark or an emphasis may open
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
+_BLANK_LINE = re.compile("(?:\r\n|[\n\r\u2028\u2029])[ \t]*(?:\r\n|[\n\r\u2028\u2029])")
 _EMPHASIS_STARTS = frozenset(e + "_START" for e in _EMPHASIS)
 
 
@@ -183,10 +184,16 @@ class _Unclosed:
         return frozenset(missing) if missing else _NOTHING
 
     def _emphasis(self, pos: int) -> frozenset:
+        """The emphasis starts at ``pos`` that nothing ends before the next blank line (which
+        ends every Argdown block, and so any emphasis in it)."""
         missing = set()
+        block_end = self._next(_BLANK_LINE, pos)
         for name, start, end in self.emphasis[self.text[pos]]:
             opening = start.match(self.text, pos)
-            if opening is not None and self._next(end, opening.end()) < 0:
+            if opening is None:
+                continue
+            at = self._next(end, opening.end())
+            if at < 0 or 0 <= block_end < at:
                 missing.add(name)
         return frozenset(missing) if missing else _NOTHING
 
@@ -429,7 +436,7 @@ def _unclosed_emphasis(text: str, pos: int, line: int, column: int, missing: fro
     return Diagnostic(
         severity=Severity.ERROR, line=line, column=column, code="syntax",
         span=Span(line, column, line, column + len(marker) - 1, pos, pos + len(marker)),
-        message=f"'{marker}' starts {style} text, but no '{marker}' after it ends it; it was kept as text. "
+        message=f"'{marker}' starts {style} text, but no '{marker}' after it in its block ends it; it was kept as text. "
                 f"Put '{marker}' where the {style} text ends, or write {escaped} if it is not meant as emphasis",
         fixes=(Fix(f"Write {escaped}", pos, pos + len(marker), escaped),))
 

@@ -332,7 +332,7 @@ def test_an_emphasis_marker_nothing_closes_is_kept_as_text_with_an_error_and_a_f
     assert model.statements["A"].text == ("*a " * 1000).strip() and model.statements["B"].text == "some **bold"
     bold, italic = model.diagnostics  # one for each line
     assert (italic.severity.value, italic.code, italic.line, italic.column) == ("error", "syntax", 3, 6)
-    assert "'*' starts italic text, but no '*' after it ends it" in italic.message
+    assert "'*' starts italic text, but no '*' after it in its block ends it" in italic.message
     assert (bold.line, bold.column) == (1, 11) and "'**' starts bold text" in bold.message
     assert (bold.span.start, bold.span.end, bold.span.end_column) == (10, 12, 12)
     [fix] = bold.fixes
@@ -347,6 +347,20 @@ def test_an_emphasis_marker_that_something_may_close_still_opens_emphasis():
         "ASTERISK_ITALIC_END"]
     assert parse.tokenize("(1) a\n-- *rule --\n(2) b\n")[1] == []  # no emphasis in an inference line
     assert parse.tokenize("5 * 3 = 15")[1] == []  # a star before a space opens nothing
+
+
+def test_an_emphasis_marker_closed_only_in_a_later_block_is_text_and_loses_nothing():
+    # each `_`/`*` here is closed only after a blank line, or by a marker that opens another
+    # emphasis: found by a new-user trial, where lines 1-2 were left out and [B] weighed 0.5
+    text = ('[A]: a _claim and **bold\n  + [B]: b _x. {reason: "r", credence: 0.6}\n\n'
+            '[C]: c *one* and *two\n  - [B]\n')
+    model = argmap.loads(text)
+    errors = [(d.line, d.column) for d in model.errors]
+    assert errors == [(1, 8), (2, 12), (4, 18)]
+    assert all("in its block ends it" in d.message for d in model.errors)
+    assert not [d for d in model.diagnostics if d.code == "skipped"]
+    assert model.statements["A"].text == "a _claim and **bold" and model.statements["B"].data["credence"] == 0.6
+    assert model.statements["C"].text == "c one and *two"
 
 
 def test_wrapping_a_long_paragraph_keeps_its_words_and_width():
