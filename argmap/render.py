@@ -36,10 +36,11 @@ if TYPE_CHECKING:
 
     from argmap.propagate import CredenceResult
 
-__all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "SIZES", "RenderError", "claim_and_quote", "clean",
+__all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "PRINT_DPI", "SIZES", "RenderError", "claim_and_quote", "clean",
            "credence_colour", "diagram", "fit", "format_of", "layout", "page", "pen_width", "render", "short_text"]
 
 FORMATS = ("dot", "svg", "png", "pdf")
+PRINT_DPI = 300  # a PNG fitted to a page (--size); unsized PNGs are Graphviz's 96 dpi, for screens
 DIRECTIONS = ("LR", "BT", "TB")
 # What boxes show: everything; no statement text; no text but titles and numbers; the same in
 # one type size, with a short key and everything packed closer, titles wrapped narrow (for a
@@ -653,6 +654,8 @@ def render(model: ArgumentMap, result: CredenceResult, path: str | Path, *, size
 
     format = format_of(path)
     graph, notes = fit(model, result, size, **options)
+    if size is not None and format == "png":
+        graph.attr(dpi=str(PRINT_DPI))  # a figure for a page: as sharp printed as the PDF or SVG
     data = graph.source.encode("utf-8") if format == "dot" else layout(graph, format)
     write_atomically(path, data)
     return notes

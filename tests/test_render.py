@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 import argmap
 from argmap.propagate import credence
@@ -557,6 +558,10 @@ def test_the_whole_thesis_fits_a4_and_a_slide_with_type_of_8_points_or_more(tmp_
     assert len(labels) == 39  # every statement and argument drawn, each with its numbers
     assert any(label.startswith("SVD Basis Cluster") and "0.44" in label and "inf. 0.85" in label for label in labels)
     assert any(label.startswith("Natural Manifold") and "0.72" in label for label in labels)
+    # a PNG of the same figure is drawn for print: 300 pixels an inch of the page
+    render(model, result, tmp_path / f"{size}.png", size=size)
+    pixels = Image.open(tmp_path / f"{size}.png").size
+    assert pixels == pytest.approx((width / 72 * 300, height / 72 * 300), abs=3)
 
 
 @needs_dot
