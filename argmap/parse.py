@@ -147,7 +147,8 @@ _CLOSING_MARKS = (
 _MARKS_AT = {first: tuple(m for m in _CLOSING_MARKS if m[1][0] == first) for first in {m[1][0] for m in _CLOSING_MARKS}}
 _OPENS = frozenset(_MARKS_AT) | {"*", "_"}  # where a mark or an emphasis may open
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
-_BLANK_LINE = re.compile("(?:\r\n|[\n\r\u2028\u2029])[ \t]*(?:\r\n|[\n\r\u2028\u2029])")
+_BREAK = "(?:\r\n|\r(?!\n)|[\n\u2028\u2029])"  # one line break: a CRLF is not two
+_BLANK_LINE = re.compile(f"{_BREAK}[ \t]*{_BREAK}")
 _EMPHASIS_STARTS = frozenset(e + "_START" for e in _EMPHASIS)
 
 

@@ -361,6 +361,10 @@ def test_an_emphasis_marker_closed_only_in_a_later_block_is_text_and_loses_nothi
     assert not [d for d in model.diagnostics if d.code == "skipped"]
     assert model.statements["A"].text == "a _claim and **bold" and model.statements["B"].data["credence"] == 0.6
     assert model.statements["C"].text == "c one and *two"
+    for line_break in ("\n", "\r\n", "\r"):  # an emphasis wrapped onto the block's next line is one
+        wrapped = argmap.loads(f"[A]: a _b{line_break}    c_ d{line_break}")
+        assert wrapped.diagnostics == [] and wrapped.statements["A"].text == "a b c d"
+        assert [(r.type.value, r.start, r.stop) for r in wrapped.statements["A"].members[0].ranges] == [("italic", 2, 4)]
 
 
 def test_wrapping_a_long_paragraph_keeps_its_words_and_width():
