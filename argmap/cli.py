@@ -804,13 +804,15 @@ def render(files: List[Path] = MapFiles,
                                               "(inches, or with in, cm or mm: 7x5, 18x12cm) with type of 8 pt or more")) -> None:
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
     from argmap.propagate import credence
-    from argmap.render import RenderError, fit, format_of, render as draw
+    from argmap.render import RenderError, fit, format_of, page, render as draw
 
+    if size is not None:  # a slip in the command line is said before the map is read
+        _usage(page, size)
+    if output is not None and str(output) != "-":
+        _usage(format_of, output)
     file, *more = files
     model, semantics = _load_weighed(file, semantics, more)
     output = _output(output, *_files_read(model, files))
-    if output is not None:
-        _usage(format_of, output)
     result = _usage(credence, model, semantics)
     status = _print_diagnostics(file, model, result)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper(), palette=palette.lower(),
