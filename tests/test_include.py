@@ -190,8 +190,8 @@ def bad(folder, files: dict[str, str]):
 
 def test_output_may_not_replace_an_included_file(split):
     before = snapshot(split)
-    for command in (["export", "main.argdown", "-o", "doubts.argdown"], ["report", "main.argdown", "-o", "doubts.argdown"],
-                    ["render", "main.argdown", "-o", "parts/premises.argdown"]):
+    for command in (["export", "main.argdown", "-o", "doubts.argdown"],
+                    ["report", "main.argdown", "-o", "parts/premises.argdown"]):
         result = run(*command, cwd=split)
         assert result.exit_code == 2, command
         assert "this is the file being read" in result.output
