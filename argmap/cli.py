@@ -281,16 +281,22 @@ def check(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown 
               None, "--semantics", "-s", metavar="NAME", help="vargdown: also warn where its rule turns a relation around"),
           evidence: bool = typer.Option(False, "--evidence",
                                         help="also check each #observation's quote against its saved source")) -> None:
-    """Print each file's problems and a one-line summary; exit 1 if any file has errors."""
+    """Print each file's problems and a one-line summary; exit 1 if any file has errors (2 if
+    one cannot be read)."""
     from argmap.check import check_map, format_diagnostic, plural
     from argmap.model import Severity
     from argmap.semantics import get
 
     if semantics is not None:
         _usage(get, semantics)
-    failed = False
+    status = 0
     for path in files:
-        model = _load(path)
+        try:
+            model = _load(path)
+        except typer.Exit as stop:  # said on stderr: the file cannot be read, or makes no map; on to the next
+            typer.echo(f"{path}: not checked")
+            status = max(status, stop.exit_code)
+            continue
         diagnostics = check_map(model, semantics)
         report = _check_evidence(path, None, model) if evidence else None
         if report is not None:
@@ -305,8 +311,8 @@ def check(files: List[Path] = typer.Argument(..., metavar="FILE", help="Argdown 
                    f"{plural(len(model.relations), 'relation')}, {plural(len(model.sections), 'section')}; "
                    f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
                    + (f"; evidence: {report.summary_text}" if report else ""))
-        failed = failed or errors > 0
-    raise typer.Exit(1 if failed else 0)
+        status = max(status, 1 if errors else 0)
+    raise typer.Exit(status)
 
 
 def _check_evidence(path: Path, root: Optional[Path], model):

@@ -204,6 +204,15 @@ def test_an_include_cycle_is_one_line(split):
                     "(main.argdown -> doubts.argdown -> main.argdown)\n")
 
 
+def test_check_says_which_file_it_could_not_check_and_goes_on_to_the_next(split):
+    write(split, {"doubts.argdown": "===\ninclude:\n  - main.argdown\n===\n\n" + DOUBTS, "alone.argdown": "[A]: a.\n"})
+    result = run("check", "main.argdown", "alone.argdown", cwd=split)
+    assert result.exit_code == 1
+    assert "include cycle" in result.stderr
+    assert result.stdout.splitlines()[0] == "main.argdown: not checked"
+    assert result.stdout.splitlines()[-1].startswith("alone.argdown: 1 statement, 0 arguments")
+
+
 def test_an_include_outside_the_folder_tree_is_one_line(split, tmp_path_factory):
     outside = tmp_path_factory.mktemp("elsewhere") / "x.argdown"
     outside.write_text("[X]: x.\n")
