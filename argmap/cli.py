@@ -125,17 +125,19 @@ NUMBER_WARNINGS = frozenset(("conflicting-credence", "not-converged", "no-unique
 
 
 def _print_diagnostics(path: Path, model, result=None, full: frozenset = frozenset(),
-                       lines: Optional[list[str]] = None) -> int:
+                       lines: Optional[list[str]] = None, checked: Optional[list] = None) -> int:
     """A map's problems on stderr: errors and notes in full (file:line:col and the source line),
     and the warnings `argmap check` prints as one line that points there, but for those whose
     code is in ``full``; ``result`` is the command's own credence run (a what-if's, say), whose
     findings are added and which `check` need not compute again; ``lines`` are the map's,
-    where it is not the file at ``path`` (a git revision's). Returns the exit status they call
-    for (1 when one is an error)."""
+    where it is not the file at ``path`` (a git revision's); ``checked`` is `check_map`'s list
+    where the command made it for its own use. Returns the exit status they call for (1 when
+    one is an error)."""
     from argmap.check import brief, check_map, format_diagnostic
     from argmap.model import Severity
 
-    found = [*check_map(model, result=result), *(result.diagnostics if result is not None else ())]
+    checked = checked if checked is not None else check_map(model, result=result)
+    found = [*checked, *(result.diagnostics if result is not None else ())]
     everything = {(d.line, d.column, d.code, d.message): d for d in found}
     diagnostics = sorted(everything.values(), key=lambda d: (d.line, d.column))
     located = _located(path, model, diagnostics, lines)
@@ -809,6 +811,7 @@ def render(files: List[Path] = MapFiles,
            size: Optional[str] = typer.Option(None, "--size", metavar="SIZE", help="fit to a4, slide or WxH "
                                               "(inches, or with in, cm or mm: 7x5, 18x12cm) with type of 8 pt or more")) -> None:
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
+    from argmap.check import check_map
     from argmap.propagate import credence
     from argmap.render import RenderError, fit, format_of, page, render as draw
 
@@ -820,9 +823,10 @@ def render(files: List[Path] = MapFiles,
     model, semantics = _load_weighed(file, semantics, more)
     output = _output(output, *_files_read(model, files))
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model, result)
+    checked = check_map(model, semantics, result)
+    status = _print_diagnostics(file, model, result, checked=checked)
     options = dict(premises=premises, depth=depth, focus=focus, direction=direction.upper(), palette=palette.lower(),
-                   size=size)
+                   size=size, diagnostics=checked)
     try:
         if output is None:
             graph, notes = _usage(lambda: fit(model, result, **options))
@@ -865,13 +869,14 @@ def report(files: List[Path] = MapFiles,
     model, semantics = _load_weighed(file, semantics, more)
     output = _output(output, *_files_read(model, files))
     result = _usage(credence, model, semantics)
-    status = _print_diagnostics(file, model, result)
+    checked = check_map(model, semantics, result)
+    status = _print_diagnostics(file, model, result, checked=checked)
     page_folder = (output.resolve().parent if output is not None else Path.cwd())
     map_folder = Path(os.path.relpath(file.resolve().parent, page_folder)).as_posix()
     found = _check_evidence(file, root, model) if evidence is not False else None
     if evidence is None and found is not None and not found.papers_present:
         found = None
-    diagnostics = check_map(model, semantics) + (found.diagnostics() if found else [])
+    diagnostics = checked + (found.diagnostics() if found else [])
     text = page(model, result, diagnostics, "" if map_folder == "." else map_folder, found)
     if shutil.which("dot") is None:
         typer.echo(f"argmap report: the page has no diagram: Graphviz's `dot` is not installed; {INSTALL_GRAPHVIZ}",
