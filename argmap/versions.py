@@ -206,18 +206,18 @@ def facts(model: ArgumentMap) -> dict[tuple, Any]:
         if value is not None:
             found[key] = value
 
+    def said(kind: str, title: str, element) -> None:
+        """What statements and arguments alike say: that they exist, their numbers, text and reason."""
+        found[(kind, title)] = True
+        for key in ("credence", "prior"):
+            put((kind, title, key), number(element.data, key))
+        put((kind, title, "text"), element.text)
+        put((kind, title, "reason"), _reason(element.data))
+
     for title, statement in model.statements.items():
-        found[("statement", title)] = True
-        put(("statement", title, "credence"), number(statement.data, "credence"))
-        put(("statement", title, "prior"), number(statement.data, "prior"))
-        put(("statement", title, "text"), statement.text)
-        put(("statement", title, "reason"), _reason(statement.data))
+        said("statement", title, statement)
     for title, argument in model.arguments.items():
-        found[("argument", title)] = True
-        put(("argument", title, "credence"), number(argument.data, "credence"))
-        put(("argument", title, "prior"), number(argument.data, "prior"))
-        put(("argument", title, "text"), argument.text)
-        put(("argument", title, "reason"), _reason(argument.data))
+        said("argument", title, argument)
         if argument.pcs:
             found[("argument", title, "structure")] = tuple((m.role.value, m.title) for m in argument.pcs)
         for step in stages(argument):
