@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections import deque
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
@@ -117,6 +117,14 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     :data:`DETAILS`. ValueError for an unknown focus, palette, detail or direction, a negative
     depth, or a depth without a thesis.
     """
+    return _diagram(model, result, _Marks(model, result, diagnostics), premises=premises, depth=depth, focus=focus,
+                    direction=direction, links=links, palette=palette, detail=detail)
+
+
+def _diagram(model: ArgumentMap, result: CredenceResult, marks: _Marks, *, premises: bool = False,
+             depth: int | None = None, focus: str | None = None, direction: str = "LR",
+             links: dict[Node, str] | None = None, palette: str = "default", detail: str = "all") -> graphviz.Digraph:
+    """:func:`diagram`, with its crux premises and diagnostics in ``marks``."""
     import graphviz
 
     if direction not in DIRECTIONS:
@@ -130,7 +138,7 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     edges = _edges(model)
     shown = {node for node in _nodes(model) if premises or not _only_premise(model, node)}
     if not premises:
-        shown |= {target for (_, target, kind) in edges if kind not in STRUCTURE} | _crux_premises(model, result)
+        shown |= {target for (_, target, kind) in edges if kind not in STRUCTURE} | marks.crux_premises
     focused = None
     if focus is not None:
         focused = _find(model, focus)
@@ -149,7 +157,7 @@ def diagram(model: ArgumentMap, result: CredenceResult, *, premises: bool = Fals
     values = {edge: _value(edge, contributions) for edge in drawn}
     largest = max((abs(v) for (_, _, kind), v in values.items() if kind not in STRUCTURE), default=0.0)
     ports = _ports(drawn, values)
-    warnings = _warnings(model, result, diagnostics)
+    warnings = _warnings(model, marks.diagnostics)
     colours = PALETTES[palette]
 
     graph = graphviz.Digraph("argmap", graph_attr={
@@ -323,13 +331,30 @@ def _crux_premises(model: ArgumentMap, result: CredenceResult) -> set[Node]:
     return found
 
 
-def _warnings(model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None) -> dict[Node, list[str]]:
-    """Each claim's diagnostics' messages: the claim a diagnostic names (as the message first
-    writes it, ``[Title]`` or ``<Title>``), else the one written where it points."""
-    if diagnostics is None:
+class _Marks:
+    """What a diagram marks that takes runs of the semantics to find: a thesis's top crux
+    premises and the diagnostics (``check_map``'s unless given); each is found when first
+    needed, so once for all the diagrams :func:`fit` draws of one map."""
+
+    def __init__(self, model: ArgumentMap, result: CredenceResult, diagnostics: list[Diagnostic] | None) -> None:
+        self.model, self.result, self.given = model, result, diagnostics
+
+    @cached_property
+    def crux_premises(self) -> set[Node]:
+        return _crux_premises(self.model, self.result)
+
+    @cached_property
+    def diagnostics(self) -> list[Diagnostic]:
+        if self.given is not None:
+            return self.given
         from argmap.check import check_map
 
-        diagnostics = check_map(model, result.semantics, result)
+        return check_map(self.model, self.result.semantics, self.result)
+
+
+def _warnings(model: ArgumentMap, diagnostics: list[Diagnostic]) -> dict[Node, list[str]]:
+    """Each claim's diagnostics' messages: the claim a diagnostic names (as the message first
+    writes it, ``[Title]`` or ``<Title>``), else the one written where it points."""
     blocks = []  # (first line, last line, node) of every place a claim is written
     for title, statement in model.statements.items():
         blocks += [(m.span.line, (m.data_span or m.span).end_line, ("statement", title)) for m in statement.members]
@@ -670,9 +695,10 @@ def fit(model: ArgumentMap, result: CredenceResult, size: str | None = None, **o
     if size is None:
         return diagram(model, result, **options), []
     width, height = page(size)
+    marks = _Marks(model, result, options.pop("diagnostics", None))  # found once, for every level
     best = None  # (smallest type as printed, graph) of the level that keeps the largest
     for detail in DETAILS:
-        graph = diagram(model, result, detail=detail, **options)
+        graph = _diagram(model, result, marks, detail=detail, **options)
         drawn_width, drawn_height, smallest = _measure(layout(graph, "svg"))
         printed = smallest * min(1.0, width * 72 / drawn_width, height * 72 / drawn_height)
         if best is None or printed > best[0]:

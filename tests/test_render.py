@@ -594,3 +594,31 @@ def test_premises_something_bears_on_are_drawn_by_default():
     assert {"P", "X"} <= titles  # the attacked premise, so its attacker has an edge
     # [Q] is among the top five cruxes (there are only four numbers), so it is drawn too
     assert "Q" in titles
+
+
+def test_fit_finds_the_crux_premises_and_checks_the_map_once_for_every_level(monkeypatch):
+    import argmap.check
+    import argmap.explanation
+    import argmap.render
+
+    calls: dict[str, int] = {}
+
+    def counted(name, function):
+        def call(*args, **kwargs):
+            calls[name] = calls.get(name, 0) + 1
+            return function(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(argmap.explanation, "cruxes", counted("cruxes", argmap.explanation.cruxes))
+    monkeypatch.setattr(argmap.check, "check_map", counted("check", argmap.check.check_map))
+    # every level laid out far larger than a page at 8 pt, so that fit tries them all (and needs no dot)
+    monkeypatch.setattr(argmap.render, "layout", counted("layout", lambda graph, format:
+                                                         b'<svg width="9000pt" height="9000pt"><text font-size="8"/>'))
+    model = argmap.load(THESIS)
+    result = credence(model)
+    graph, notes = fit(model, result, "a4")
+    assert calls == {"layout": len(DETAILS), "cruxes": 1, "check": 1} and notes  # nothing fitted
+    assert "⚠" in graph.source  # the check's marks are drawn at the level kept
+    calls.clear()
+    fit(model, result, "slide", premises=True, diagnostics=[])  # nothing to find: every premise, the marks given
+    assert calls == {"layout": len(DETAILS)}
