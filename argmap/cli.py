@@ -813,15 +813,18 @@ def render(files: List[Path] = MapFiles,
     """Draw the map with Graphviz: nodes coloured by credence, edges as wide as their contribution."""
     from argmap.check import check_map
     from argmap.propagate import credence
-    from argmap.render import RenderError, fit, format_of, page, render as draw
+    from argmap.render import RenderError, check_options, find, fit, format_of, page, render as draw
 
     if size is not None:  # a slip in the command line is said before the map is read
         _usage(page, size)
     if output is not None and str(output) != "-":
         _usage(format_of, output)
+    _usage(check_options, direction.upper(), palette.lower())
     file, *more = files
     model, semantics = _load_weighed(file, semantics, more)
     output = _output(output, *_files_read(model, files))
+    if focus is not None:  # before the map's warnings, which would bury it
+        _usage(find, model, focus)
     result = _usage(credence, model, semantics)
     checked = check_map(model, semantics, result)
     status = _print_diagnostics(file, model, result, checked=checked)

@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 
     from argmap.propagate import CredenceResult
 
-__all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "PRINT_DPI", "SIZES", "RenderError", "claim_and_quote", "clean",
-           "credence_colour", "diagram", "fit", "format_of", "layout", "page", "pen_width", "render", "short_text"]
+__all__ = ["DETAILS", "DIRECTIONS", "FORMATS", "PALETTES", "PRINT_DPI", "SIZES", "RenderError", "check_options",
+           "claim_and_quote", "clean", "credence_colour", "diagram", "find", "fit", "format_of", "layout", "page",
+           "pen_width", "render", "short_text"]
 
 FORMATS = ("dot", "svg", "png", "pdf")
 PRINT_DPI = 300  # a PNG fitted to a page (--size); unsized PNGs are Graphviz's 96 dpi, for screens
@@ -127,21 +128,14 @@ def _diagram(model: ArgumentMap, result: CredenceResult, marks: _Marks, *, premi
     """:func:`diagram`, with its crux premises and diagnostics in ``marks``."""
     import graphviz
 
-    if direction not in DIRECTIONS:
-        raise ValueError(f"unknown direction {direction!r}; choose {', '.join(DIRECTIONS)}")
-    if palette not in PALETTES:
-        raise ValueError(f"unknown palette {palette!r}; choose {', '.join(PALETTES)}")
-    if detail not in DETAILS:
-        raise ValueError(f"unknown detail {detail!r}; choose {', '.join(DETAILS)}")
-    if depth is not None and depth < 0:
-        raise ValueError(f"--depth {depth}: give a number of steps, 0 or more")
+    check_options(direction, palette, detail, depth)
     edges = _edges(model)
     shown = {node for node in _nodes(model) if premises or not _only_premise(model, node)}
     if not premises:
         shown |= {target for (_, target, kind) in edges if kind not in STRUCTURE} | marks.crux_premises
     focused = None
     if focus is not None:
-        focused = _find(model, focus)
+        focused = find(model, focus)
         start = [focused]
         shown.add(focused)
         depth = 1 if depth is None else depth
@@ -213,6 +207,19 @@ def _diagram(model: ArgumentMap, result: CredenceResult, marks: _Marks, *, premi
     return graph
 
 
+def check_options(direction: str = "LR", palette: str = "default", detail: str = "all", depth: int | None = None) -> None:
+    """ValueError for a ``direction``, ``palette``, ``detail`` or ``depth`` that :func:`diagram`
+    does not take: the options a command line can check before it reads the map."""
+    if direction not in DIRECTIONS:
+        raise ValueError(f"unknown direction {direction!r}; choose {', '.join(DIRECTIONS)}")
+    if palette not in PALETTES:
+        raise ValueError(f"unknown palette {palette!r}; choose {', '.join(PALETTES)}")
+    if detail not in DETAILS:
+        raise ValueError(f"unknown detail {detail!r}; choose {', '.join(DETAILS)}")
+    if depth is not None and depth < 0:
+        raise ValueError(f"--depth {depth}: give a number of steps, 0 or more")
+
+
 def _nodes(model: ArgumentMap) -> Iterator[Node]:
     for title in model.statements:
         yield ("statement", title)
@@ -246,8 +253,10 @@ def _only_premise(model: ArgumentMap, node: Node) -> bool:
     return roles <= {Role.PREMISE, Role.INTERMEDIARY_CONCLUSION} and bool(roles)
 
 
-def _find(model: ArgumentMap, name: str) -> Node:
-    """The node a focus names: ``[Statement]``, ``<Argument>`` or a bare title (a statement first)."""
+def find(model: ArgumentMap, name: str) -> Node:
+    """The node a focus names: ``[Statement]``, ``<Argument>`` or a bare title (a statement
+    first). ValueError for one the map lacks, with the title it was probably meant as (a
+    command line checks it before it prints the map's warnings)."""
     from argmap.propagate import did_you_mean
 
     bracket = name[:1] + name[-1:]
@@ -256,6 +265,9 @@ def _find(model: ArgumentMap, name: str) -> Node:
         return ("statement", title)
     if bracket != "[]" and title in model.arguments:
         return ("argument", title)
+    if title in model.statements or title in model.arguments:  # the other kind's brackets
+        wanted, other = ("statement", f"<{title}>") if bracket == "[]" else ("argument", f"[{title}]")
+        raise ValueError(f"no {wanted} is titled {title!r}; did you mean {other}?")
     raise ValueError(f"no statement or argument is titled {title!r}"
                      + did_you_mean(title, [*model.statements, *model.arguments]))
 

@@ -365,6 +365,28 @@ def test_render_usage_errors(tmp_path):
     assert result.returncode == 2 and "give --focus" in result.stderr
 
 
+def test_render_says_a_palette_or_focus_slip_first_and_alone(tmp_path):
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    def run(*args):  # in-process: the output's order and the exit status are the point
+        result = CliRunner().invoke(app, ["render", *map(str, args)])
+        return result.exit_code, result.stderr.splitlines()
+
+    # a palette slip is said before the map is read: the file need not exist
+    assert run(tmp_path / "nowhere.argdown", "--palette", "grayscale") == (
+        2, ["unknown palette 'grayscale'; choose default, greyscale"])
+    # the thesis has 3 warnings; a focus it lacks is said instead of them, with the title meant
+    assert run(THESIS, "--focus", "Natural Manfold") == (
+        2, ["no statement or argument is titled 'Natural Manfold'; did you mean 'Natural Manifold'?"])
+    assert run(THESIS, "--focus", "<Natural Manifold>") == (  # a statement, in an argument's brackets
+        2, ["no argument is titled 'Natural Manifold'; did you mean [Natural Manifold]?"])
+    assert run(THESIS, "--focus", "Nothing Like It") == (2, ["no statement or argument is titled 'Nothing Like It'"])
+    status, lines = run(THESIS, "--focus", "[Natural Manifold]")  # found: the warnings, then the diagram
+    assert status == 0 and lines[-1].endswith(": 3 warnings; see `argmap check " + str(THESIS) + "`")
+
+
 def test_render_to_stdout_is_the_dot():
     result = cli("render", THESIS)
     assert result.returncode == 0 and result.stdout == dot_of(THESIS)
