@@ -14,7 +14,9 @@ when something bears on them or they are among a thesis's top cruxes, all of the
 ``premises=True``. Edges: support and entails blue with an arrow, attack, contrary and undercut
 orange, dashed or dotted with a tee or dot, premise and conclusion links thin and grey; a
 relation is as wide as its contribution against the largest drawn. Edges into a claim with
-several inputs meet it at their own ports, supporters first, each group by contribution.
+several inputs meet it at their own ports, supporters first, each group by contribution; an
+attack's port is long enough that its tee or dot, which lies along the claim's side, stays
+apart from the next.
 Headings become clusters.
 
 Map text reaches DOT only through :func:`html` and :func:`tooltip`, which escape it for
@@ -85,6 +87,11 @@ EDGE_SHAPES = {  # kind -> the hue it takes ("support", "attack" or a grey) and 
 }
 WRAP = {"all": 30, "titles": 20, "bare": 20, "compact": 15, "line": 60}  # characters a line of a title, by detail
 PORT_SPACING = {"all": 14, "titles": 14, "bare": 14, "compact": 8, "line": 8}  # points between the ends of edges into one claim
+# Points across an edge that a head lying across it covers, at the relations' arrowsize of 0.7 (Graphviz
+# 2.43: a tee is a bar 10 x arrowsize long, a dot 8 x arrowsize wide), before its pen's width; and the
+# white left between two such heads on one side of a claim.
+HEAD_ACROSS = {"tee": 7.0, "dot": 5.6}
+HEAD_GAP = 4.0
 THIN, WIDEST = 1.0, 6.0  # points: a structural link and a relation that contributes nothing; the largest contribution
 BORDERS = {"stated": {}, "computed": {"peripheries": "2"}, "prior": {"style": "filled,dashed"}}  # by origin
 WARNING = "⚠"
@@ -173,16 +180,16 @@ def _diagram(model: ArgumentMap, result: CredenceResult, marks: _Marks, *, premi
     children: dict[str | None, list] = {}
     for section in model.sections:
         children.setdefault(section.parent, []).append(section)
-    inputs: dict[Node, int] = {}
-    for (_, target, _) in ports:
-        inputs[target] = inputs.get(target, 0) + 1
+    inputs: dict[Node, list[int]] = {}  # a busy claim's ports in order, each as long as its edge needs
+    for edge in sorted(ports, key=ports.get):
+        inputs.setdefault(edge[1], []).append(_port_length(edge[2], pen_width(values[edge], largest), detail))
     look = _Look(colours, detail, _SIDES[direction])
 
     def fill(target: graphviz.Digraph, section: str | None) -> None:
         for node in members.get(section, ()):
             notes = warnings.get(node, [])
-            attributes = look.statement(model, result, node[1], node[1] in theses, notes, inputs.get(node, 0)) \
-                if node[0] == "statement" else look.argument(model, result, node[1], notes, inputs.get(node, 0))
+            attributes = look.statement(model, result, node[1], node[1] in theses, notes, inputs.get(node, [])) \
+                if node[0] == "statement" else look.argument(model, result, node[1], notes, inputs.get(node, []))
             if inputs.get(node):
                 attributes["margin"] = "0"
             if node == focused:
@@ -405,7 +412,7 @@ class _Look:
         self.palette, self.detail, self.side = palette, detail, side
 
     def statement(self, model: ArgumentMap, result: CredenceResult, title: str, thesis: bool, notes: list[str],
-                  inputs: int) -> dict[str, str]:
+                  inputs: list[int]) -> dict[str, str]:
         statement = model.statements[title]
         record = result.statements[title]
         claim = claim_and_quote(statement.canonical)[0]
@@ -424,7 +431,7 @@ class _Look:
                 **({"penwidth": "2"} if thesis else {}), "tooltip": tooltip("\n".join(details))}
 
     def argument(self, model: ArgumentMap, result: CredenceResult, title: str, notes: list[str],
-                 inputs: int) -> dict[str, str]:
+                 inputs: list[int]) -> dict[str, str]:
         argument = model.arguments[title]
         record = result.arguments[title]
         text = short_text(argument.text) if argument.text and self.detail in ("all", "titles") else ""
@@ -445,11 +452,11 @@ class _Look:
                 "tooltip": tooltip("\n".join(line for line in details if line))}
 
     def label(self, title: str, value: float, text: str | None, numbers: str, size: int, width: int, warn: bool,
-              inputs: int) -> str:
+              inputs: list[int]) -> str:
         """A node's label: the title (wrapped, after a ⚠ when ``warn``) and its number on top,
         ``numbers`` (an argument's inference and strength) and the text beneath, wrapped to about
         the title's width; ``None`` for a statement without text (shown as such); with
-        ``inputs`` ports for the edges into it on the side they come from."""
+        ports of the lengths in ``inputs`` for the edges into it on the side they come from."""
         heading = _wrap(_capped(title, STRING_LIMIT // 8), WRAP[self.detail])
         mark = f"{WARNING} " if warn else ""
         head = "<BR/>".join(_escape(part) for part in heading) or "&nbsp;"
@@ -476,15 +483,25 @@ class _Look:
         return f"<{_with_ports(table, inputs, self.side, self.detail) if inputs else table}>"
 
 
-def _with_ports(table: str, count: int, side: str, detail: str) -> str:
-    """``table`` with ``count`` ports ``in0``, ``in1``, ... spread along one side, flush with the
-    border (the node has no margin: the table pads itself)."""
+def _port_length(kind: str, width: float, detail: str) -> int:
+    """Points of a claim's side given to one edge into it: the detail's spacing, or more where
+    the edge's head lies across it (a tee or a dot), so that the heads of neighbouring attacks
+    stay apart instead of running into one bar along the border."""
+    across = HEAD_ACROSS.get(EDGE_SHAPES[kind][1].get("arrowhead"))
+    spacing = PORT_SPACING[detail]
+    return spacing if across is None else max(spacing, math.ceil(across + width + HEAD_GAP))
+
+
+def _with_ports(table: str, lengths: list[int], side: str, detail: str) -> str:
+    """``table`` with ports ``in0``, ``in1``, ... of these ``lengths`` in points along one side,
+    flush with the border (the node has no margin: the table pads itself)."""
     frame = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
-    spacing, padding = PORT_SPACING[detail], 3 if detail in PACKED else 5
+    padding = 3 if detail in PACKED else 5
     if side == "w":
-        ports = frame + "".join(f'<TR><TD PORT="in{i}" HEIGHT="{spacing}"></TD></TR>' for i in range(count))
+        ports = frame + "".join(f'<TR><TD PORT="in{i}" HEIGHT="{length}"></TD></TR>'
+                                for i, length in enumerate(lengths))
         return f'{frame}<TR><TD>{ports}</TABLE></TD><TD CELLPADDING="{padding}">{table}</TD></TR></TABLE>'
-    ports = "<TR>" + "".join(f'<TD PORT="in{i}" WIDTH="{spacing}"></TD>' for i in range(count)) + "</TR>"
+    ports = "<TR>" + "".join(f'<TD PORT="in{i}" WIDTH="{length}"></TD>' for i, length in enumerate(lengths)) + "</TR>"
     content = f'<TR><TD CELLPADDING="{padding}">{table}</TD></TR>'
     return f'{frame}{content}<TR><TD>{frame}{ports}</TABLE></TD></TR></TABLE>' if side == "s" else \
         f'{frame}<TR><TD>{frame}{ports}</TABLE></TD></TR>{content}</TABLE>'

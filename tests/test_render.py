@@ -644,3 +644,50 @@ def test_fit_finds_the_crux_premises_and_checks_the_map_once_for_every_level(mon
     calls.clear()
     fit(model, result, "slide", premises=True, diagnostics=[])  # nothing to find: every premise, the marks given
     assert calls == {"layout": len(DETAILS)}
+
+
+def _attack_heads(svg: bytes, axis: int) -> dict[str, list[tuple[float, float]]]:
+    """Each ported claim's attack heads (tees and dots at the claim's end), as the span each
+    covers along the claim's side, its pen included: x (``axis`` 0) or y (1) in the SVG."""
+    found: dict[str, list[tuple[float, float]]] = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") != "edge":
+            continue
+        target = g.find(f"{SVG}title").text.split("->")[1]  # `s0:w`: with its port's side
+        kind = next(g.iter(f"{SVG}a")).get(f"{XLINK}title").split(":")[0]
+        if ":" not in target or kind not in ("attack", "contrary", "contradictory", "undercut"):
+            continue
+        end = [float(v) for v in re.findall(r"-?[\d.]+", g.find(f".//{SVG}path").get("d"))[-2:]]
+        spans = []  # (distance from the line's end, low, high)
+        for shape in g.iter():
+            pen = float(shape.get("stroke-width", 1)) / 2
+            if shape.tag == f"{SVG}polygon":
+                points = [tuple(map(float, point.split(","))) for point in shape.get("points").split()]
+            elif shape.tag == f"{SVG}ellipse":
+                x, y, rx, ry = (float(shape.get(name)) for name in ("cx", "cy", "rx", "ry"))
+                points = [(x - rx, y - ry), (x + rx, y + ry)]
+            else:
+                continue
+            near = min(math.dist(point, end) for point in points)
+            spans.append((near, min(p[axis] for p in points) - pen, max(p[axis] for p in points) + pen))
+        found.setdefault(target, []).append(min(spans)[1:])
+    return found
+
+
+@needs_dot
+def test_the_heads_of_attacks_into_one_claim_stay_apart():
+    """Tees and dots lie across their edge, so at a claim's side they ran into one bar where the
+    ports were closer than a head and its pen are wide (three equal attackers: 6-point pens)."""
+    three = argmap.loads("[C]: The claim.\n" + "".join(f"  - [A{i}]: Objection {i}. {{credence: 0.8}}\n"
+                                                       for i in range(1, 4)))
+    thesis = argmap.load(THESIS)
+    drawings = [(three, diagram(three, credence(three)), 1),
+                (three, diagram(three, credence(three), detail="compact"), 1),
+                (three, diagram(three, credence(three), detail="compact", direction="BT"), 0),
+                (thesis, fit(thesis, credence(thesis), "a4")[0], 1)]  # the four contrary dots into the thesis
+    for model, graph, axis in drawings:
+        heads = _attack_heads(layout(graph, "svg"), axis)
+        spans = sorted(heads["s0:" + ("w" if axis else "s")])
+        assert len(spans) == (3 if model is three else 4), heads
+        gaps = [after[0] - before[1] for before, after in zip(spans, spans[1:])]
+        assert min(gaps) > 1, (graph.graph_attr, gaps)  # white between every two heads
