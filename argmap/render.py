@@ -214,7 +214,8 @@ def _diagram(model: ArgumentMap, result: CredenceResult, marks: _Marks, *, premi
     return graph
 
 
-def check_options(direction: str = "LR", palette: str = "default", detail: str = "all", depth: int | None = None) -> None:
+def check_options(direction: str = "LR", palette: str = "default", detail: str = "all",
+                  depth: int | None = None) -> None:
     """ValueError for a ``direction``, ``palette``, ``detail`` or ``depth`` that :func:`diagram`
     does not take: the options a command line can check before it reads the map."""
     if direction not in DIRECTIONS:
