@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate, repeat
+from operator import add
 from typing import Any, Generator
 
 
@@ -76,7 +78,9 @@ class _Spans:
         self.starts: list[int] | None = None
 
     def __call__(self, first: Lexeme, last: Lexeme) -> Span:
-        start, end = first.start_pos, last.end_pos
+        # Tokens are tuples (kind, value, start, end, lines): indexing them spares a property
+        # call per offset, and this runs for nearly every token.
+        start, end = first[2], last[3]
         starts = self.starts
         if starts is None:
             starts = self.index(first.source)
@@ -86,7 +90,7 @@ class _Spans:
         # Only a space, tab, comment or line break can start the line's end, and a line break
         # followed by text is one (these tests spare the regex).
         after = text[stop:stop + 1]
-        if after in _MAY_END_LINE and text[stop - 1:stop] not in ("\n", "\r"):
+        if after in _MAY_END_LINE and text[stop - 1:stop] not in _LINE_BREAKS:
             if after == "\n" and text[stop + 1:stop + 2] not in _MAY_END_LINE:
                 stop += 1
             else:
@@ -98,19 +102,25 @@ class _Spans:
 
     def title(self, token: Lexeme, inner: str) -> Span:
         """Where the title between a title token's brackets is."""
-        start = token.start_pos
+        start = token[2]
         starts = self.starts if self.starts is not None else self.index(token.source)
         line = bisect_right(starts, start)
         column = start - starts[line - 1] + 1
         return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
 
     def index(self, text: str) -> list[int]:
+        """Where each line starts: after each \\n, \\r\\n or lone \\r. Without a \\r (most files),
+        from the lengths of the lines split at \\n, several times faster than a regex's matches."""
         self.text = text
-        self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+        if "\r" in text:
+            self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
+        else:
+            self.starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
         return self.starts
 
 
 _MAY_END_LINE = frozenset(" \t/\r\n")
+_LINE_BREAKS = frozenset("\r\n")
 _tuple_new = tuple.__new__
 
 
