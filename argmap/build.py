@@ -418,7 +418,10 @@ def _add_tags(target: list[str], tags: list[str]) -> None:
 
 class _Walk:
     def __init__(self, tree: SyntaxTree) -> None:
-        self.tree = tree
+        self.written_front_matter = tree.front_matter
+        # The blocks still to walk, the last first: each is let go (with its tokens, when the
+        # caller keeps no tree) as soon as it is walked, so the tree shrinks as the models grow.
+        self.pending = tree.blocks[::-1]
         self.diagnostics: list[Diagnostic] = list(tree.diagnostics)
         self.front_matter: dict = {}
         self.front_matter_token: Lexeme | None = None  # where warnings about its settings point
@@ -890,9 +893,11 @@ class _Walk:
         self.inference_entity(last.inference, entity.title).conclusion_index = len(entity.fields["pcs"]) - 1
 
     def walk(self) -> None:
-        self.front(self.tree.front_matter)
+        self.front(self.written_front_matter)
         preceding = None
-        for block in self.tree.blocks:
+        pending = self.pending
+        while pending:
+            block = pending.pop()
             if isinstance(block, HeadingNode):
                 self.heading(block)
                 preceding = None
@@ -911,7 +916,6 @@ class _Walk:
         for token in self.broken_links:
             self.warn(token, "link", "a link [text](url) must be written on one line; it was kept as text, and "
                       "other Argdown tools reject the file")
-        self.tree = None
 
     # -- the reference's transformations, after the walk
 
@@ -1183,8 +1187,8 @@ class _Walk:
 def build(tree: SyntaxTree) -> ArgumentMap:
     """The model of a parsed file, with the parser's diagnostics and the builder's own.
 
-    Pass the tree without keeping it (``build(parse(text))``): it is let go before the models
-    are made, which lowers the peak memory on a large map by the size of the tree.
+    Pass the tree without keeping it (``build(parse(text))``): it is let go block by block as
+    the models are made, which lowers the peak memory on a large map by the size of the tree.
     """
     walk = _Walk(tree)
     del tree
