@@ -704,35 +704,52 @@ def _table() -> dict:
 @cache
 def _tables() -> tuple:
     """The table's start state, end state and states, and for each of its rules: its name, its
-    length and what reducing it makes from the values it pops. Tokens named with `_` are
-    dropped and rules named with `_` are spliced into their parent (Lark's conventions); the
-    builder's method makes the node."""
-    table, builder, rules = _table(), _Builder(), []
-    for origin, size, shape, method in table["rules"]:
-        make = getattr(builder, method) if method else None
-        if make is None and shape in (None, "s"):  # passes its children on to be spliced, as they are
-            make = list if shape is None else itemgetter(0)
-        elif shape is not None:
-            make = _shaped(shape, make)
-        rules.append((origin, size, make))
-    return table["start"], table["end"], table["states"], tuple(rules)
+    length and what reducing it does to the stack of values (None: nothing)."""
+    table, builder = _table(), _Builder()
+    rules = tuple((origin, size, _reduction(size, shape, getattr(builder, method) if method else None))
+                  for origin, size, shape, method in table["rules"])
+    return table["start"], table["end"], table["states"], rules
 
 
-def _shaped(shape: str, make):
-    """``make`` of the children kept (``k``) and spliced (``s``, a `_` rule's list), not dropped
-    (``d``); without ``make``, that list (the rule is itself spliced). A list spliced first is
-    extended in place: a repetition (``item+``) grows one list instead of copying it each time."""
-    head = shape[0] == "s"
+def _reduction(size: int, shape: str | None, make):
+    """What reducing a rule does to the stack of values: its ``size`` values become what
+    ``make`` (the builder's method) makes of the children kept (``k``) and spliced (``s``, a
+    `_` rule's list), not dropped (``d``), as Lark does; without ``make``, that list (the rule
+    is itself spliced). A list spliced first is extended in place: a repetition (``item+``)
+    grows one list instead of copying it each time. The commonest reductions are done on the
+    stack itself, without the list of children: a large map has hundreds of thousands."""
+    if shape == "s":  # one spliced rule's list: passed on as it is, or made into a node
+        if make is None:
+            return None
+
+        def made(values):
+            values[-1] = make(values[-1])
+        return made
+    if make is None and shape == "sk":
+        def append(values):
+            item = values.pop()
+            values[-1].append(item)
+        return append
+    if size == 1 and shape is None:
+        def one(values):
+            values[-1] = make([values[-1]]) if make else [values[-1]]
+        return one
+    head = shape is not None and shape[0] == "s"
     tail = shape[1:] if head else shape
 
     def reduce(values):
-        children = values[0] if head else []
-        for code, value in zip(tail, values[1:] if head else values):
-            if code == "k":
-                children.append(value)
-            elif code == "s":
-                children += value
-        return make(children) if make else children
+        popped = values[-size:] if size else []
+        del values[len(values) - size:]
+        if shape is None:
+            children = popped
+        else:
+            children = popped[0] if head else []
+            for code, value in zip(tail, popped[1:] if head else popped):
+                if code == "k":
+                    children.append(value)
+                elif code == "s":
+                    children += value
+        values.append(make(children) if make else children)
     return reduce
 
 
@@ -740,26 +757,26 @@ def _parse_valid(tokens: list[Lexeme]):
     """What the builder makes of a file without syntax errors, by a plain loop over the LALR
     table; None at the first token the grammar does not allow (recovery takes over)."""
     start, end, states, rules = _tables()
-    stack, values = [start], []
+    stack, values, state = [start], [], start
     for token in (*tokens, None):
         kind = token[0] if token is not None else "$END"
         while True:
-            action = states[stack[-1]].get(kind)
+            action = states[state].get(kind)
             if action is None:
                 return None
             if action >= 0:  # shift
                 stack.append(action)
                 values.append(token)
+                state = action
                 break
-            origin, size, make = rules[~action]
+            origin, size, reduce = rules[~action]
+            if reduce is not None:
+                reduce(values)
             if size:
-                children = values[-size:]
-                del values[-size:], stack[-size:]
-            else:
-                children = []
-            values.append(make(children))
-            stack.append(states[stack[-1]][origin])
-            if token is None and stack[-1] == end:
+                del stack[len(stack) - size:]
+            state = states[stack[-1]][origin]
+            stack.append(state)
+            if token is None and state == end:
                 return values[-1]
 
 
@@ -782,7 +799,7 @@ def table_source() -> str:
     """The text of ``grammar/lalr.json``, Lark's LALR(1) table for the grammar: ``states[s][symbol]``
     is the state to shift to (or to go to, after reducing to a rule), or ``~r`` to reduce by
     ``rules[r]``, which is its name, its length, how its children are shaped (see
-    :func:`_shaped`; null when all are kept) and the builder method that makes it (null for a
+    :func:`_reduction`; null when all are kept) and the builder method that makes it (null for a
     rule spliced into its parent); ``terminals`` are the patterns, highest priority first.
     Regenerate it with ``python -m argmap.grammar`` after changing the grammar."""
     import json

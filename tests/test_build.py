@@ -126,3 +126,17 @@ def test_a_constructed_model_takes_the_defaults_of_fields_left_out_and_refuses_a
     with pytest.raises(TypeError, match="StatementOccurrence.span is required"):
         constructed(StatementOccurrence, {"title": "A"})
     assert constructed(StatementOccurrence, {"title": "A", "span": Span(1, 1, 1, 3, 0, 3)}).title == "A"
+
+
+def test_constructed_models_share_their_fields_set_without_one_change_reaching_another():
+    from argmap.model import Role
+
+    model = argmap.loads("(1) [P]: p\n(2) [Q]: q\n----\n(3) [C]: c\n")
+    first, second = model.arguments["Untitled 1"].pcs[:2]
+    assert first.model_fields_set == second.model_fields_set == set(type(first).model_fields)
+    first.role = Role.MAIN_CONCLUSION  # pydantic marks the field set: it was already
+    copy = second.model_copy(update={"role": Role.MAIN_CONCLUSION})
+    copy.model_fields_set.discard("role")  # a copy has a set of its own
+    assert second.role is Role.PREMISE and first.role is Role.MAIN_CONCLUSION
+    assert second.model_fields_set == set(type(second).model_fields)
+    assert second.model_dump(exclude_unset=True) == second.model_dump()
