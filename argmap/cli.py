@@ -904,7 +904,14 @@ def lsp(tcp: Optional[str] = typer.Option(None, "--tcp", metavar="HOST:PORT",
 
 def main() -> None:
     """Run the command; a bug in argmap is reported in one line, not as a traceback
-    (set ARGMAP_DEBUG=1 to see it)."""
+    (set ARGMAP_DEBUG=1 to see it).
+
+    What the command made is left to the operating system: the interpreter's exit would
+    otherwise collect it (the collector is off, so a map's model, held by reference cycles,
+    is still there) and free it object by object, which cost 0.6 s of the export of a
+    5,000-argument map and 0.15 s of the thesis's. Freezing the collector's objects at the
+    command's end skips that; the exit is otherwise the usual one (exit functions, threads,
+    flushing, the status)."""
     import gc
     import os
 
@@ -918,6 +925,9 @@ def main() -> None:
             app()
         finally:
             sys.stdout.flush()  # what is still buffered: a full disk shows here
+    except SystemExit:  # the command's end
+        gc.freeze()
+        raise
     except OSError as error:  # the output cannot be written: a full disk, a closed pipe
         _output_failed(error)
     except MemoryError:
