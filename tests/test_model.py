@@ -212,3 +212,20 @@ def test_constructed_models_share_their_field_set_and_an_assignment_changes_only
     copy.model_fields_set.add("extra")  # a copy's set is its own
     assert (first.source, second.source, second.target, copy.target) == ("C", "B", "T", "U")
     assert first.model_fields_set == second.model_fields_set == every
+
+
+def test_models_made_through_the_python_api_are_validated():
+    """The models make their validators on first use (not at import): it still runs."""
+    import pytest
+    from pydantic import ValidationError
+
+    from argmap.model import ArgumentMap, Span, Statement, StatementOccurrence
+
+    span = Span(1, 1, 1, 5, 0, 4)
+    occurrence = StatementOccurrence(title="A", text="text", span=span, data={"credence": 0.5})
+    made = ArgumentMap(statements={"A": {"title": "A", "members": [occurrence]}}, strict="true")
+    assert isinstance(made.statements["A"], Statement) and made.strict is True
+    with pytest.raises(ValidationError, match="title"):
+        ArgumentMap(statements={"A": {"title": ["not", "text"]}})
+    with pytest.raises(ValidationError, match="span"):
+        StatementOccurrence(title="A")
