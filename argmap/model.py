@@ -31,30 +31,26 @@ def constructed(cls: type[Model], fields: dict[str, Any]) -> Model:
     """A model of values argmap computed itself, made without validation: what pydantic's
     ``model_construct`` makes (fields left out take their defaults), at a fifth of its cost
     per object, which the builder and the credences pay tens of thousands of times a map.
-    Models a caller makes through the Python API are validated as usual."""
-    defaults = _defaults(cls)
+    Models a caller makes through the Python API are validated as usual.
+
+    Every field is set, so the models of a class share one set of their names as pydantic's
+    ``__pydantic_fields_set__`` (pydantic only adds to it a name that is there already, and
+    copies it with the model): a copy each would cost a fifth of the builder's memory."""
+    defaults, every_field = _defaults(cls)
     if len(fields) != len(defaults):
         fields = {name: fields[name] if name in fields else default() for name, default in defaults.items()}
     model = _new(cls)
     _set(model, "__dict__", fields)
-    _set(model, "__pydantic_fields_set__", _every_field(cls))
+    _set(model, "__pydantic_fields_set__", every_field)
     _set(model, "__pydantic_extra__", None)
     _set(model, "__pydantic_private__", None)
     return model
 
 
 @cache
-def _every_field(cls: type[BaseModel]) -> set[str]:
-    """The set of a model's field names, shared by every model :func:`constructed` makes of
-    ``cls``: a set of its own cost each model 500 bytes (a third of a large map's memory). It
-    holds every field, so pydantic's only change to it (adding the field an assignment sets)
-    leaves it as it is; copies get their own."""
-    return set(cls.model_fields)
-
-
-@cache
-def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
-    """Each field of a model and a function giving its default (one that raises for a required field)."""
+def _defaults(cls: type[BaseModel]) -> tuple[dict[str, Any], set[str]]:
+    """Each field of a model and a function giving its default (one that raises for a required
+    field); and the set of the fields' names."""
     def default(name: str, info) -> Any:
         if info.default_factory is not None:
             return info.default_factory
@@ -63,7 +59,7 @@ def _defaults(cls: type[BaseModel]) -> dict[str, Any]:
                 raise TypeError(f"{cls.__name__}.{name} is required")
             return required
         return lambda: info.default
-    return {name: default(name, info) for name, info in cls.model_fields.items()}
+    return {name: default(name, info) for name, info in cls.model_fields.items()}, set(cls.model_fields)
 
 
 class Span(NamedTuple):

@@ -196,24 +196,6 @@ def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path):
     assert link.is_symlink() and target.read_bytes() == b"new"
 
 
-def test_constructed_models_share_their_field_set_and_an_assignment_changes_only_its_own_model():
-    from argmap.model import Relation, RelationType, constructed
-
-    def made(source):
-        return constructed(Relation, {"type": RelationType.SUPPORT, "source": source, "source_kind": "statement",
-                                      "target": "T", "target_kind": "statement"})
-
-    first, second = made("A"), made("B")
-    every = {"type", "source", "source_kind", "target", "target_kind", "conclusion_index", "spans"}
-    assert first.model_fields_set == every
-    assert first.model_fields_set is second.model_fields_set  # one set per class: 500 bytes less a model
-    first.source = "C"
-    copy = second.model_copy(update={"target": "U"})
-    copy.model_fields_set.add("extra")  # a copy's set is its own
-    assert (first.source, second.source, second.target, copy.target) == ("C", "B", "T", "U")
-    assert first.model_fields_set == second.model_fields_set == every
-
-
 def test_models_made_through_the_python_api_are_validated():
     """The models make their validators on first use (not at import): it still runs."""
     import pytest
