@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+from itertools import islice
 from typing import Any, Iterable, Iterator, TextIO
 
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Inference, Range, Relation, Role, Span,
@@ -28,7 +29,7 @@ def _position(fields: dict, span: Span | None) -> dict:
 
 
 def _range(rng: Range) -> dict:
-    out: dict[str, Any] = {"type": rng.type.value, "start": rng.start, "stop": rng.stop}
+    out: dict[str, Any] = {"type": rng.type._value_, "start": rng.start, "stop": rng.stop}
     for key in ("url", "tag", "title"):
         value = getattr(rng, key)
         if value is not None:
@@ -37,7 +38,7 @@ def _range(rng: Range) -> dict:
 
 
 def _relation(relation: Relation) -> dict:
-    out = {"type": "relation", "relationType": relation.type.value, "from": relation.source,
+    out = {"type": "relation", "relationType": relation.type._value_, "from": relation.source,
            "fromType": "equivalence-class" if relation.source_kind == "statement" else relation.source_kind,
            "to": relation.target,
            "toType": "equivalence-class" if relation.target_kind == "statement" else relation.target_kind}
@@ -59,7 +60,7 @@ def _member(member: StatementOccurrence | ArgumentDescription, index: int | None
     if isinstance(member, ArgumentDescription):
         out["role"] = "argument-description"
     elif member.role is not None:
-        out["role"] = member.role.value
+        out["role"] = member.role._value_
     if member.text is not None:
         out["text"] = member.text
     if member.is_reference:
@@ -155,12 +156,16 @@ def to_argdown_json(model: ArgumentMap) -> dict:
 _EXPONENT = re.compile(rb"e(?<=[0-9]e)[-0-9]")
 
 
+_BATCH = 64  # entries encoded at once: fewer calls, and still never the whole map as one string
+
+
 def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
-    """Write Argdown-JSON (compact) entry by entry, so a large map never exists as one string.
+    """Write Argdown-JSON (compact) a few entries at a time, so a large map never exists as
+    one string (the keys of an object's entries are a dict's, so no two are equal).
 
     orjson writes it (twice as fast); where its bytes could differ from what the standard
     library writes (some numbers, text with undecodable bytes, integers past 64 bits, data
-    keys that are not text), the standard library writes that entry."""
+    keys that are not text), the standard library writes those entries."""
     import orjson
 
     strict = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -181,9 +186,10 @@ def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
     stream.write("{")
     for number, (key, kind, entries) in enumerate(_document(model)):
         stream.write(("," if number else "") + encode(key) + (":{" if kind is dict else ":["))
-        for index, entry in enumerate(entries):
-            comma = "," if index else ""
-            stream.write(comma + encode(entry[0]) + ":" + encode(entry[1]) if kind is dict else comma + encode(entry))
+        entries, comma = iter(entries), ""
+        while batch := list(islice(entries, _BATCH)):  # the batch's JSON without its brackets
+            stream.write(comma + encode(dict(batch) if kind is dict else batch)[1:-1])
+            comma = ","
         stream.write("}" if kind is dict else "]")
     stream.write("}\n")
 

@@ -103,7 +103,15 @@ class Related(NamedTuple):
     span: Span
 
 
-class Diagnostic(BaseModel):
+class _Model(BaseModel):
+    """The base of the map's models: each makes its validator when first asked to validate,
+    not when this module is imported. argmap makes its own models without validation (see
+    :func:`constructed`), so a command seldom needs one (25 ms of every command's start)."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Diagnostic(_Model):
     """A problem found in a file, at ``line``:``column`` (1-based).
 
     ``span``, when known, covers the whole text the problem concerns (an editor underlines it);
@@ -148,7 +156,7 @@ class RangeType(str, Enum):
     ARGUMENT_MENTION = "argument-mention"
 
 
-class Range(BaseModel):
+class Range(_Model):
     """Formatting within a text: characters ``start`` to ``stop`` (inclusive) of it."""
 
     type: RangeType
@@ -160,7 +168,7 @@ class Range(BaseModel):
     span: SkipValidation[Span | None] = None  # in the source, for links, tags and mentions
 
 
-class _Element(BaseModel):
+class _Element(_Model):
     """Shared by statement occurrences and argument descriptions."""
 
     title: str
@@ -175,7 +183,7 @@ class _Element(BaseModel):
     section: str | None = None  # id of the enclosing section
 
 
-class Inference(BaseModel):
+class Inference(_Model):
     """The `----` or `-- rules {data} --` line above a conclusion."""
 
     rules: list[str] = Field(default_factory=list)
@@ -197,7 +205,7 @@ class ArgumentDescription(_Element):
     """One place where an argument is written: `<Title>: text` or a reference `<Title>`."""
 
 
-class Statement(BaseModel):
+class Statement(_Model):
     """An equivalence class: every occurrence of statements sharing one title."""
 
     title: str
@@ -222,7 +230,7 @@ class Statement(BaseModel):
         return canonical.text if canonical is not None else None
 
 
-class Argument(BaseModel):
+class Argument(_Model):
     title: str
     members: list[ArgumentDescription] = Field(default_factory=list)
     pcs: list[StatementOccurrence] = Field(default_factory=list)
@@ -245,7 +253,7 @@ class Argument(BaseModel):
         return [m for m in self.pcs if m.role is Role.PREMISE]
 
 
-class Relation(BaseModel):
+class Relation(_Model):
     """A dialectical relation between statements and arguments.
 
     ``source``/``target`` are titles; ``source_kind``/``target_kind`` say whether each is a
@@ -262,7 +270,7 @@ class Relation(BaseModel):
     spans: SkipValidation[list[Span]] = Field(default_factory=list)  # every place the relation is written
 
 
-class Section(BaseModel):
+class Section(_Model):
     id: str
     title: str
     level: int
@@ -272,7 +280,7 @@ class Section(BaseModel):
     span: SkipValidation[Span]
 
 
-class ArgumentMap(BaseModel):
+class ArgumentMap(_Model):
     """Everything argmap knows about one Argdown file."""
 
     statements: dict[str, Statement] = Field(default_factory=dict)

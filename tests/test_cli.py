@@ -134,3 +134,26 @@ def test_explain_and_cruxes_on_the_thesis():
     data = json.loads(argmap("cruxes", THESIS, "-n", "3", "-f", "json", "-s", "vargdown").stdout)
     assert data[0]["thesis"] == "Natural Manifold" and len(data[0]["cruxes"]) == 3
     assert data[0]["cruxes"][0]["input"]["label"] == "[SVD Plus Orthogonal Synergy] inference in <PSOFT Synthesis>"
+
+
+def test_a_command_ends_with_its_whole_output_its_status_and_the_exit_functions_run(tmp_path):
+    """`main` leaves what the command made to the operating system at its end (see its
+    docstring): the output is still whole, in a pipe and in a file, the exit status is the
+    command's and an exit function registered before it still runs."""
+    import argmap
+    from argmap.export import dumps
+
+    bad = tmp_path / "bad.argdown"  # an error (exit 1), and JSON of a few hundred kilobytes
+    bad.write_text("".join(f"[S{i}]: statement {i} with some text #tag{i % 7}\n  + [R{i}]: reason {i}\n\n"
+                           for i in range(400)) + "[B]: text\n(3) stray\n")
+    expected = dumps(argmap.load(bad))
+    script = ("import atexit, sys; atexit.register(print, 'exit function ran', file=sys.stderr); "
+              "from argmap.cli import main; sys.argv = ['argmap', *sys.argv[1:]]; main()")
+    out = tmp_path / "out.json"
+    for into in (["-o", out], []):
+        result = subprocess.run([sys.executable, "-c", script, "export", bad, *into], capture_output=True, text=True,
+                                timeout=120)
+        assert result.returncode == 1
+        assert (out.read_text() if into else result.stdout) == expected and len(expected) > 200_000
+        assert f"{bad}:" in result.stderr and "error: unexpected statement number '(3)'" in result.stderr
+        assert result.stderr.endswith("exit function ran\n")

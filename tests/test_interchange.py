@@ -328,3 +328,18 @@ def test_argdown_json_numbers_and_text_are_written_as_the_standard_library_write
     assert '"data":{"x":1e-05,"y":1e+20,"z":0.5,"w":null,"big":123456789012345678901234567890,"s":"3e5 0.0000"}' \
         in exported
     assert '"text":"a \udcff"' in exported
+
+
+def test_argdown_json_written_in_batches_is_the_standard_librarys_json_of_the_document():
+    """Entries are written a few dozen at a time; a batch with one entry that orjson would write
+    differently is written by the standard library. Either way the text is the standard
+    library's compact JSON of the whole document."""
+    from argmap.export import to_argdown_json
+
+    odd = {7: "0.00001", 150: "1.0e+20", 299: "123456789012345678901234567890"}  # in some batches only
+    text = "".join(f"[S{i}]: statement {i} #t{i % 90}\n  + <A{i}>: {{x: {odd.get(i, '0.5')}}}\n\n"
+                   for i in range(300)) + "[U]: caf\udce9\n"
+    model = argmap.loads(text)
+    assert len(model.statements) == 301 and len(model.tags) == 90
+    standard = json.dumps(to_argdown_json(model), ensure_ascii=False, separators=(",", ":"))
+    assert dumps(model) == standard + "\n"

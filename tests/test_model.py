@@ -194,3 +194,20 @@ def test_writing_through_a_symbolic_link_keeps_the_link(tmp_path):
     link.symlink_to(target)
     write_atomically(link, b"new")
     assert link.is_symlink() and target.read_bytes() == b"new"
+
+
+def test_models_made_through_the_python_api_are_validated():
+    """The models make their validators on first use (not at import): it still runs."""
+    import pytest
+    from pydantic import ValidationError
+
+    from argmap.model import ArgumentMap, Span, Statement, StatementOccurrence
+
+    span = Span(1, 1, 1, 5, 0, 4)
+    occurrence = StatementOccurrence(title="A", text="text", span=span, data={"credence": 0.5})
+    made = ArgumentMap(statements={"A": {"title": "A", "members": [occurrence]}}, strict="true")
+    assert isinstance(made.statements["A"], Statement) and made.strict is True
+    with pytest.raises(ValidationError, match="title"):
+        ArgumentMap(statements={"A": {"title": ["not", "text"]}})
+    with pytest.raises(ValidationError, match="span"):
+        StatementOccurrence(title="A")
