@@ -242,8 +242,6 @@ class Network:
     and per what-if."""
 
     def __init__(self, model: ArgumentMap) -> None:
-        import networkx as nx
-
         self.model = model
         self.nodes: dict[Node, _Node] = {}
         self.inputs: dict[InputKey, Input] = {}
@@ -258,24 +256,34 @@ class Network:
             self._argument(title, argument)
         for relation in model.relations:
             self._relation(relation)
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.nodes)
+        self.successors: dict[Node, dict[Node, None]] = {key: {} for key in self.nodes}  # what each node feeds
         for key, node in self.nodes.items():
-            for source in (node.premises or []) + node.concluded_by + node.supports + node.attacks:
-                graph.add_edge(source, key)
-        self.graph = graph
+            for source in self.sources(key):
+                self.successors[source][key] = None
         position = {key: i for i, key in enumerate(self.nodes)}
-        condensed = nx.condensation(graph)
         self.components: list[tuple[list[Node], bool]] = []  # in dependency order
         self.component_of: dict[Node, int] = {}
-        for component in nx.topological_sort(condensed):
-            members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
+        for component in dependency_order(self.successors):
+            members = sorted(component, key=position.__getitem__)
             self.component_of.update(dict.fromkeys(members, len(self.components)))
-            self.components.append((members, len(members) > 1 or graph.has_edge(members[0], members[0])))
+            self.components.append((members, len(members) > 1 or members[0] in self.successors[members[0]]))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
         self._invalid_numbers()
         self._missing_numbers()
+
+    def sources(self, key: Node) -> list[Node]:
+        """The nodes that ``key`` is computed from."""
+        node = self.nodes[key]
+        return (node.premises or []) + node.concluded_by + node.supports + node.attacks
+
+    def downstream(self, *keys: Node) -> set[Node]:
+        """``keys`` and every node they reach: what a change in their values can move."""
+        return _reached(keys, lambda key: self.successors[key])
+
+    def upstream(self, *keys: Node) -> set[Node]:
+        """``keys`` and every node that reaches them: what their values are computed from."""
+        return _reached(keys, self.sources)
 
     # -- building
 
@@ -353,9 +361,9 @@ class Network:
         if named:
             titles = [str(t) for t in (named if isinstance(named, list) else [named])]
             return [t for t in titles if t in self.model.statements]
-        free = [t for t in self.model.statements if self.graph.out_degree(("statement", t)) == 0]
+        free = [t for t in self.model.statements if not self.successors[("statement", t)]]
         top = [t for t in free if self.model.statements[t].is_used_as_top_level]
-        return top or [t for t in free if self.graph.in_degree(("statement", t)) > 0]
+        return top or [t for t in free if self.sources(("statement", t))]
 
     def _invalid_numbers(self) -> None:
         """An error for each credence, inference or prior that is not a number in [0, 1]."""
@@ -548,6 +556,84 @@ class Network:
         return semantics.combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
 
 
+def _reached(starts, following) -> set:
+    """``starts`` and every node reached from them by ``following`` a node to its neighbours."""
+    found, todo = set(starts), list(starts)
+    while todo:
+        for other in following(todo.pop()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def dependency_order(successors: dict) -> list[list]:
+    """The strongly connected components of a directed graph (``successors`` maps each node
+    to those it has an edge to) in dependency order: every edge goes from a component to
+    itself or to a later one. Tarjan's algorithm finds them (kept on explicit stacks, so that
+    a chain of any length fits); they come in generations, first those that nothing outside
+    feeds, then those fed only by the ones before, each generation in the order Tarjan's
+    algorithm completes them."""
+    index: dict = {}  # the order nodes are first met in
+    low: dict = {}  # the lowest index a node reaches within what is not yet a component
+    open_nodes: list = []  # met but in no component yet, and the same as a set
+    is_open: set = set()
+    found: list[list] = []
+    for root in successors:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        open_nodes.append(root)
+        is_open.add(root)
+        path = [(root, iter(successors[root]))]
+        while path:
+            node, ahead = path[-1]
+            for child in ahead:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    open_nodes.append(child)
+                    is_open.add(child)
+                    path.append((child, iter(successors[child])))
+                    break
+                if child in is_open:
+                    low[node] = min(low[node], index[child])
+            else:
+                path.pop()
+                if path:
+                    parent = path[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    start = len(open_nodes) - 1
+                    while open_nodes[start] != node:
+                        start -= 1
+                    component = open_nodes[start:]
+                    del open_nodes[start:]
+                    is_open.difference_update(component)
+                    found.append(component)
+    where = {node: number for number, component in enumerate(found) for node in component}
+    feeds: list[dict[int, None]] = [{} for _ in found]  # component -> the components it has an edge to
+    for node, ahead in successors.items():
+        for child in ahead:
+            if where[child] != where[node]:
+                feeds[where[node]][where[child]] = None
+    waiting = [0] * len(found)  # how many components feeding it are not yet placed
+    for targets in feeds:
+        for target in targets:
+            waiting[target] += 1
+    generation = [number for number, count in enumerate(waiting) if not count]
+    order = []
+    while generation:
+        order += generation
+        following = []
+        for number in generation:
+            for target in feeds[number]:
+                waiting[target] -= 1
+                if not waiting[target]:
+                    following.append(target)
+        generation = following
+    return [found[number] for number in order]
+
+
 def _prior(entity) -> float:
     """A statement's or argument's prior as its node holds it."""
     prior = number(entity.data, "prior")
@@ -664,12 +750,8 @@ class _Run:
     def update(self, changed: set[Node]) -> bool:
         """Recompute what the nodes in ``changed`` (whose numbers moved) reach; False where
         that includes a cycle (its record of settling is the whole run's)."""
-        import networkx as nx
-
         network = self.network
-        reached = set(changed)
-        for key in changed:
-            reached |= nx.descendants(network.graph, key)
+        reached = network.downstream(*changed)
         if any(network.components[network.component_of[key]][1] for key in reached):
             return False
         self.numbers = {**network.numbers, **self.changes}
