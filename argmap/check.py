@@ -35,7 +35,8 @@ def check_map(model: ArgumentMap, semantics: str | None = None, result=None, net
     from argmap.propagate import Network, credence
 
     network = network if network is not None else Network(model)
-    result = result if result is not None else credence(model, semantics or DEFAULT, network=network)
+    if result is None:  # only its warnings are read (and, under vargdown, its contributions)
+        result = credence(model, semantics or DEFAULT, network=network, records=False)
     return in_order(structural_checks(model, network), numeric_checks(model, semantics, network, result))
 
 

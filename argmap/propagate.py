@@ -263,9 +263,11 @@ class Network:
         position = {key: i for i, key in enumerate(self.nodes)}
         self.components: list[tuple[list[Node], bool]] = []  # in dependency order
         self.component_of: dict[Node, int] = {}
-        for component in dependency_order(self.successors):
-            members = sorted(component, key=position.__getitem__)
-            self.component_of.update(dict.fromkeys(members, len(self.components)))
+        for place, members in enumerate(dependency_order(self.successors)):
+            if len(members) > 1:
+                members.sort(key=position.__getitem__)
+            for key in members:
+                self.component_of[key] = place
             self.components.append((members, len(members) > 1 or members[0] in self.successors[members[0]]))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
@@ -570,56 +572,55 @@ def _reached(starts, following) -> set:
 def dependency_order(successors: dict) -> list[list]:
     """The strongly connected components of a directed graph (``successors`` maps each node
     to those it has an edge to) in dependency order: every edge goes from a component to
-    itself or to a later one. Tarjan's algorithm finds them (kept on explicit stacks, so that
-    a chain of any length fits); they come in generations, first those that nothing outside
+    itself or to a later one. Tarjan's algorithm finds them (on explicit stacks, so that a
+    chain of any length fits); they come in generations, first those that nothing outside
     feeds, then those fed only by the ones before, each generation in the order Tarjan's
     algorithm completes them."""
-    index: dict = {}  # the order nodes are first met in
-    low: dict = {}  # the lowest index a node reaches within what is not yet a component
-    open_nodes: list = []  # met but in no component yet, and the same as a set
-    is_open: set = set()
+    low: dict = {}  # the earliest node (by when first met) a node reaches among those in no component yet
+    where: dict = {}  # a node's component, once found
     found: list[list] = []
+    unplaced: list = []  # met, in no component yet
+    met = 0
     for root in successors:
-        if root in index:
+        if root in low:
             continue
-        index[root] = low[root] = len(index)
-        open_nodes.append(root)
-        is_open.add(root)
-        path = [(root, iter(successors[root]))]
+        low[root] = met
+        path = [(root, met, iter(successors[root]))]  # the depth-first path: node, when met, edges left
+        unplaced.append(root)
+        met += 1
         while path:
-            node, ahead = path[-1]
+            node, first, ahead = path[-1]
             for child in ahead:
-                if child not in index:
-                    index[child] = low[child] = len(index)
-                    open_nodes.append(child)
-                    is_open.add(child)
-                    path.append((child, iter(successors[child])))
+                if child not in low:
+                    low[child] = met
+                    path.append((child, met, iter(successors[child])))
+                    unplaced.append(child)
+                    met += 1
                     break
-                if child in is_open:
-                    low[node] = min(low[node], index[child])
+                if child not in where and low[child] < low[node]:
+                    low[node] = low[child]
             else:
                 path.pop()
-                if path:
-                    parent = path[-1][0]
-                    low[parent] = min(low[parent], low[node])
-                if low[node] == index[node]:
-                    start = len(open_nodes) - 1
-                    while open_nodes[start] != node:
+                if low[node] == first:  # nothing it reaches leads back above it: a component
+                    start = len(unplaced) - 1
+                    while unplaced[start] != node:
                         start -= 1
-                    component = open_nodes[start:]
-                    del open_nodes[start:]
-                    is_open.difference_update(component)
+                    component = unplaced[start:]
+                    del unplaced[start:]
+                    for member in component:
+                        where[member] = len(found)
                     found.append(component)
-    where = {node: number for number, component in enumerate(found) for node in component}
-    feeds: list[dict[int, None]] = [{} for _ in found]  # component -> the components it has an edge to
-    for node, ahead in successors.items():
-        for child in ahead:
-            if where[child] != where[node]:
-                feeds[where[node]][where[child]] = None
+                elif low[node] < low[path[-1][0]]:
+                    low[path[-1][0]] = low[node]
+    feeds: list[dict[int, None]] = [{} for _ in found]  # the components each has an edge to
     waiting = [0] * len(found)  # how many components feeding it are not yet placed
-    for targets in feeds:
-        for target in targets:
-            waiting[target] += 1
+    for node, ahead in successors.items():
+        mine = feeds[where[node]]
+        for child in ahead:
+            theirs = where[child]
+            if theirs not in mine and theirs != where[node]:
+                mine[theirs] = None
+                waiting[theirs] += 1
     generation = [number for number, count in enumerate(waiting) if not count]
     order = []
     while generation:
@@ -663,22 +664,33 @@ class _Evaluation:
 
 @no_gc()
 def credence(model: ArgumentMap, semantics: str = DEFAULT,
-             overrides: dict[str, float] | None = None, network: Network | None = None) -> CredenceResult:
+             overrides: dict[str, float] | None = None, network: Network | None = None,
+             records: bool = True) -> CredenceResult:
     """Credences of every statement and strengths of every argument under a named semantics.
 
     ``overrides`` maps titles to numbers for a what-if run (see :meth:`Network.changes`);
     ValueError for an unknown semantics, title or a number outside [0, 1]. ``network`` is the
-    model's :class:`Network` where the caller has made it already (it is not changed).
+    model's :class:`Network` where the caller has made it already (it is not changed). With
+    ``records=False`` a gradual semantics gives only the theses and the warnings (how the
+    cycles settle), not the record of every node, which costs most of the run: what a
+    command that only prints a map's warnings needs.
     """
     module = get(semantics)
     network = network if network is not None else Network(model)
-    return _result(network, semantics, module, network.changes(overrides))
+    return _result(network, semantics, module, network.changes(overrides), records)
 
 
-def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float]) -> CredenceResult:
+def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float],
+            records: bool = True) -> CredenceResult:
     if hasattr(module, "evaluate"):
         return module.evaluate(network, changes)
-    return _Run(network, name, module, changes).result()
+    if records:
+        return _Run(network, name, module, changes).result()
+    evaluation = network.evaluate(module, {**network.numbers, **changes}, unique=True)
+    return CredenceResult.model_construct(
+        semantics=name, theses=network.theses, statements={}, arguments={}, contributions=[],
+        diagnostics=network.diagnostics + _settling(network, evaluation), iterations=evaluation.iterations,
+        converged=not evaluation.unsettled)
 
 
 class _Run:
@@ -778,20 +790,7 @@ class _Run:
 
     def result(self) -> CredenceResult:
         network, evaluation = self.network, self.evaluation
-        diagnostics = list(network.diagnostics)
-        for members, change in evaluation.unsettled:
-            diagnostics.append(_cycle_warning(
-                network, members, "not-converged",
-                f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
-                "the credences shown are the last step's"))
-        for members, limit, elsewhere in evaluation.ambiguous:
-            shown = _cycle_values(members, limit)
-            diagnostics.append(_cycle_warning(
-                network, members, "no-unique-limit",
-                f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
-                (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
-                 "from other starting values it does not settle") +
-                "; the map alone does not determine these credences"))
+        diagnostics = network.diagnostics + _settling(network, evaluation)
         for edge in self.touched:  # the records of the contributions recomputed
             value = self.contributions[edge]
             if self.listed[self.position[edge]].value != value:
@@ -907,6 +906,25 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
                                           strength=values[key], formula=formula)))
     return constructed(ArgumentCredence, dict(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
                                             steps=steps, formula=formula))
+
+
+def _settling(network: Network, evaluation: _Evaluation) -> list[Diagnostic]:
+    """A warning for each cycle of an evaluation that did not settle or has no unique limit."""
+    diagnostics = []
+    for members, change in evaluation.unsettled:
+        diagnostics.append(_cycle_warning(
+            network, members, "not-converged",
+            f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
+            "the credences shown are the last step's"))
+    for members, limit, elsewhere in evaluation.ambiguous:
+        shown = _cycle_values(members, limit)
+        diagnostics.append(_cycle_warning(
+            network, members, "no-unique-limit",
+            f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
+            (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
+             "from other starting values it does not settle") +
+            "; the map alone does not determine these credences"))
+    return diagnostics
 
 
 def _cycle_titles(members: list[Node]) -> list[str]:
