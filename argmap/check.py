@@ -163,7 +163,8 @@ def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
                               "attacks and that bears on nothing", title)
     entails: dict[str, dict[str, None]] = {}  # statement -> the statements it entails
     spans = {}
-    for relation in model.relations:
+    cyclic = any(is_cycle for _, is_cycle in network.components)  # an entailment cycle is one of the network's
+    for relation in model.relations if cyclic else ():
         if relation.type is RelationType.ENTAILS and relation.source_kind == relation.target_kind == "statement":
             entails.setdefault(relation.source, {})[relation.target] = None
             entails.setdefault(relation.target, {})
@@ -211,7 +212,7 @@ def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
     """The statements and arguments that something defines: a text, data, or a place in a
     premise-conclusion structure. Any other is only a title, read as an empty claim."""
     statements = {title for title, statement in model.statements.items()
-                  if statement.text or statement.data or any(m.argument for m in statement.members)}
+                  if statement.data or any(m.argument for m in statement.members) or statement.text}
     arguments = {title for title, argument in model.arguments.items()
                  if argument.text or argument.data or argument.pcs}
     return statements, arguments

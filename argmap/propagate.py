@@ -180,13 +180,16 @@ NUMBERS = ("credence", "inference", "prior")
 
 
 def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
-    """Every data block of a map: whose it is (for messages), its data, and where it is."""
+    """Every data block of a map that holds something: whose it is (for messages), its data,
+    and where it is."""
     for title, statement in model.statements.items():
         for member in statement.members:
-            yield f"[{title}]", member.data, member.data_span or member.span
+            if member.data:
+                yield f"[{title}]", member.data, member.data_span or member.span
     for title, argument in model.arguments.items():
         for description in argument.members:
-            yield f"<{title}>", description.data, description.data_span or description.span
+            if description.data:
+                yield f"<{title}>", description.data, description.data_span or description.span
         for member in argument.pcs:
             if member.inference is not None and member.inference.data:
                 yield (f"the inference to [{member.title}] in <{title}>", member.inference.data,
@@ -250,8 +253,10 @@ class Network:
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         for title, statement in model.statements.items():
             node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
-            holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
-            self._input("credence", node, number(statement.data, "credence"), holder.data_span if holder else None)
+            stated = number(statement.data, "credence")
+            if stated is not None:
+                holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
+                self._input("credence", node, stated, holder.data_span if holder else None)
         for title, argument in model.arguments.items():
             self._argument(title, argument)
         for relation in model.relations:
