@@ -14,11 +14,11 @@ How (see ``docs/semantics.md`` for the formulas):
   give it, else its ``{prior}``, else 0.5. A named gradual semantics then moves the base score
   by the strengths of its supporters and attackers (support and entails raise; attack,
   contrary and contradictory lower; an undercut lowers the inference step it targets).
-- The shared driver evaluates the nodes in dependency order over a networkx view of the claim
-  graph. On a cycle it follows the continuous-time system ds/dt = f(s) - s from the base
-  scores, every node of the cycle updated at once from the same values, so that the result
-  depends on the graph and not on the order of the text; it warns when a cycle does not
-  settle, or settles elsewhere from other starting values.
+- The shared driver evaluates the nodes in dependency order (:func:`dependency_order`, over
+  the claim graph's strongly connected components). On a cycle it follows the continuous-time
+  system ds/dt = f(s) - s from the base scores, every node of the cycle updated at once from
+  the same values, so that the result depends on the graph and not on the order of the text;
+  it warns when a cycle does not settle, or settles elsewhere from other starting values.
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
@@ -42,7 +42,7 @@ from argmap.model import (Argument, ArgumentMap, Diagnostic, Related, Relation, 
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
 __all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Live", "Network", "Origin", "StatementCredence",
-           "Step", "credence", "data_blocks", "number", "stages"]
+           "Step", "credence", "data_blocks", "dependency_order", "number", "stages"]
 
 UNKNOWN = 0.5  # the base score of a statement, and the inference of a step, that nobody stated
 STEP = 0.5  # the Euler step along ds/dt = f(s) - s on a cycle (docs/semantics.md says why 0.5)
