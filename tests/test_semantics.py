@@ -270,6 +270,17 @@ CYCLES = ("[A]: a\n  +> [B]: b\n    -> [C]: c\n      -> [A]\n\n[D]: d\n  + [D]\n
           "<Arg>\n\n(1) [P]: p\n----\n(2) [E]: e\n  +> [A]\n")
 
 
+def test_a_run_without_records_gives_the_same_warnings():
+    """What `check` reads of a run (credence(records=False)): the warnings, not every node's record."""
+    mutual = "[D]: d {reason: r, credence: 1}\n  - [E]\n\n[E]: e {reason: r, credence: 1}\n  - [D]\n"
+    model = argmap.loads("\n".join(MIXED) + "\n" + mutual)
+    full, bare = credence(model), credence(model, records=False)
+    assert [d.code for d in full.diagnostics if d.code in ("not-converged", "no-unique-limit")] == \
+        ["not-converged", "no-unique-limit"]  # the cycle of MIXED, and [D] and [E] at 1 attacking each other
+    assert bare.diagnostics == full.diagnostics and bare.theses == full.theses and not bare.converged
+    assert bare.statements == {} and bare.contributions == []
+
+
 def random_blocks(rng: random.Random) -> list[str]:
     """Three statements that support and attack one another (cycles likely), some with a
     credence, and an argument from one of them to another, one block each."""
