@@ -35,7 +35,8 @@ def check_map(model: ArgumentMap, semantics: str | None = None, result=None, net
     from argmap.propagate import Network, credence
 
     network = network if network is not None else Network(model)
-    result = result if result is not None else credence(model, semantics or DEFAULT, network=network)
+    if result is None:  # only its warnings are read (and, under vargdown, its contributions)
+        result = credence(model, semantics or DEFAULT, network=network, records=False)
     return in_order(structural_checks(model, network), numeric_checks(model, semantics, network, result))
 
 
@@ -152,24 +153,29 @@ def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
 
 def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
     """Isolated top-level statements, entailment cycles, claims that bear on themselves."""
-    import networkx as nx
+    from argmap.propagate import dependency_order
 
     for title, statement in model.statements.items():
-        if statement.is_used_as_top_level and network.graph.degree(("statement", title)) == 0:
+        key = ("statement", title)
+        if statement.is_used_as_top_level and not network.successors[key] and not network.sources(key):
             top = next(m for m in statement.members if m.role is Role.TOP_LEVEL)
             yield _diagnostic(top.span, "isolated", f"[{title}] is a top-level statement that nothing supports or "
                               "attacks and that bears on nothing", title)
-    entails = nx.DiGraph()
+    entails: dict[str, dict[str, None]] = {}  # statement -> the statements it entails
     spans = {}
-    for relation in model.relations:
+    cyclic = any(is_cycle for _, is_cycle in network.components)  # an entailment cycle is one of the network's
+    for relation in model.relations if cyclic else ():
         if relation.type is RelationType.ENTAILS and relation.source_kind == relation.target_kind == "statement":
-            entails.add_edge(relation.source, relation.target)
+            entails.setdefault(relation.source, {})[relation.target] = None
+            entails.setdefault(relation.target, {})
             spans.setdefault((relation.source, relation.target), relation.spans[0])
     position = {title: i for i, title in enumerate(model.statements)}
-    for component in nx.strongly_connected_components(entails):
+    for component in dependency_order(entails):
         first = min(component, key=position.__getitem__)
-        if len(component) > 1 or entails.has_edge(first, first):
-            cycle = nx.find_cycle(entails.subgraph(component), first)
+        if len(component) > 1 or first in entails[first]:
+            import networkx as nx  # only for a cycle, which is rare: its path as networkx walks it
+
+            cycle = nx.find_cycle(nx.DiGraph(list(spans)).subgraph(component), first)
             path = " → ".join(f"[{source}]" for source, _ in cycle) + f" → [{cycle[0][0]}]"
             yield _diagnostic(spans[cycle[0]], "entailment-cycle", f"entailment cycle: {path}: each of these "
                               "statements is taken to follow from itself", first)
@@ -206,7 +212,7 @@ def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
     """The statements and arguments that something defines: a text, data, or a place in a
     premise-conclusion structure. Any other is only a title, read as an empty claim."""
     statements = {title for title, statement in model.statements.items()
-                  if statement.text or statement.data or any(m.argument for m in statement.members)}
+                  if statement.data or any(m.argument for m in statement.members) or statement.text}
     arguments = {title for title, argument in model.arguments.items()
                  if argument.text or argument.data or argument.pcs}
     return statements, arguments
@@ -264,20 +270,22 @@ def _textless_members(model: ArgumentMap) -> Iterator[Diagnostic]:
     claim (a premise worth 0.5, or a conclusion that bears on nothing)."""
     from argmap.build import TitleIndex
 
+    textless = [(title, written) for title, statement in model.statements.items()
+                if not statement.text and title not in model.arguments
+                and (written := [m for m in statement.members if m.argument and m.title_span])]
+    if not textless:  # the common case: no index of titles to build
+        return
     texted = {f"[{title}]": title for title, statement in model.statements.items() if statement.text}
     index = TitleIndex(texted)
-    for title, statement in model.statements.items():
-        if statement.text or title in model.arguments:
-            continue
+    for title, written in textless:
         close = index.closest(title)
-        for member in statement.members if close else ():
-            if member.argument and member.title_span:
-                where = member.title_span
-                yield Diagnostic(severity=Severity.WARNING, code="undefined-title", line=where.line,
-                                 column=where.column, subject=title, span=where,
-                                 fixes=(Fix(f"Replace with {close}", where.start, where.end, texted[close]),),
-                                 message=f"[{title}] in <{member.argument}> has no text anywhere: did you mean "
-                                         f"{close}? As written it is another claim than {close}")
+        for member in written if close else ():
+            where = member.title_span
+            yield Diagnostic(severity=Severity.WARNING, code="undefined-title", line=where.line,
+                             column=where.column, subject=title, span=where,
+                             fixes=(Fix(f"Replace with {close}", where.start, where.end, texted[close]),),
+                             message=f"[{title}] in <{member.argument}> has no text anywhere: did you mean "
+                                     f"{close}? As written it is another claim than {close}")
 
 
 def _opposite_relations(model: ArgumentMap) -> Iterator[Diagnostic]:

@@ -87,7 +87,6 @@ def contributions(network: Network, semantics: str, thesis: str, method: str, ov
     """Each stated number's contribution to the thesis by ``removal`` or ``shapley``, and for
     sampled Shapley values their standard errors (empty when exact). A number that does not
     reach the thesis contributes 0."""
-    import networkx as nx
     import numpy as np
 
     from argmap.batch import evaluate
@@ -96,7 +95,7 @@ def contributions(network: Network, semantics: str, thesis: str, method: str, ov
         raise ValueError(f"--method {method} needs a gradual semantics (df-quad or quadratic-energy): vargdown "
                          "reads each number where it is written, one level deep")
     target = ("statement", thesis)
-    upstream = nx.ancestors(network.graph, target) | {target}
+    upstream = network.upstream(target)
     numbers = {**network.numbers, **network.changes(overrides)}
     players = [key for key in network.inputs if key[1] in upstream]
     result = dict.fromkeys(network.inputs, 0.0)

@@ -164,8 +164,6 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
     ranks by the swing (the default), the derivative, or the number's contribution by
     ``shapley`` value or ``removal`` (:mod:`argmap.contribution`; ``seed`` for sampled
     Shapley values)."""
-    import networkx as nx
-
     from argmap.contribution import METHODS, contributions
 
     if method not in METHODS:
@@ -184,7 +182,7 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
     reports, done, total = [], 0, len(chosen) * len(network.inputs)
     for thesis in chosen:
         target = ("statement", thesis)
-        upstream = nx.ancestors(network.graph, target) | {target}
+        upstream = network.upstream(target)
 
         def thesis_with(key: InputKey, value: float, affected: set, rounded: bool = True) -> float:
             if gradual:  # only what lies between the input and the thesis changes
@@ -199,7 +197,7 @@ def cruxes(model: ArgumentMap, semantics: str = DEFAULT, overrides: dict[str, fl
             if key[1] not in upstream:
                 found.append(Crux.model_construct(input=shown, down=0.0, up=0.0, derivative=0.0))
             else:
-                affected = (nx.descendants(network.graph, key[1]) | {key[1]}) & upstream
+                affected = network.downstream(key[1]) & upstream
                 low, high = max(value - NUDGE, 0.0), min(value + NUDGE, 1.0)
                 left, right = max(value - DERIVATIVE_STEP, 0.0), min(value + DERIVATIVE_STEP, 1.0)
                 rise = thesis_with(key, right, affected, False) - thesis_with(key, left, affected, False)

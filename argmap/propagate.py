@@ -14,11 +14,11 @@ How (see ``docs/semantics.md`` for the formulas):
   give it, else its ``{prior}``, else 0.5. A named gradual semantics then moves the base score
   by the strengths of its supporters and attackers (support and entails raise; attack,
   contrary and contradictory lower; an undercut lowers the inference step it targets).
-- The shared driver evaluates the nodes in dependency order over a networkx view of the claim
-  graph. On a cycle it follows the continuous-time system ds/dt = f(s) - s from the base
-  scores, every node of the cycle updated at once from the same values, so that the result
-  depends on the graph and not on the order of the text; it warns when a cycle does not
-  settle, or settles elsewhere from other starting values.
+- The shared driver evaluates the nodes in dependency order (:func:`dependency_order`, over
+  the claim graph's strongly connected components). On a cycle it follows the continuous-time
+  system ds/dt = f(s) - s from the base scores, every node of the cycle updated at once from
+  the same values, so that the result depends on the graph and not on the order of the text;
+  it warns when a cycle does not settle, or settles elsewhere from other starting values.
 - ``vargdown`` reproduces the vargdown verifier instead (see :mod:`argmap.semantics.vargdown`).
 
 Every node keeps what each of its inputs accounts for (:class:`Contribution`), so ``explain``,
@@ -42,7 +42,7 @@ from argmap.model import (Argument, ArgumentMap, Diagnostic, Related, Relation, 
 from argmap.semantics import DEFAULT, fmt, get, probabilistic_sum, product_shares, sum_shares
 
 __all__ = ["ArgumentCredence", "Contribution", "CredenceResult", "Input", "Live", "Network", "Origin", "StatementCredence",
-           "Step", "credence", "data_blocks", "number", "stages"]
+           "Step", "credence", "data_blocks", "dependency_order", "number", "stages"]
 
 UNKNOWN = 0.5  # the base score of a statement, and the inference of a step, that nobody stated
 STEP = 0.5  # the Euler step along ds/dt = f(s) - s on a cycle (docs/semantics.md says why 0.5)
@@ -180,13 +180,16 @@ NUMBERS = ("credence", "inference", "prior")
 
 
 def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
-    """Every data block of a map: whose it is (for messages), its data, and where it is."""
+    """Every data block of a map that holds something: whose it is (for messages), its data,
+    and where it is."""
     for title, statement in model.statements.items():
         for member in statement.members:
-            yield f"[{title}]", member.data, member.data_span or member.span
+            if member.data:
+                yield f"[{title}]", member.data, member.data_span or member.span
     for title, argument in model.arguments.items():
         for description in argument.members:
-            yield f"<{title}>", description.data, description.data_span or description.span
+            if description.data:
+                yield f"<{title}>", description.data, description.data_span or description.span
         for member in argument.pcs:
             if member.inference is not None and member.inference.data:
                 yield (f"the inference to [{member.title}] in <{title}>", member.inference.data,
@@ -242,8 +245,6 @@ class Network:
     and per what-if."""
 
     def __init__(self, model: ArgumentMap) -> None:
-        import networkx as nx
-
         self.model = model
         self.nodes: dict[Node, _Node] = {}
         self.inputs: dict[InputKey, Input] = {}
@@ -252,30 +253,44 @@ class Network:
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         for title, statement in model.statements.items():
             node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
-            holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
-            self._input("credence", node, number(statement.data, "credence"), holder.data_span if holder else None)
+            stated = number(statement.data, "credence")
+            if stated is not None:
+                holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
+                self._input("credence", node, stated, holder.data_span if holder else None)
         for title, argument in model.arguments.items():
             self._argument(title, argument)
         for relation in model.relations:
             self._relation(relation)
-        graph = nx.DiGraph()
-        graph.add_nodes_from(self.nodes)
+        self.successors: dict[Node, dict[Node, None]] = {key: {} for key in self.nodes}  # what each node feeds
         for key, node in self.nodes.items():
-            for source in (node.premises or []) + node.concluded_by + node.supports + node.attacks:
-                graph.add_edge(source, key)
-        self.graph = graph
+            for source in self.sources(key):
+                self.successors[source][key] = None
         position = {key: i for i, key in enumerate(self.nodes)}
-        condensed = nx.condensation(graph)
         self.components: list[tuple[list[Node], bool]] = []  # in dependency order
         self.component_of: dict[Node, int] = {}
-        for component in nx.topological_sort(condensed):
-            members = sorted(condensed.nodes[component]["members"], key=position.__getitem__)
-            self.component_of.update(dict.fromkeys(members, len(self.components)))
-            self.components.append((members, len(members) > 1 or graph.has_edge(members[0], members[0])))
+        for place, members in enumerate(dependency_order(self.successors)):
+            if len(members) > 1:
+                members.sort(key=position.__getitem__)
+            for key in members:
+                self.component_of[key] = place
+            self.components.append((members, len(members) > 1 or members[0] in self.successors[members[0]]))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
         self._invalid_numbers()
         self._missing_numbers()
+
+    def sources(self, key: Node) -> list[Node]:
+        """The nodes that ``key`` is computed from."""
+        node = self.nodes[key]
+        return (node.premises or []) + node.concluded_by + node.supports + node.attacks
+
+    def downstream(self, *keys: Node) -> set[Node]:
+        """``keys`` and every node they reach: what a change in their values can move."""
+        return _reached(keys, lambda key: self.successors[key])
+
+    def upstream(self, *keys: Node) -> set[Node]:
+        """``keys`` and every node that reaches them: what their values are computed from."""
+        return _reached(keys, self.sources)
 
     # -- building
 
@@ -353,9 +368,9 @@ class Network:
         if named:
             titles = [str(t) for t in (named if isinstance(named, list) else [named])]
             return [t for t in titles if t in self.model.statements]
-        free = [t for t in self.model.statements if self.graph.out_degree(("statement", t)) == 0]
+        free = [t for t in self.model.statements if not self.successors[("statement", t)]]
         top = [t for t in free if self.model.statements[t].is_used_as_top_level]
-        return top or [t for t in free if self.graph.in_degree(("statement", t)) > 0]
+        return top or [t for t in free if self.sources(("statement", t))]
 
     def _invalid_numbers(self) -> None:
         """An error for each credence, inference or prior that is not a number in [0, 1]."""
@@ -548,6 +563,83 @@ class Network:
         return semantics.combine(base, [values[s] for s in node.supports], [values[a] for a in node.attacks])
 
 
+def _reached(starts, following) -> set:
+    """``starts`` and every node reached from them by ``following`` a node to its neighbours."""
+    found, todo = set(starts), list(starts)
+    while todo:
+        for other in following(todo.pop()):
+            if other not in found:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def dependency_order(successors: dict) -> list[list]:
+    """The strongly connected components of a directed graph (``successors`` maps each node
+    to those it has an edge to) in dependency order: every edge goes from a component to
+    itself or to a later one. Tarjan's algorithm finds them (on explicit stacks, so that a
+    chain of any length fits); they come in generations, first those that nothing outside
+    feeds, then those fed only by the ones before, each generation in the order Tarjan's
+    algorithm completes them."""
+    low: dict = {}  # the earliest node (by when first met) a node reaches among those in no component yet
+    where: dict = {}  # a node's component, once found
+    found: list[list] = []
+    unplaced: list = []  # met, in no component yet
+    met = 0
+    for root in successors:
+        if root in low:
+            continue
+        low[root] = met
+        path = [(root, met, iter(successors[root]))]  # the depth-first path: node, when met, edges left
+        unplaced.append(root)
+        met += 1
+        while path:
+            node, first, ahead = path[-1]
+            for child in ahead:
+                if child not in low:
+                    low[child] = met
+                    path.append((child, met, iter(successors[child])))
+                    unplaced.append(child)
+                    met += 1
+                    break
+                if child not in where and low[child] < low[node]:
+                    low[node] = low[child]
+            else:
+                path.pop()
+                if low[node] == first:  # nothing it reaches leads back above it: a component
+                    start = len(unplaced) - 1
+                    while unplaced[start] != node:
+                        start -= 1
+                    component = unplaced[start:]
+                    del unplaced[start:]
+                    for member in component:
+                        where[member] = len(found)
+                    found.append(component)
+                elif low[node] < low[path[-1][0]]:
+                    low[path[-1][0]] = low[node]
+    feeds: list[dict[int, None]] = [{} for _ in found]  # the components each has an edge to
+    waiting = [0] * len(found)  # how many components feeding it are not yet placed
+    for node, ahead in successors.items():
+        mine = feeds[where[node]]
+        for child in ahead:
+            theirs = where[child]
+            if theirs not in mine and theirs != where[node]:
+                mine[theirs] = None
+                waiting[theirs] += 1
+    generation = [number for number, count in enumerate(waiting) if not count]
+    order = []
+    while generation:
+        order += generation
+        following = []
+        for number in generation:
+            for target in feeds[number]:
+                waiting[target] -= 1
+                if not waiting[target]:
+                    following.append(target)
+        generation = following
+    return [found[number] for number in order]
+
+
 def _prior(entity) -> float:
     """A statement's or argument's prior as its node holds it."""
     prior = number(entity.data, "prior")
@@ -577,22 +669,33 @@ class _Evaluation:
 
 @no_gc()
 def credence(model: ArgumentMap, semantics: str = DEFAULT,
-             overrides: dict[str, float] | None = None, network: Network | None = None) -> CredenceResult:
+             overrides: dict[str, float] | None = None, network: Network | None = None,
+             records: bool = True) -> CredenceResult:
     """Credences of every statement and strengths of every argument under a named semantics.
 
     ``overrides`` maps titles to numbers for a what-if run (see :meth:`Network.changes`);
     ValueError for an unknown semantics, title or a number outside [0, 1]. ``network`` is the
-    model's :class:`Network` where the caller has made it already (it is not changed).
+    model's :class:`Network` where the caller has made it already (it is not changed). With
+    ``records=False`` a gradual semantics gives only the theses and the warnings (how the
+    cycles settle), not the record of every node, which costs most of the run: what a
+    command that only prints a map's warnings needs.
     """
     module = get(semantics)
     network = network if network is not None else Network(model)
-    return _result(network, semantics, module, network.changes(overrides))
+    return _result(network, semantics, module, network.changes(overrides), records)
 
 
-def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float]) -> CredenceResult:
+def _result(network: Network, name: str, module: ModuleType, changes: dict[InputKey, float],
+            records: bool = True) -> CredenceResult:
     if hasattr(module, "evaluate"):
         return module.evaluate(network, changes)
-    return _Run(network, name, module, changes).result()
+    if records:
+        return _Run(network, name, module, changes).result()
+    evaluation = network.evaluate(module, {**network.numbers, **changes}, unique=True)
+    return CredenceResult.model_construct(
+        semantics=name, theses=network.theses, statements={}, arguments={}, contributions=[],
+        diagnostics=network.diagnostics + _settling(network, evaluation), iterations=evaluation.iterations,
+        converged=not evaluation.unsettled)
 
 
 class _Run:
@@ -664,12 +767,8 @@ class _Run:
     def update(self, changed: set[Node]) -> bool:
         """Recompute what the nodes in ``changed`` (whose numbers moved) reach; False where
         that includes a cycle (its record of settling is the whole run's)."""
-        import networkx as nx
-
         network = self.network
-        reached = set(changed)
-        for key in changed:
-            reached |= nx.descendants(network.graph, key)
+        reached = network.downstream(*changed)
         if any(network.components[network.component_of[key]][1] for key in reached):
             return False
         self.numbers = {**network.numbers, **self.changes}
@@ -696,20 +795,7 @@ class _Run:
 
     def result(self) -> CredenceResult:
         network, evaluation = self.network, self.evaluation
-        diagnostics = list(network.diagnostics)
-        for members, change in evaluation.unsettled:
-            diagnostics.append(_cycle_warning(
-                network, members, "not-converged",
-                f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
-                "the credences shown are the last step's"))
-        for members, limit, elsewhere in evaluation.ambiguous:
-            shown = _cycle_values(members, limit)
-            diagnostics.append(_cycle_warning(
-                network, members, "no-unique-limit",
-                f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
-                (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
-                 "from other starting values it does not settle") +
-                "; the map alone does not determine these credences"))
+        diagnostics = network.diagnostics + _settling(network, evaluation)
         for edge in self.touched:  # the records of the contributions recomputed
             value = self.contributions[edge]
             if self.listed[self.position[edge]].value != value:
@@ -825,6 +911,25 @@ def _argument(network: Network, title: str, argument: Argument, numbers, changes
                                           strength=values[key], formula=formula)))
     return constructed(ArgumentCredence, dict(title=title, conclusion=argument.pcs[-1].title, strength=values[node_key],
                                             steps=steps, formula=formula))
+
+
+def _settling(network: Network, evaluation: _Evaluation) -> list[Diagnostic]:
+    """A warning for each cycle of an evaluation that did not settle or has no unique limit."""
+    diagnostics = []
+    for members, change in evaluation.unsettled:
+        diagnostics.append(_cycle_warning(
+            network, members, "not-converged",
+            f"did not settle within {MAX_ITERATIONS} steps (the last one still moved a value by {change:.2g}); "
+            "the credences shown are the last step's"))
+    for members, limit, elsewhere in evaluation.ambiguous:
+        shown = _cycle_values(members, limit)
+        diagnostics.append(_cycle_warning(
+            network, members, "no-unique-limit",
+            f"has no unique limit: from the base scores it settles at {shown} (shown), but " +
+            (f"from other starting values at {_cycle_values(members, elsewhere)}" if elsewhere else
+             "from other starting values it does not settle") +
+            "; the map alone does not determine these credences"))
+    return diagnostics
 
 
 def _cycle_titles(members: list[Node]) -> list[str]:

@@ -11,11 +11,14 @@ import math
 import random
 import re
 
+import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import argmap
 from argmap.explanation import bottom_line
-from argmap.propagate import Origin, credence
+from argmap.propagate import Network, Origin, credence, dependency_order
 from conftest import SHARED, THESIS, shared
 
 VARGDOWN_MAPS = sorted((SHARED / "semantics" / "vargdown").glob("*.argdown")) or [None]
@@ -225,6 +228,57 @@ def test_a_map_with_more_than_one_fixed_point_is_warned_about_in_every_order():
         assert [result.statements[t].credence for t in "ABC"] == pytest.approx([0.75, 0.5, 0.75], abs=1e-9)
         (warning,) = cycle_warnings(result)
         assert warning.code == "no-unique-limit" and "the cycle through [A], [B], [C] has no unique" in warning.message
+
+
+# A directed graph on nodes 0..n-1, as a list of edges (self-loops and repeats allowed).
+GRAPHS = st.integers(1, 9).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(
+    st.integers(0, n - 1), st.integers(0, n - 1)), max_size=3 * n)))
+
+
+@settings(max_examples=60)
+@given(GRAPHS)
+def test_the_dependency_order_has_networkx_components_and_every_edge_forward(graph):
+    size, edges = graph
+    successors = {node: {} for node in range(size)}
+    for source, target in edges:
+        successors[source][target] = None
+    order = dependency_order(successors)
+    oracle = nx.DiGraph()
+    oracle.add_nodes_from(range(size))
+    oracle.add_edges_from(edges)
+    assert sorted(map(sorted, order)) == sorted(map(sorted, nx.strongly_connected_components(oracle)))
+    place = {node: index for index, component in enumerate(order) for node in component}
+    assert all(place[source] <= place[target] for source, target in edges)
+
+
+def test_upstream_and_downstream_are_what_networkx_finds(thesis):
+    network = Network(argmap.loads(CYCLES))  # a cycle [A] [B] [C] and one beside it, with a premise-conclusion step
+    for model_network in (network, Network(thesis)):
+        oracle = nx.DiGraph()
+        oracle.add_nodes_from(model_network.nodes)
+        oracle.add_edges_from((source, key) for key in model_network.nodes for source in model_network.sources(key))
+        for key in model_network.nodes:
+            assert model_network.upstream(key) == nx.ancestors(oracle, key) | {key}, key
+            assert model_network.downstream(key) == nx.descendants(oracle, key) | {key}, key
+    cyclic = {tuple(sorted(k[1] for k in members)) for members, is_cycle in network.components if is_cycle}
+    assert cyclic == {("A", "B", "C"), ("D",)}  # [D] supports itself
+    assert network.downstream(("statement", "P")) == {("statement", "P"), ("argument", "Arg"), ("statement", "E"),
+                                                       ("statement", "A"), ("statement", "B"), ("statement", "C")}
+
+
+CYCLES = ("[A]: a\n  +> [B]: b\n    -> [C]: c\n      -> [A]\n\n[D]: d\n  + [D]\n\n"
+          "<Arg>\n\n(1) [P]: p\n----\n(2) [E]: e\n  +> [A]\n")
+
+
+def test_a_run_without_records_gives_the_same_warnings():
+    """What `check` reads of a run (credence(records=False)): the warnings, not every node's record."""
+    mutual = "[D]: d {reason: r, credence: 1}\n  - [E]\n\n[E]: e {reason: r, credence: 1}\n  - [D]\n"
+    model = argmap.loads("\n".join(MIXED) + "\n" + mutual)
+    full, bare = credence(model), credence(model, records=False)
+    assert [d.code for d in full.diagnostics if d.code in ("not-converged", "no-unique-limit")] == \
+        ["not-converged", "no-unique-limit"]  # the cycle of MIXED, and [D] and [E] at 1 attacking each other
+    assert bare.diagnostics == full.diagnostics and bare.theses == full.theses and not bare.converged
+    assert bare.statements == {} and bare.contributions == []
 
 
 def random_blocks(rng: random.Random) -> list[str]:
@@ -462,6 +516,9 @@ def test_the_package_exports_credence_lazily():
     import sys
 
     code = ("import sys, argmap; assert 'argmap.propagate' not in sys.modules and 'networkx' not in sys.modules; "
-            f"print(round(argmap.credence(argmap.load({str(THESIS)!r})).statements['Natural Manifold'].credence, 4))")
+            f"model = argmap.load({str(THESIS)!r}); "
+            "print(round(argmap.credence(model).statements['Natural Manifold'].credence, 4)); "
+            "from argmap.check import check_map; print(len(check_map(model)), 'networkx' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.stdout.strip() == "0.7212", out.stderr
+    # the credences and the checks every command runs need no networkx (only the graph view does)
+    assert out.stdout.split() == ["0.7212", "3", "False"], out.stderr
