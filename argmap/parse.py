@@ -82,6 +82,7 @@ class _Terminals:
         # The characters some terminal names as its first: any other character starts only
         # what can start with any character, and all of them share one regex per context.
         self.starters = frozenset().union(*filter(None, (_first_characters(pattern) for _, pattern in everything)))
+        self.text_run = self._text_lines()
 
     def regex(self, context: tuple) -> re.Pattern:
         """The regex for a context: inference mode, line state, the open emphasis (or None),
@@ -108,12 +109,23 @@ class _Terminals:
             # Mid-line nothing else can start where a text run does; at a line start the
             # line-start terminals come first, so it goes just before SPACES.
             at = 0 if line_state == _MID_LINE else [name for name, _ in alternatives].index("SPACES")
-            alternatives.insert(at, ("FREESTYLE_RUN", _TEXT_RUN))
+            alternatives.insert(at, ("FREESTYLE_RUN", self.text_run))
             newline = [name for name, _ in alternatives].index("NEWLINE")
             alternatives.insert(newline, ("NEWLINE_INDENTED", self._newline_indented()))
         listed = self.alternatives[inference_mode, line_state, emphasis, skipped, unclosed] = [
             (name, pattern, _first_characters(pattern)) for name, pattern in alternatives]
         return listed
+
+    def _text_lines(self) -> str:
+        """A text run, and the text runs that continue it on the lines that follow: where a line
+        starts with a character that no terminal names as its first (and that starts nothing
+        that any character may start, such as a list item's number), the line break and the
+        indentation are followed by a text run as they would be one token at a time."""
+        line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
+        before_text = [pattern for name, pattern in self.patterns if name in line_start[:line_start.index("SPACES")]
+                       and _first_characters(self._variant(name, pattern, _AFTER_NEWLINE)) is None]
+        ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
+        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -297,6 +309,8 @@ def _emphasis_markers() -> dict[str, tuple]:
 # Spaces that do not end a line: mid-line, only SPACES can match them.
 _MID_LINE_SPACES = re.compile(r"[ \t]+(?![ \t\r\n])")
 _SPACE = frozenset(" \t")
+# Where a text run goes on on the next line: in the token's text, a line break.
+_RUN_LINE_BREAK = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 
 # Tokens after which a line break can only be the one that the grammar makes optional.
 _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERENCE"))
@@ -430,7 +444,10 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
                 else:
                     run_start, held = held[1], None
                     run.append("\n")
-            run.append(text[pos + (action == _ESCAPED):end])
+            piece = text[pos + (action == _ESCAPED):end]
+            if action == _TEXT and ("\n" in piece or "\r" in piece):  # a run over several lines
+                piece = _RUN_LINE_BREAK.sub("\n", piece)
+            run.append(piece)
             run_end = pos = end
             line_state = _MID_LINE
             continue
