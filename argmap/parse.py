@@ -117,15 +117,18 @@ class _Terminals:
         return listed
 
     def _text_lines(self) -> str:
-        """A text run, and the text runs that continue it on the lines that follow: where a line
-        starts with a character that no terminal names as its first (and that starts nothing
-        that any character may start, such as a list item's number), the line break and the
-        indentation are followed by a text run as they would be one token at a time."""
+        """A text run, the text runs that continue it on the lines that follow, and the line
+        break after it, matched as they would be one token at a time. Where a line starts with
+        a character that no terminal names as its first (and that starts nothing that any
+        character may start, such as a list item's number), only a text run can match there.
+        A line break after text folds into it unless a blank line follows."""
+        patterns = dict(self.patterns)
         line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
-        before_text = [pattern for name, pattern in self.patterns if name in line_start[:line_start.index("SPACES")]
-                       and _first_characters(self._variant(name, pattern, _AFTER_NEWLINE)) is None]
+        before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
+                       if _first_characters(self._variant(name, patterns[name], _AFTER_NEWLINE)) is None]
         ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
-        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*"
+        line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
+        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{line_break})?"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -230,15 +233,20 @@ _CLOSING_MARKS = (
 _MARKS_AT = {first: tuple(m for m in _CLOSING_MARKS if m[1][0] == first) for first in {m[1][0] for m in _CLOSING_MARKS}}
 _OPENS = frozenset(_MARKS_AT) | {"*", "_"}  # where a mark or an emphasis may open
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
-_BREAK = "(?:\r\n|\r(?!\n)|[\n\u2028\u2029])"  # one line break: a CRLF is not two
+_LINE_BREAKS = {"\n": tuple("\n\r\u2028\u2029")}  # the mark "\n" (a comment's end) stands for any of them
+# One line break (a CRLF is not two), as alternatives that each start with a character: a search
+# for it then skips to the next of those characters instead of trying at every position.
+_BREAK = "(?:\r\n|\r(?!\n)|\n|\u2028|\u2029)"
 _BLANK_LINE = re.compile(f"{_BREAK}[ \t]*{_BREAK}")
 _EMPHASIS_STARTS = frozenset(e + "_START" for e in _EMPHASIS)
 
 
 class _Unclosed:
     """The terminals that cannot match at a position because what would close them does not
-    follow. Where each mark is next found is remembered, so that answering costs linear time
-    over the whole text: positions only move forward.
+    follow. Answering costs linear time over the whole text: a mark that may be anywhere after
+    its opening is compared with its last place in the text, one that must be on the
+    opening's line with its last place on that line (found once a line), and emphasis ends
+    are searched for from where the last search found them (positions only move forward).
 
     An emphasis start counts too where no end marker of its kind follows anywhere: the
     reference lexes it as a start and rejects the file at its end; argmap keeps it as text and
@@ -247,8 +255,11 @@ class _Unclosed:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.found: dict = {}  # mark: (searched from, found at or the text's length)
         self.emphasis = _emphasis_markers()
+        self.found: dict = {}  # emphasis end or blank line: (searched from, found at or the text's length)
+        self.last: dict[str, int] = {}  # mark: its last place in the text (-1: none)
+        self.line_start = self.line_end = -1  # the line last asked about, from the first position asked
+        self.last_on_line: dict[str, int] = {}  # mark: its last place there (-1: none)
 
     def __call__(self, pos: int) -> frozenset:
         """For a position where a closing mark's opening or an emphasis marker may start (see ``_OPENS``)."""
@@ -257,12 +268,31 @@ class _Unclosed:
             return self._emphasis(pos)
         missing = _NOTHING
         for name, opening, mark, line_from in _MARKS_AT[first]:
-            if len(opening) > 1 and not text.startswith(opening, pos):
+            start = pos + len(opening)
+            if start > pos + 1 and not text.startswith(opening, pos):
                 continue
-            at = self._next(mark, pos + len(opening))
-            if at == len(text) or line_from is not None and self._next("\n", pos + line_from) < at:
+            if line_from is None:
+                last = self.last.get(mark)
+                if last is None:
+                    last = self.last[mark] = max(text.rfind(each) for each in _LINE_BREAKS.get(mark, (mark,)))
+            elif pos + line_from <= self._line_end(pos):  # the mark must be on this line
+                last = self.last_on_line.get(mark)
+                if last is None:
+                    last = self.last_on_line[mark] = text.rfind(mark, self.line_start, self.line_end)
+            else:  # on the next one (a line break follows the opening), searched at most once a line
+                line_end = _LINE_END.search(text, pos + line_from)
+                last = text.rfind(mark, start, line_end.start() if line_end else len(text))
+            if last < start:
                 missing |= {name}
         return missing
+
+    def _line_end(self, pos: int) -> int:
+        """Where the line of ``pos`` ends; the marks' places on it are remembered from then on."""
+        if not self.line_start <= pos < self.line_end:
+            line_end = _LINE_END.search(self.text, pos)
+            self.line_start, self.line_end = pos, line_end.start() if line_end else len(self.text)
+            self.last_on_line = {}
+        return self.line_end
 
     def _emphasis(self, pos: int) -> frozenset:
         """The emphasis starts at ``pos`` that nothing ends before the next blank line (which
@@ -278,18 +308,14 @@ class _Unclosed:
                 missing |= {name}
         return missing
 
-    def _next(self, mark, pos: int) -> int:
-        """Where ``mark`` (a string, a line break for ``"\\n"``, or a compiled pattern) is next
-        found from ``pos``; the text's length if nowhere."""
-        searched, at = self.found.get(mark, _UNSEARCHED)
+    def _next(self, pattern: re.Pattern, pos: int) -> int:
+        """Where ``pattern`` (an emphasis end or a blank line) is next found from ``pos``; the
+        text's length if nowhere."""
+        searched, at = self.found.get(pattern.pattern, _UNSEARCHED)  # (a pattern's own hash reads its code)
         if not searched <= pos <= at:
-            if mark == "\n" or not isinstance(mark, str):
-                match = (_LINE_END if mark == "\n" else mark).search(self.text, pos)
-                at = match.start() if match else len(self.text)
-            else:
-                at = self.text.find(mark, pos)
-                at = len(self.text) if at < 0 else at
-            self.found[mark] = (pos, at)
+            found = pattern.search(self.text, pos)
+            at = found.start() if found else len(self.text)
+            self.found[pattern.pattern] = (pos, at)
         return at
 
 
@@ -445,11 +471,13 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
                     run_start, held = held[1], None
                     run.append("\n")
             piece = text[pos + (action == _ESCAPED):end]
+            line_state = _MID_LINE
             if action == _TEXT and ("\n" in piece or "\r" in piece):  # a run over several lines
                 piece = _RUN_LINE_BREAK.sub("\n", piece)
+                if piece[-1] == "\n":  # and the line break after it (with the indentation, skipped)
+                    line_state, skipped = _AFTER_NEWLINE, text[end - 1] in _SPACE
             run.append(piece)
             run_end = pos = end
-            line_state = _MID_LINE
             continue
         image = text[pos:end]
         if action == _NEWLINE_INDENTED:  # a NEWLINE, then SPACES, which are skipped
