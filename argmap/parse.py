@@ -68,13 +68,22 @@ _TEXT_RUN = (
     r")+")
 
 
+# Terminal patterns of the grammar, each with one that matches the same text in fewer regex steps:
+# data is read a run of characters at a time instead of one character, each with a lookahead
+# (the runs are separated by `}`, which they cannot hold, so a failing match backtracks linearly).
+_QUICKER = {
+    ("DATA", "\\{(?:(?!\\}\\s[^,}])[^\r\u2028\u2029])*\\}(?!\\s*[,}])"):
+        "\\{[^}\r\u2028\u2029]*(?:\\}(?!\\s[^,}])[^}\r\u2028\u2029]*)*\\}(?!\\s*[,}])",
+}
+
+
 class _Terminals:
     """The grammar's terminal patterns, combined into one regex per lexing context and first
     character: only the terminals that can start with the character at hand are tried (a regex
     engine tries every alternative of an alternation in turn)."""
 
     def __init__(self, patterns: tuple) -> None:
-        self.patterns = patterns  # (name, regex), highest priority first
+        self.patterns = tuple((name, _QUICKER.get((name, pattern), pattern)) for name, pattern in patterns)  # highest priority first
         self.compiled: dict[tuple, re.Pattern] = {}  # by context, as regex() takes it
         self.alternatives: dict[tuple, list] = {}  # by context without its first character
         self.by_source: dict[str, re.Pattern] = {}  # contexts that try the same terminals share a regex
@@ -82,6 +91,9 @@ class _Terminals:
         # The characters some terminal names as its first: any other character starts only
         # what can start with any character, and all of them share one regex per context.
         self.starters = frozenset().union(*filter(None, (_first_characters(pattern) for _, pattern in everything)))
+        # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
+        patterns = dict(patterns)
+        self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
         self.text_run = self._text_lines()
 
     def regex(self, context: tuple) -> re.Pattern:
@@ -93,16 +105,17 @@ class _Terminals:
         if compiled is None:
             first = context[-1]
             alternatives = self.alternatives.get(context[:-1]) or self._alternatives(*context[:-1])
-            source = "|".join(f"(?P<{name}>{pattern})" for name, pattern, starts in alternatives
-                              if starts is None or first in starts) or "(?!)"
+            source = "|".join(pattern for _, pattern, starts in alternatives if starts is None or first in starts) or "(?!)"
             compiled = self.by_source.get(source) or re.compile(source)
             self.by_source[source] = self.compiled[context] = compiled
         return compiled
 
     def _alternatives(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
                       unclosed: frozenset) -> list:
-        """The terminals that may match in a context, highest priority first, each with the
-        characters it can start with (None: any)."""
+        """The terminals that may match in a context, highest priority first, each as a named
+        group with the characters it can start with (None: any). Outside an inference, a
+        terminal that a line break may follow without being emitted also matches that line
+        break (after the group): one step instead of two."""
         alternatives = [(name, self._variant(name, pattern, line_state)) for name, pattern in self.patterns
                         if name not in unclosed and self._applies(name, inference_mode, line_state, emphasis, skipped)]
         if not inference_mode:
@@ -112,8 +125,10 @@ class _Terminals:
             alternatives.insert(at, ("FREESTYLE_RUN", self.text_run))
             newline = [name for name, _ in alternatives].index("NEWLINE")
             alternatives.insert(newline, ("NEWLINE_INDENTED", self._newline_indented()))
+        tail = "" if inference_mode else f"(?:{self.line_break})?"
         listed = self.alternatives[inference_mode, line_state, emphasis, skipped, unclosed] = [
-            (name, pattern, _first_characters(pattern)) for name, pattern in alternatives]
+            (name, f"(?P<{name}>{pattern}){tail if name in _BREAK_FOLLOWS else ''}", _first_characters(pattern))
+            for name, pattern in alternatives]
         return listed
 
     def _text_lines(self) -> str:
@@ -127,8 +142,7 @@ class _Terminals:
         before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
                        if _first_characters(self._variant(name, patterns[name], _AFTER_NEWLINE)) is None]
         ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
-        line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
-        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{line_break})?"
+        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{self.line_break})?"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -344,6 +358,7 @@ _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERE
 _INLINE = frozenset(("LINK", "TAG", "STATEMENT_MENTION", "ARGUMENT_MENTION", "STATEMENT_DEFINITION",
                      "ARGUMENT_DEFINITION", "HEADING_START", "SPECIAL_CHAR")
                     + tuple(e + suffix for e in _EMPHASIS for suffix in ("_START", "_END")))
+_BREAK_FOLLOWS = _INLINE | _DROPS_NEXT_NEWLINE
 
 # What tokenize does with each kind of token; any other is emitted as it is (_PLAIN). Text pieces
 # (_TEXT, _ESCAPED, _CONTROL) are merged into one FREESTYLE token. Shortcodes (SPECIAL_CHAR) stay
@@ -479,6 +494,9 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             run.append(piece)
             run_end = pos = end
             continue
+        after = end  # past a line break matched with the token (see _Terminals._alternatives)
+        if kind in _BREAK_FOLLOWS and not inference_mode:
+            end = match.end(match.lastindex)
         image = text[pos:end]
         if action == _NEWLINE_INDENTED:  # a NEWLINE, then SPACES, which are skipped
             kind, action, skipped, image = "NEWLINE", _NEWLINE, True, image.rstrip(" \t")
@@ -522,6 +540,11 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             emphasis.pop()
             open_emphasis = emphasis[-1] if emphasis else None
         append(new(Lexeme, (kind, image, pos, end, lines)))
+        if after > end:  # the line break that follows: held (it may fold into the text after it) or dropped
+            if kind in _INLINE:
+                held = (text[end:after].rstrip(" \t"), end, after)
+            line_state, skipped, pos = _AFTER_NEWLINE, text[after - 1] in _SPACE, after
+            continue
         if action == _EMPTYLINE:
             line_state = _AFTER_EMPTYLINE
         elif action != _NEWLINE:

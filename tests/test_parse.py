@@ -236,3 +236,13 @@ def test_tokens_cover_the_text_in_order_and_know_where_they_are(text):
 @given(st.integers(0, 10**6))
 def test_tokens_of_whole_maps_cover_them_in_order(seed):
     check_tokens(document(random.Random(seed)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}, \t\n\r\u2028ab:\"", max_size=30).map(lambda text: "{" + text))
+def test_each_quicker_pattern_matches_what_the_grammars_matches(text):
+    from argmap.parse import _QUICKER
+
+    for (_, grammars), quicker in _QUICKER.items():
+        expected = re.match(grammars, text)
+        assert (m.span() if (m := re.match(quicker, text)) else None) == (expected.span() if expected else None)
