@@ -453,6 +453,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     skipped = False
     pos, size = 0, len(text)
     said_until = 0  # an emphasis marker kept as text is said once a line: the end of the last said
+    repeated: dict[str, str] = {}
     while pos < size:
         first = text[pos]
         missing = unclosed(pos) if first in opening else _NOTHING
@@ -539,6 +540,8 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
         elif action == _EMPHASIS_END:
             emphasis.pop()
             open_emphasis = emphasis[-1] if emphasis else None
+        if action != _PLAIN:  # a number, a relation, a marker, a line break: a few texts, kept once
+            image = repeated.setdefault(image, image)
         append(new(Lexeme, (kind, image, pos, end, lines)))
         if after > end:  # the line break that follows: held (it may fold into the text after it) or dropped
             if kind in _INLINE:
