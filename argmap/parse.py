@@ -47,6 +47,7 @@ _RELATIONS = ("INCOMING_SUPPORT", "INCOMING_ATTACK", "OUTGOING_SUPPORT", "OUTGOI
 _LIST_ITEMS = ("ORDERED_LIST_ITEM", "UNORDERED_LIST_ITEM")
 _AT_LINE_START = frozenset(_RELATIONS + _LIST_ITEMS + ("HEADING_START", "STATEMENT_NUMBER"))
 _EMPHASIS = ("ASTERISK_BOLD", "UNDERSCORE_BOLD", "ASTERISK_ITALIC", "UNDERSCORE_ITALIC")
+_RESETS_INDENTATION = frozenset(("INFERENCE_START", "STATEMENT_NUMBER"))
 
 _INFERENCE_MODE = frozenset(("COMMENT", "NEWLINE", "ESCAPED_CHAR", "SPECIAL_CHAR", "INFERENCE_END",
                              "DATA", "LIST_DELIMITER", "SPACES", "FREESTYLE", "UNUSED_CONTROL_CHAR"))
@@ -83,16 +84,17 @@ class _Terminals:
     engine tries every alternative of an alternation in turn)."""
 
     def __init__(self, patterns: tuple) -> None:
-        self.patterns = tuple((name, _QUICKER.get((name, pattern), pattern)) for name, pattern in patterns)  # highest priority first
+        # (name, regex), highest priority first
+        self.patterns = tuple((name, _QUICKER.get((name, pattern), pattern)) for name, pattern in patterns)
         self.compiled: dict[tuple, re.Pattern] = {}  # by context, as regex() takes it
         self.alternatives: dict[tuple, list] = {}  # by context without its first character
         self.by_source: dict[str, re.Pattern] = {}  # contexts that try the same terminals share a regex
-        everything = (*patterns, ("FREESTYLE_RUN", _TEXT_RUN), ("NEWLINE_INDENTED", self._newline_indented()))
+        everything = (*self.patterns, ("FREESTYLE_RUN", _TEXT_RUN), ("NEWLINE_INDENTED", self._newline_indented()))
         # The characters some terminal names as its first: any other character starts only
         # what can start with any character, and all of them share one regex per context.
         self.starters = frozenset().union(*filter(None, (_first_characters(pattern) for _, pattern in everything)))
         # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
-        patterns = dict(patterns)
+        patterns = dict(self.patterns)
         self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
         self.text_run = self._text_lines()
 
@@ -105,7 +107,8 @@ class _Terminals:
         if compiled is None:
             first = context[-1]
             alternatives = self.alternatives.get(context[:-1]) or self._alternatives(*context[:-1])
-            source = "|".join(pattern for _, pattern, starts in alternatives if starts is None or first in starts) or "(?!)"
+            source = "|".join(pattern for _, pattern, starts in alternatives
+                              if starts is None or first in starts) or "(?!)"
             compiled = self.by_source.get(source) or re.compile(source)
             self.by_source[source] = self.compiled[context] = compiled
         return compiled
@@ -367,7 +370,7 @@ _BREAK_FOLLOWS = _INLINE | _DROPS_NEXT_NEWLINE
  _EMPHASIS_START, _EMPHASIS_END, _PLAIN) = range(13)
 _ACTIONS = {"COMMENT": _SKIP, "SPACES": _SKIP, "FREESTYLE": _TEXT, "FREESTYLE_RUN": _TEXT, "ESCAPED_CHAR": _ESCAPED,
             "UNUSED_CONTROL_CHAR": _CONTROL, "NEWLINE": _NEWLINE, "NEWLINE_INDENTED": _NEWLINE_INDENTED,
-            "EMPTYLINE": _EMPTYLINE, "STATEMENT_NUMBER": _RESET, "INFERENCE_START": _RESET,
+            "EMPTYLINE": _EMPTYLINE, **dict.fromkeys(_RESETS_INDENTATION, _RESET),
             "INFERENCE_END": _INFERENCE_END, **dict.fromkeys(_RELATIONS + _LIST_ITEMS, _INDENTING),
             **{e + "_START": _EMPHASIS_START for e in _EMPHASIS}, **{e + "_END": _EMPHASIS_END for e in _EMPHASIS}}
 
