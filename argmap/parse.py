@@ -24,6 +24,11 @@ from importlib.resources import files
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
+try:
+    import re._parser as _regex_syntax  # Python 3.11 and later
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_parse as _regex_syntax
+
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
 
@@ -42,10 +47,6 @@ _RELATIONS = ("INCOMING_SUPPORT", "INCOMING_ATTACK", "OUTGOING_SUPPORT", "OUTGOI
 _LIST_ITEMS = ("ORDERED_LIST_ITEM", "UNORDERED_LIST_ITEM")
 _AT_LINE_START = frozenset(_RELATIONS + _LIST_ITEMS + ("HEADING_START", "STATEMENT_NUMBER"))
 _EMPHASIS = ("ASTERISK_BOLD", "UNDERSCORE_BOLD", "ASTERISK_ITALIC", "UNDERSCORE_ITALIC")
-# Text pieces that the tokenizer merges into one FREESTYLE token. Shortcodes (SPECIAL_CHAR) stay
-# separate: which ones exist depends on the front matter, which the model builder reads.
-_TEXT_PIECES = frozenset(("FREESTYLE", "FREESTYLE_RUN", "UNUSED_CONTROL_CHAR", "ESCAPED_CHAR"))
-_SKIPPED = frozenset(("COMMENT", "SPACES"))
 _RESETS_INDENTATION = frozenset(("INFERENCE_START", "STATEMENT_NUMBER"))
 
 _INFERENCE_MODE = frozenset(("COMMENT", "NEWLINE", "ESCAPED_CHAR", "SPECIAL_CHAR", "INFERENCE_END",
@@ -68,35 +69,83 @@ _TEXT_RUN = (
     r")+")
 
 
+# Terminal patterns of the grammar, each with one that matches the same text in fewer regex steps:
+# data is read a run of characters at a time instead of one character, each with a lookahead
+# (the runs are separated by `}`, which they cannot hold, so a failing match backtracks linearly).
+_QUICKER = {
+    ("DATA", "\\{(?:(?!\\}\\s[^,}])[^\r\u2028\u2029])*\\}(?!\\s*[,}])"):
+        "\\{[^}\r\u2028\u2029]*(?:\\}(?!\\s[^,}])[^}\r\u2028\u2029]*)*\\}(?!\\s*[,}])",
+}
+
+
 class _Terminals:
-    """The grammar's terminal patterns, combined into one regex per lexing context."""
+    """The grammar's terminal patterns, combined into one regex per lexing context and first
+    character: only the terminals that can start with the character at hand are tried (a regex
+    engine tries every alternative of an alternation in turn)."""
 
     def __init__(self, patterns: tuple) -> None:
-        self.patterns = patterns  # (name, regex), highest priority first
+        # (name, regex), highest priority first
+        self.patterns = tuple((name, _QUICKER.get((name, pattern), pattern)) for name, pattern in patterns)
         self.compiled: dict[tuple, re.Pattern] = {}  # by context, as regex() takes it
+        self.alternatives: dict[tuple, list] = {}  # by context without its first character
+        self.by_source: dict[str, re.Pattern] = {}  # contexts that try the same terminals share a regex
+        everything = (*self.patterns, ("FREESTYLE_RUN", _TEXT_RUN), ("NEWLINE_INDENTED", self._newline_indented()))
+        # The characters some terminal names as its first: any other character starts only
+        # what can start with any character, and all of them share one regex per context.
+        self.starters = frozenset().union(*filter(None, (_first_characters(pattern) for _, pattern in everything)))
+        # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
+        patterns = dict(self.patterns)
+        self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
+        self.text_run = self._text_lines()
 
     def regex(self, context: tuple) -> re.Pattern:
         """The regex for a context: inference mode, line state, the open emphasis (or None),
         whether spaces or a comment were skipped just before where an emphasis is open (it
-        matters to nothing else), and the terminals left out because what would close them does
-        not follow."""
+        matters to nothing else), the terminals left out because what would close them does
+        not follow, and the first character (or "" for one no terminal names)."""
         compiled = self.compiled.get(context)
         if compiled is None:
-            inference_mode, line_state, emphasis, skipped, unclosed = context
-            alternatives = [f"(?P<{name}>{self._variant(name, pattern, line_state)})"
-                            for name, pattern in self.patterns
-                            if name not in unclosed
-                            and self._applies(name, inference_mode, line_state, emphasis, skipped)]
-            if not inference_mode:
-                # Mid-line nothing else can start where a text run does; at a line start the
-                # line-start terminals come first, so it goes just before SPACES.
-                at = 0 if line_state == _MID_LINE else next(
-                    i for i, a in enumerate(alternatives) if a.startswith("(?P<SPACES>"))
-                alternatives.insert(at, f"(?P<FREESTYLE_RUN>{_TEXT_RUN})")
-                newline = next(i for i, a in enumerate(alternatives) if a.startswith("(?P<NEWLINE>"))
-                alternatives.insert(newline, f"(?P<NEWLINE_INDENTED>{self._newline_indented()})")
-            compiled = self.compiled[context] = re.compile("|".join(alternatives))
+            first = context[-1]
+            alternatives = self.alternatives.get(context[:-1]) or self._alternatives(*context[:-1])
+            source = "|".join(pattern for _, pattern, starts in alternatives
+                              if starts is None or first in starts) or "(?!)"
+            compiled = self.by_source.get(source) or re.compile(source)
+            self.by_source[source] = self.compiled[context] = compiled
         return compiled
+
+    def _alternatives(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
+                      unclosed: frozenset) -> list:
+        """The terminals that may match in a context, highest priority first, each as a named
+        group with the characters it can start with (None: any). Outside an inference, a
+        terminal that a line break may follow without being emitted also matches that line
+        break (after the group): one step instead of two."""
+        alternatives = [(name, self._variant(name, pattern, line_state)) for name, pattern in self.patterns
+                        if name not in unclosed and self._applies(name, inference_mode, line_state, emphasis, skipped)]
+        if not inference_mode:
+            # Mid-line nothing else can start where a text run does; at a line start the
+            # line-start terminals come first, so it goes just before SPACES.
+            at = 0 if line_state == _MID_LINE else [name for name, _ in alternatives].index("SPACES")
+            alternatives.insert(at, ("FREESTYLE_RUN", self.text_run))
+            newline = [name for name, _ in alternatives].index("NEWLINE")
+            alternatives.insert(newline, ("NEWLINE_INDENTED", self._newline_indented()))
+        tail = "" if inference_mode else f"(?:{self.line_break})?"
+        listed = self.alternatives[inference_mode, line_state, emphasis, skipped, unclosed] = [
+            (name, f"(?P<{name}>{pattern}){tail if name in _BREAK_FOLLOWS else ''}", _first_characters(pattern))
+            for name, pattern in alternatives]
+        return listed
+
+    def _text_lines(self) -> str:
+        """A text run, the text runs that continue it on the lines that follow, and the line
+        break after it, matched as they would be one token at a time. Where a line starts with
+        a character that no terminal names as its first (and that starts nothing that any
+        character may start, such as a list item's number), only a text run can match there.
+        A line break after text folds into it unless a blank line follows."""
+        patterns = dict(self.patterns)
+        line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
+        before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
+                       if _first_characters(self._variant(name, patterns[name], _AFTER_NEWLINE)) is None]
+        ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
+        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{self.line_break})?"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -129,6 +178,60 @@ class _Terminals:
         return True
 
 
+@cache
+def _first_characters(pattern: str) -> frozenset | None:
+    """The characters that a non-empty match of ``pattern`` can start with, read from its syntax
+    (as the ``re`` module parses it; Lark reads it the same way); None where any may."""
+    chars, nullable = _opening_characters(_regex_syntax.parse(pattern))
+    return None if chars is None or nullable else frozenset(chars)
+
+
+def _opening_characters(items) -> tuple[set | None, bool]:
+    """What a sequence of regex syntax items can start with (None: any character), and whether
+    it can match the empty string."""
+    syntax, chars = _regex_syntax, set()
+    for op, argument in items:
+        if op in (syntax.AT, syntax.ASSERT, syntax.ASSERT_NOT):
+            continue  # takes no character: it only narrows what follows
+        if op is syntax.LITERAL:
+            return chars | {chr(argument)}, False
+        if op is syntax.IN:
+            listed = _set_characters(argument)
+            return (None if listed is None else chars | listed), False
+        if op in (syntax.MAX_REPEAT, syntax.MIN_REPEAT):
+            low, _, inner = argument
+            more, empty = _opening_characters(inner)
+            empty = empty or low == 0
+        elif op is syntax.SUBPATTERN:
+            more, empty = _opening_characters(argument[-1])
+        elif op is syntax.BRANCH:
+            branches = [_opening_characters(branch) for branch in argument[1]]
+            if any(more is None for more, _ in branches):
+                return None, False
+            more, empty = set().union(*(more for more, _ in branches)), any(empty for _, empty in branches)
+        else:
+            return None, False
+        if more is None:
+            return None, False
+        chars |= more
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _set_characters(items) -> set | None:
+    """The characters of a ``[...]`` set, or None for a negated set, a category (``\\d``, ``\\s``) or a wide range."""
+    chars = set()
+    for op, argument in items:
+        if op is _regex_syntax.LITERAL:
+            chars.add(chr(argument))
+        elif op is _regex_syntax.RANGE and argument[1] - argument[0] < 256:
+            chars.update(map(chr, range(argument[0], argument[1] + 1)))
+        else:
+            return None
+    return chars
+
+
 # --- tokenizer -----------------------------------------------------------------------------
 
 # Terminals that scan ahead for what closes them: (terminal, how it opens, what closes it,
@@ -147,15 +250,20 @@ _CLOSING_MARKS = (
 _MARKS_AT = {first: tuple(m for m in _CLOSING_MARKS if m[1][0] == first) for first in {m[1][0] for m in _CLOSING_MARKS}}
 _OPENS = frozenset(_MARKS_AT) | {"*", "_"}  # where a mark or an emphasis may open
 _LINE_END = re.compile("[\n\r\u2028\u2029]")
-_BREAK = "(?:\r\n|\r(?!\n)|[\n\u2028\u2029])"  # one line break: a CRLF is not two
+_LINE_BREAKS = {"\n": tuple("\n\r\u2028\u2029")}  # the mark "\n" (a comment's end) stands for any of them
+# One line break (a CRLF is not two), as alternatives that each start with a character: a search
+# for it then skips to the next of those characters instead of trying at every position.
+_BREAK = "(?:\r\n|\r(?!\n)|\n|\u2028|\u2029)"
 _BLANK_LINE = re.compile(f"{_BREAK}[ \t]*{_BREAK}")
 _EMPHASIS_STARTS = frozenset(e + "_START" for e in _EMPHASIS)
 
 
 class _Unclosed:
     """The terminals that cannot match at a position because what would close them does not
-    follow. Where each mark is next found is remembered, so that answering costs linear time
-    over the whole text: positions only move forward.
+    follow. Answering costs linear time over the whole text: a mark that may be anywhere after
+    its opening is compared with its last place in the text, one that must be on the
+    opening's line with its last place on that line (found once a line), and emphasis ends
+    are searched for from where the last search found them (positions only move forward).
 
     An emphasis start counts too where no end marker of its kind follows anywhere: the
     reference lexes it as a start and rejects the file at its end; argmap keeps it as text and
@@ -164,55 +272,72 @@ class _Unclosed:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.found: dict = {}  # mark: (searched from, found at or -1)
         self.emphasis = _emphasis_markers()
+        self.found: dict = {}  # emphasis end or blank line: (searched from, found at or the text's length)
+        self.last: dict[str, int] = {}  # mark: its last place in the text (-1: none)
+        self.line_start = self.line_end = -1  # the line last asked about, from the first position asked
+        self.last_on_line: dict[str, int] = {}  # mark: its last place there (-1: none)
 
     def __call__(self, pos: int) -> frozenset:
         """For a position where a closing mark's opening or an emphasis marker may start (see ``_OPENS``)."""
-        first = self.text[pos]
+        text, first = self.text, self.text[pos]
         if first in "*_":
             return self._emphasis(pos)
-        missing = set()
+        missing = _NOTHING
         for name, opening, mark, line_from in _MARKS_AT[first]:
-            if not self.text.startswith(opening, pos):
+            start = pos + len(opening)
+            if start > pos + 1 and not text.startswith(opening, pos):
                 continue
-            at = self._next(mark, pos + len(opening))
-            if line_from is not None and at >= 0:
-                line_end = self._next("\n", pos + line_from)
-                at = -1 if 0 <= line_end < at else at
-            if at < 0:
-                missing.add(name)
-        return frozenset(missing) if missing else _NOTHING
+            if line_from is None:
+                last = self.last.get(mark)
+                if last is None:
+                    last = self.last[mark] = max(text.rfind(each) for each in _LINE_BREAKS.get(mark, (mark,)))
+            elif pos + line_from <= self._line_end(pos):  # the mark must be on this line
+                last = self.last_on_line.get(mark)
+                if last is None:
+                    last = self.last_on_line[mark] = text.rfind(mark, self.line_start, self.line_end)
+            else:  # on the next one (a line break follows the opening), searched at most once a line
+                line_end = _LINE_END.search(text, pos + line_from)
+                last = text.rfind(mark, start, line_end.start() if line_end else len(text))
+            if last < start:
+                missing |= {name}
+        return missing
+
+    def _line_end(self, pos: int) -> int:
+        """Where the line of ``pos`` ends; the marks' places on it are remembered from then on."""
+        if not self.line_start <= pos < self.line_end:
+            line_end = _LINE_END.search(self.text, pos)
+            self.line_start, self.line_end = pos, line_end.start() if line_end else len(self.text)
+            self.last_on_line = {}
+        return self.line_end
 
     def _emphasis(self, pos: int) -> frozenset:
         """The emphasis starts at ``pos`` that nothing ends before the next blank line (which
         ends every Argdown block, and so any emphasis in it)."""
-        missing = set()
+        missing = _NOTHING
         block_end = self._next(_BLANK_LINE, pos)
         for name, start, end in self.emphasis[self.text[pos]]:
             opening = start.match(self.text, pos)
             if opening is None:
                 continue
             at = self._next(end, opening.end())
-            if at < 0 or 0 <= block_end < at:
-                missing.add(name)
-        return frozenset(missing) if missing else _NOTHING
+            if at == len(self.text) or block_end < at:
+                missing |= {name}
+        return missing
 
-    def _next(self, mark, pos: int) -> int:
-        """Where ``mark`` (a string, a line break for ``"\\n"``, or a compiled pattern) is next
-        found from ``pos``; -1 if nowhere."""
-        searched, at = self.found.get(mark, (-1, -1))
-        if searched < 0 or pos < searched or (0 <= at < pos):
-            if mark == "\n" or not isinstance(mark, str):
-                match = (_LINE_END if mark == "\n" else mark).search(self.text, pos)
-                at = match.start() if match else -1
-            else:
-                at = self.text.find(mark, pos)
-            self.found[mark] = (pos, at)
+    def _next(self, pattern: re.Pattern, pos: int) -> int:
+        """Where ``pattern`` (an emphasis end or a blank line) is next found from ``pos``; the
+        text's length if nowhere."""
+        searched, at = self.found.get(pattern.pattern, _UNSEARCHED)  # (a pattern's own hash reads its code)
+        if not searched <= pos <= at:
+            found = pattern.search(self.text, pos)
+            at = found.start() if found else len(self.text)
+            self.found[pattern.pattern] = (pos, at)
         return at
 
 
 _NOTHING: frozenset = frozenset()
+_UNSEARCHED = (1, 0)  # a search made from nowhere
 
 
 @cache
@@ -226,6 +351,9 @@ def _emphasis_markers() -> dict[str, tuple]:
 
 # Spaces that do not end a line: mid-line, only SPACES can match them.
 _MID_LINE_SPACES = re.compile(r"[ \t]+(?![ \t\r\n])")
+_SPACE = frozenset(" \t")
+# Where a text run goes on on the next line: in the token's text, a line break.
+_RUN_LINE_BREAK = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 
 # Tokens after which a line break can only be the one that the grammar makes optional.
 _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERENCE"))
@@ -233,10 +361,18 @@ _DROPS_NEXT_NEWLINE = frozenset(("DATA", "STATEMENT_REFERENCE", "ARGUMENT_REFERE
 _INLINE = frozenset(("LINK", "TAG", "STATEMENT_MENTION", "ARGUMENT_MENTION", "STATEMENT_DEFINITION",
                      "ARGUMENT_DEFINITION", "HEADING_START", "SPECIAL_CHAR")
                     + tuple(e + suffix for e in _EMPHASIS for suffix in ("_START", "_END")))
+_BREAK_FOLLOWS = _INLINE | _DROPS_NEXT_NEWLINE
 
-
-def _piece_text(kind: str, image: str) -> str:
-    return image[1:] if kind == "ESCAPED_CHAR" else image
+# What tokenize does with each kind of token; any other is emitted as it is (_PLAIN). Text pieces
+# (_TEXT, _ESCAPED, _CONTROL) are merged into one FREESTYLE token. Shortcodes (SPECIAL_CHAR) stay
+# separate: which ones exist depends on the front matter, which the model builder reads.
+(_SKIP, _TEXT, _ESCAPED, _CONTROL, _NEWLINE, _NEWLINE_INDENTED, _EMPTYLINE, _RESET, _INDENTING, _INFERENCE_END,
+ _EMPHASIS_START, _EMPHASIS_END, _PLAIN) = range(13)
+_ACTIONS = {"COMMENT": _SKIP, "SPACES": _SKIP, "FREESTYLE": _TEXT, "FREESTYLE_RUN": _TEXT, "ESCAPED_CHAR": _ESCAPED,
+            "UNUSED_CONTROL_CHAR": _CONTROL, "NEWLINE": _NEWLINE, "NEWLINE_INDENTED": _NEWLINE_INDENTED,
+            "EMPTYLINE": _EMPTYLINE, **dict.fromkeys(_RESETS_INDENTATION, _RESET),
+            "INFERENCE_END": _INFERENCE_END, **dict.fromkeys(_RELATIONS + _LIST_ITEMS, _INDENTING),
+            **{e + "_START": _EMPHASIS_START for e in _EMPHASIS}, **{e + "_END": _EMPHASIS_END for e in _EMPHASIS}}
 
 
 class _Lines:
@@ -303,46 +439,29 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     break that the grammar makes optional (after data or a reference) is not emitted.
     """
     terminals = _terminals()
-    regexes, opening = terminals.compiled, _OPENS
+    regexes, starters, opening, actions = terminals.compiled, terminals.starters, _OPENS, _ACTIONS
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
+    append, new = tokens.append, tuple.__new__
     diagnostics: list[Diagnostic] = []
     indents = [0]
     emphasis: list[str] = []
-    run: list = []  # pending text: start, end, then the text of each piece
-    held_newline: list = []  # a line break that may still fold into the text that follows
-    new = tuple.__new__
-
-    def emit(kind: str, value: str, start: int, end: int) -> None:
-        tokens.append(new(Lexeme, (kind, value, start, end, lines)))
-
-    def flush() -> None:
-        if held_newline:
-            emit("NEWLINE", *held_newline)
-            held_newline.clear()
-        if run:
-            emit("FREESTYLE", "".join(run[2:]), run[0], run[1])
-            run.clear()
-
-    def layout(kind: str, at: int) -> None:
-        flush()
-        emit(kind, "", at, at)
-
-    def dedent_all(at: int) -> None:
-        while len(indents) > 1:
-            indents.pop()
-            layout("_DEDENT", at)
-
+    run: list[str] = []  # pending text: the text of each piece, from run_start to run_end
+    run_start = run_end = -1
+    held = None  # a line break (its text, start, end) that may still fold into the text that follows
     inference_mode = False
     line_state = _START
+    open_emphasis = None
     skipped = False
     pos, size = 0, len(text)
     said_until = 0  # an emphasis marker kept as text is said once a line: the end of the last said
+    repeated: dict[str, str] = {}
     while pos < size:
-        open_emphasis = emphasis[-1] if emphasis else None
-        missing = unclosed(pos) if text[pos] in opening else _NOTHING
-        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing)
+        first = text[pos]
+        missing = unclosed(pos) if first in opening else _NOTHING
+        context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing,
+                   first if first in starters else "")
         match = (regexes.get(context) or terminals.regex(context)).match(text, pos)
         if match is None:
             # Only a backslash before a line break or the end of the file gets here.
@@ -353,78 +472,116 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             kind, end = "UNUSED_CONTROL_CHAR", pos + 1
         else:
             kind, end = match.lastgroup, match.end()
-        if kind in _SKIPPED:
+        action = actions.get(kind, _PLAIN)
+        if action == _SKIP:
             skipped = True
             pos = end
             continue
         skipped = False
-        image = text[pos:end]
-        if kind == "UNUSED_CONTROL_CHAR" and not inference_mode and missing & _EMPHASIS_STARTS:
-            if pos >= said_until:
+        if action <= _CONTROL:  # a text piece, added to the pending text
+            if action == _CONTROL and not inference_mode and missing & _EMPHASIS_STARTS and pos >= said_until:
                 line_end = _LINE_END.search(text, pos)
                 said_until = line_end.end() if line_end else size
                 diagnostics.append(_unclosed_emphasis(text, pos, *lines(pos), missing))
-        if kind in _TEXT_PIECES:
-            if not run:
-                run += (held_newline[1], end, "\n") if held_newline else (pos, end)
-                held_newline.clear()
-            run[1] = end
-            run.append(_piece_text(kind, image))
+            if run_start < 0:
+                if held is None:
+                    run_start = pos
+                else:
+                    run_start, held = held[1], None
+                    run.append("\n")
+            piece = text[pos + (action == _ESCAPED):end]
             line_state = _MID_LINE
-            pos = end
+            if action == _TEXT and ("\n" in piece or "\r" in piece):  # a run over several lines
+                piece = _RUN_LINE_BREAK.sub("\n", piece)
+                if piece[-1] == "\n":  # and the line break after it (with the indentation, skipped)
+                    line_state, skipped = _AFTER_NEWLINE, text[end - 1] in _SPACE
+            run.append(piece)
+            run_end = pos = end
             continue
-        if kind == "NEWLINE_INDENTED":  # a NEWLINE, then SPACES, which are skipped
-            kind, skipped, image = "NEWLINE", True, image.rstrip(" \t")
-        if kind == "NEWLINE" and not inference_mode:
-            previous = tokens[-1].type if tokens else None
-            if run:
-                run[1] = end
-                run.append("\n")
-            elif previous in _INLINE and not held_newline:
-                held_newline[:] = (image, pos, end)
-            elif previous not in _DROPS_NEXT_NEWLINE or held_newline:
-                flush()
-                emit(kind, image, pos, end)
+        after = end  # past a line break matched with the token (see _Terminals._alternatives)
+        if kind in _BREAK_FOLLOWS and not inference_mode:
+            end = match.end(match.lastindex)
+        image = text[pos:end]
+        if action == _NEWLINE_INDENTED:  # a NEWLINE, then SPACES, which are skipped
+            kind, action, skipped, image = "NEWLINE", _NEWLINE, True, image.rstrip(" \t")
+        if action == _NEWLINE:
             line_state = _AFTER_NEWLINE
-            pos = end
-            continue
-        if kind == "EMPTYLINE":
+            if not inference_mode:
+                if run_start >= 0:  # inside statement content: kept in its text
+                    run.append("\n")
+                    run_end = pos = end
+                    continue
+                previous = tokens[-1][0] if held is None and tokens else None
+                if previous in _INLINE:  # may still fold into the text that follows
+                    held = (image, pos, end)
+                    pos = end
+                    continue
+                if previous in _DROPS_NEXT_NEWLINE:  # the optional line break
+                    pos = end
+                    continue
+        if held is not None or run_start >= 0:
+            append(_pending(held, run, run_start, run_end, lines))
+            held, run_start = None, -1
+            run.clear()
+        if action == _EMPTYLINE:
             if end < size:
-                dedent_all(pos)
-        elif kind in _RESETS_INDENTATION:
-            dedent_all(pos)
+                tokens += _dedents(indents, -1, pos, lines)
+        elif action == _RESET:
+            tokens += _dedents(indents, -1, pos, lines)
             inference_mode = inference_mode or kind == "INFERENCE_START"
-        elif kind in _AT_LINE_START and kind != "HEADING_START":
+        elif action == _INDENTING:
             width = len(image) - len(image.lstrip(" \t")) + (kind in _LIST_ITEMS)
             if width > indents[-1]:
                 indents.append(width)
-                layout("_INDENT", pos)
-            while len(indents) > 1 and width < indents[-1]:
-                indents.pop()
-                layout("_DEDENT", pos)
-        elif kind == "INFERENCE_END":
+                append(new(Lexeme, ("_INDENT", "", pos, pos, lines)))
+            tokens += _dedents(indents, width, pos, lines)
+        elif action == _INFERENCE_END:
             inference_mode = False
-        elif kind.endswith("_START") and kind[:-6] in _EMPHASIS:
+        elif action == _EMPHASIS_START:
             emphasis.append(kind[:-6])
-        elif kind.endswith("_END") and kind[:-4] in _EMPHASIS:
+            open_emphasis = emphasis[-1]
+        elif action == _EMPHASIS_END:
             emphasis.pop()
-        flush()
-        emit(kind, image, pos, end)
-        if kind == "NEWLINE":
-            line_state = _AFTER_NEWLINE
-        elif kind == "EMPTYLINE":
+            open_emphasis = emphasis[-1] if emphasis else None
+        if action != _PLAIN:  # a number, a relation, a marker, a line break: a few texts, kept once
+            image = repeated.setdefault(image, image)
+        append(new(Lexeme, (kind, image, pos, end, lines)))
+        if after > end:  # the line break that follows: held (it may fold into the text after it) or dropped
+            if kind in _INLINE:
+                held = (text[end:after].rstrip(" \t"), end, after)
+            line_state, skipped, pos = _AFTER_NEWLINE, text[after - 1] in _SPACE, after
+            continue
+        if action == _EMPTYLINE:
             line_state = _AFTER_EMPTYLINE
-        else:
+        elif action != _NEWLINE:
             line_state = _MID_LINE
-            gap = _MID_LINE_SPACES.match(text, end)
-            if gap is not None:  # what SPACES would match next, skipped here in one step
-                end, skipped = gap.end(), True
+            if text[end:end + 1] in _SPACE:
+                gap = _MID_LINE_SPACES.match(text, end)
+                if gap is not None:  # what SPACES would match next, skipped here in one step
+                    end, skipped = gap.end(), True
         pos = end
-    flush()
-    if tokens and tokens[-1].type == "EMPTYLINE":
+    if held is not None or run_start >= 0:
+        append(_pending(held, run, run_start, run_end, lines))
+    if tokens and tokens[-1][0] == "EMPTYLINE":
         tokens.pop()
-    dedent_all(size)
+    tokens += _dedents(indents, -1, size, lines)
     return tokens, diagnostics
+
+
+def _pending(held: tuple | None, run: list[str], start: int, end: int, lines: _Lines) -> Lexeme:
+    """The token that the held line break, or else the pending text, becomes."""
+    if held is not None:
+        return tuple.__new__(Lexeme, ("NEWLINE", *held, lines))
+    return tuple.__new__(Lexeme, ("FREESTYLE", "".join(run), start, end, lines))
+
+
+def _dedents(indents: list[int], width: int, at: int, lines: _Lines) -> list[Lexeme]:
+    """A _DEDENT for each indentation level deeper than ``width`` (-1: all of them), which ends there."""
+    closed = []
+    while len(indents) > 1 and width < indents[-1]:
+        indents.pop()
+        closed.append(tuple.__new__(Lexeme, ("_DEDENT", "", at, at, lines)))
+    return closed
 
 
 def _unclosed_emphasis(text: str, pos: int, line: int, column: int, missing: frozenset) -> Diagnostic:

@@ -2,10 +2,16 @@
 Argdown syntax guide and the reference implementation's lexer."""
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from argmap.parse import (ArgumentNode, HeadingNode, ListNode, PcsMemberNode, PcsNode, StatementNode, parse,
                           tokenize)
+from randommaps import document
 
 
 def kinds(text: str) -> list[str]:
@@ -181,3 +187,62 @@ def test_the_plain_lalr_loop_builds_what_lark_builds(text):
         expected = None
     assert _parse_valid(tokens) == expected
     assert (expected is None) == (text.endswith("q\n") or "\n\n  +" in text)
+
+
+# --- properties of the tokens on random text (hypothesis) ----------------------------------------
+
+# Pieces of Argdown, in any order: most of what they make is not valid Argdown, which is the point.
+PIECES = ("[", "]", "]:", "](", "(", ")", "<", ">", ">:", "{", "}", "*", "**", "_", "__", "#", "#(", "@[", "@<",
+          "\\", "\\*", " ", "  ", "\t", "\n", "\n\n", "\r\n", "\r", "-", "--", "----", "+>", "->", "<-", "><", "_>",
+          "(1)", "1.", "* ", "# ", "//", "/*", "*/", "<!--", "-->", ".x.", ":y:", ",", ";", ":", ".", "===",
+          "word", "x y", "é", "٣", "\u2028", "{a: 1}", "[S]: ", "<A>: ", "\n  +> ", "\n  - ", "[l](u)", "#tag ",
+          "**b** ", "_i_ ")
+# What tokenize skips: spaces, line breaks (one the grammar makes optional) and comments.
+SKIPPABLE = re.compile(r"(?:[ \t\r\n]|//[^\r\n]*|/\*[\s\S]*?\*/|<!--[\s\S]*?-->)*")
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """Counted from the text itself: a CRLF is one line break, as is a lone CR."""
+    before = text[:offset].replace("\r\n", "\n").replace("\r", "\n")
+    return before.count("\n") + 1, offset - max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset))
+
+
+def check_tokens(text: str) -> None:
+    tokens, _ = tokenize(text)
+    covered_until = 0
+    for token in tokens:
+        start, end = token.start_pos, token.end_pos
+        assert covered_until <= start <= end <= len(text), (token, covered_until)
+        assert SKIPPABLE.fullmatch(text, covered_until, start), (text[covered_until:start], token)
+        if token.type == "NEWLINE":
+            assert text.startswith(token.value, start) and token.value.lstrip(" \t") in ("\n", "\r\n", "\r")
+        elif token.type != "FREESTYLE":  # text pieces are joined, with escapes resolved
+            assert token.value == text[start:end]
+        assert token.position() == line_and_column(text, start)
+        assert token.end_position() == line_and_column(text, end)
+        covered_until = end
+    assert SKIPPABLE.fullmatch(text, covered_until)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_tokens_cover_the_text_in_order_and_know_where_they_are(text):
+    """Tokens follow each other without overlap, with only what Argdown skips between them;
+    each holds its text, and its line and column are those of its offsets."""
+    check_tokens(text)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10**6))
+def test_tokens_of_whole_maps_cover_them_in_order(seed):
+    check_tokens(document(random.Random(seed)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="{}, \t\n\r\u2028ab:\"", max_size=30).map(lambda text: "{" + text))
+def test_each_quicker_pattern_matches_what_the_grammars_matches(text):
+    from argmap.parse import _QUICKER
+
+    for (_, grammars), quicker in _QUICKER.items():
+        expected = re.match(grammars, text)
+        assert (m.span() if (m := re.match(quicker, text)) else None) == (expected.span() if expected else None)
