@@ -24,10 +24,13 @@ from importlib.resources import files
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
-try:
+try:  # the regex syntax tree, to narrow each context's regex by its first character
     import re._parser as _regex_syntax  # Python 3.11 and later
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _regex_syntax
+except ImportError:  # pragma: no cover - Python 3.10 (and None where neither is: nothing is narrowed)
+    try:
+        import sre_parse as _regex_syntax
+    except ImportError:
+        _regex_syntax = None
 
 from argmap.files import LINE_BREAK
 from argmap.model import Diagnostic, Fix, Severity, Span
@@ -140,6 +143,8 @@ class _Terminals:
         a character that no terminal names as its first (and that starts nothing that any
         character may start, such as a list item's number), only a text run can match there.
         A line break after text folds into it unless a blank line follows."""
+        if not self.starters:  # where terminals may start is not known: a run stops at its line's end
+            return rf"{_TEXT_RUN}(?:{self.line_break})?"
         patterns = dict(self.patterns)
         line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
         before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
@@ -181,7 +186,10 @@ class _Terminals:
 @cache
 def _first_characters(pattern: str) -> frozenset | None:
     """The characters that a non-empty match of ``pattern`` can start with, read from its syntax
-    (as the ``re`` module parses it; Lark reads it the same way); None where any may."""
+    (as the ``re`` module parses it; Lark reads it the same way); None where any may, and
+    always None where the ``re`` module's parser is not at hand (slower, the same tokens)."""
+    if _regex_syntax is None:
+        return None
     chars, nullable = _opening_characters(_regex_syntax.parse(pattern))
     return None if chars is None or nullable else frozenset(chars)
 
