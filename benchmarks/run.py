@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/run.py                 # thesis, N = 1000, 5000, 50000
     .venv/bin/python benchmarks/run.py --sizes 1000 --runs 3
     .venv/bin/python benchmarks/run.py --sizes 5000 --baseline ../main/.venv/bin/argmap   # before/after
+    .venv/bin/python benchmarks/run.py --runs 5 --write-docs     # the table into docs/performance.md
 
 Each measurement is a whole process (start-up included) timed with its peak memory (the
 child's own maximum resident set, from wait4). Commands alternate (argmap, reference,
@@ -14,6 +15,9 @@ Node.js and npm are present, @argdown/cli 1.7.5 is installed into benchmarks/.ca
 into the project) and `argdown json` is timed on the same files; the ratios compare it with
 `argmap export --format argdown-json`. `--baseline` times another build's `argmap export` (say
 main's, before a change) in the same rounds, with its speed-up over that build.
+`--write-docs` writes the table, the conditions of the run (date, Python, cores, load average)
+and issue 17's targets, met or not, between `<!-- run.py: begin -->` and `<!-- run.py: end -->`
+in docs/performance.md (see docs_section.py), leaving the rest of the file as it is.
 """
 from __future__ import annotations
 
@@ -28,12 +32,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from docs_section import MarkersMissing, check_section, conditions, load_average, write_section
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 GENMAP = ROOT.parent / "shared" / "bench" / "genmap.py"
 THESIS = ROOT / "maps" / "natural_manifold.argdown"
 REFERENCE_VERSION = "1.7.5"
+DOCS_SECTION = "run.py"
+DOCS_PLACE = 'under "## Against the reference implementation", where the table goes'
 
 
 def measure(command: list[str]) -> tuple[float, float, int]:
@@ -94,7 +102,7 @@ def commands(argmap: str, reference: list[str] | None, source: Path, scratch: Pa
 def run(sizes: list[int], runs: int, baseline: str | None = None) -> dict:
     argmap = str(Path(sys.executable).parent / "argmap")
     reference = reference_cli()
-    results: dict = {"runs": runs, "python": sys.version.split()[0], "maps": {}}
+    results: dict = {"runs": runs, "python": sys.version.split()[0], "maps": {}, "load": [load_average()]}
     startup = [measure([argmap, "--help"])[0] for _ in range(runs)]
     results["argmap --help"] = statistics.median(startup)
     if baseline:
@@ -110,6 +118,7 @@ def run(sizes: list[int], runs: int, baseline: str | None = None) -> dict:
                 "bytes": source.stat().st_size,
                 **{job: {"seconds": statistics.median(s[0] for s in got), "mib": max(s[1] for s in got),
                          "status": max(s[2] for s in got)} for job, got in samples.items()}}
+            results["load"].append(load_average())
             print(f"{name}: " + ", ".join(f"{job} {v['seconds']:.2f} s" for job, v in results["maps"][name].items()
                                           if isinstance(v, dict)), file=sys.stderr)
     return results
@@ -146,20 +155,74 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def targets(results: dict) -> str:
+    """Issue 17's targets as a table, each met, not met or not measured in this run."""
+    maps = results["maps"]
+
+    def speedup(name: str) -> float | None:
+        row = maps.get(name, {})
+        return row["argdown json"]["seconds"] / row["argmap export"]["seconds"] if "argdown json" in row else None
+
+    def verdict(value: float | None, met: bool) -> str:
+        return "not measured" if value is None else "met" if met else "not met"
+
+    rows = []  # each verdict is on the figure as shown, rounded
+    for name, goal, size in (("thesis", 2, "the thesis"), ("N=5000", 3, "`genmap.py 5000`")):
+        value = speedup(name)
+        rows.append((f"{size}, whole process, at least {goal}x faster than `argdown json`", "-" if value is None
+                     else f"{value:.2f}x", verdict(value, value is not None and round(value, 2) >= goal)))
+    memory = {name: row["argmap export"]["mib"] / row["argdown json"]["mib"]
+              for name, row in maps.items() if "argdown json" in row}
+    rows.append(("peak memory at most half the reference's",
+                 ", ".join(f"{ratio:.2f} ({name})" for name, ratio in memory.items()) or "-",
+                 verdict(max(memory.values(), default=None), all(round(r, 2) <= 0.5 for r in memory.values()))))
+    small, large = maps.get("N=5000"), maps.get("N=50000")
+    scaling = large["argmap export"]["seconds"] / small["argmap export"]["seconds"] if small and large else None
+    rows.append(("export N=50000 / N=5000 at most 11", "-" if scaling is None else f"{scaling:.1f}",
+                 verdict(scaling, scaling is not None and round(scaling, 1) <= 11)))
+    start = results["argmap --help"]
+    rows.append(("`argmap --help` under 0.1 s", f"{start:.4f} s", verdict(start, round(start, 4) < 0.1)))
+    return "\n".join(["| target | measured | |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows])
+
+
+def docs_section(results: dict) -> str:
+    """What `--write-docs` puts between the markers: the conditions, the table and the targets."""
+    reference = (f" The reference is `@argdown/cli` {REFERENCE_VERSION}." if any("argdown json" in row
+                 for row in results["maps"].values()) else " Node.js was absent: the reference was not timed.")
+    return "\n\n".join([f"{conditions(results['load'], results['runs'])} Peak memory and exit status are the "
+                         f"maximum.{reference}", table(results), "Issue 17's targets:", targets(results)])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,5000,50000", help="genmap sizes, comma-separated")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (the median is reported)")
     parser.add_argument("--baseline", metavar="ARGMAP", help="another build's argmap command to time export with")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the table and the targets into docs/performance.md between its run.py markers")
     args = parser.parse_args()
     if not GENMAP.exists():
         print(f"{GENMAP} is absent: the benchmark maps come from ../shared/bench", file=sys.stderr)
         return 2
+    if args.write_docs:  # checked before measuring, so that a long run is not lost
+        try:
+            check_section(DOCS_SECTION, DOCS_PLACE)
+        except MarkersMissing as missing:
+            print(missing, file=sys.stderr)
+            return 2
     results = run([int(s) for s in args.sizes.split(",") if s], args.runs, args.baseline)
     out = CACHE / "results.json"
     out.write_text(json.dumps(results, indent=2))
     print(table(results))
     print(f"\n(raw figures in {out.relative_to(ROOT)})", file=sys.stderr)
+    if args.write_docs:
+        try:
+            write_section(DOCS_SECTION, docs_section(results), DOCS_PLACE)
+        except MarkersMissing as missing:  # removed during the run
+            print(missing, file=sys.stderr)
+            return 2
+        print(f"(the table and the targets written into {DOCS_SECTION}'s section of docs/performance.md)",
+              file=sys.stderr)
     return 0
 
 
