@@ -908,7 +908,8 @@ def lsp(tcp: Optional[str] = typer.Option(None, "--tcp", metavar="HOST:PORT",
 def main() -> None:
     """Run the command; a bug in argmap is reported in one line, not as a traceback
     (set ARGMAP_DEBUG=1 to see it). What the command made is left to the operating system
-    (see :func:`_leave`): this is the process's entry point; tests run ``app`` in-process."""
+    (see :func:`_leave`): this is the process's entry point, not for calling in-process (what
+    each call made would stay in memory); tests and programs run ``app`` or the Python API."""
     import gc
     import os
 
@@ -941,8 +942,9 @@ def main() -> None:
 def _leave(ending: SystemExit) -> None:
     """Leave what the command made to the operating system instead of freeing it object by
     object as the interpreter exits: 0.8 s of the export of a 5,000-argument map, 0.13 s of
-    the thesis's. The exception that ends the command holds it (through its traceback's
-    frames); a reference cycle through the exception, frozen with every object the collector
+    the thesis's. The exception that ends the process holds it: its context is the command's
+    ``typer.Exit``, whose traceback keeps the command's frame (a command that returns instead
+    frees its objects as it returns). A reference cycle through the exception, frozen with every object the collector
     knows, is never collected, so none of it is freed, and the interpreter's last collection
     has almost nothing to look at. The exit is otherwise the usual one: threads joined, exit
     functions run, output flushed, the command's status."""

@@ -35,7 +35,8 @@ def constructed(cls: type[Model], fields: dict[str, Any]) -> Model:
 
     Every field is set, so the models of a class share one set of their names as pydantic's
     ``__pydantic_fields_set__`` (pydantic only adds to it a name that is there already, and
-    copies it with the model): a copy each would cost a fifth of the builder's memory."""
+    copies it with the model): a copy each would cost a fifth of the builder's memory. So
+    ``model_fields_set`` of such a model is not to be changed in place."""
     defaults, every_field = _defaults(cls)
     if len(fields) != len(defaults):
         fields = {name: fields[name] if name in fields else default() for name, default in defaults.items()}

@@ -190,7 +190,13 @@ def _first_characters(pattern: str) -> frozenset | None:
     always None where the ``re`` module's parser is not at hand (slower, the same tokens)."""
     if _regex_syntax is None:
         return None
-    chars, nullable = _opening_characters(_regex_syntax.parse(pattern))
+    try:
+        parsed = _regex_syntax.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE:
+            return None
+        chars, nullable = _opening_characters(parsed)
+    except Exception:  # noqa: BLE001 - a private module that may change: then nothing is narrowed
+        return None
     return None if chars is None or nullable else frozenset(chars)
 
 
@@ -211,6 +217,8 @@ def _opening_characters(items) -> tuple[set | None, bool]:
             more, empty = _opening_characters(inner)
             empty = empty or low == 0
         elif op is syntax.SUBPATTERN:
+            if argument[1] & re.IGNORECASE:  # (?i:...): any case of what it names
+                return None, False
             more, empty = _opening_characters(argument[-1])
         elif op is syntax.BRANCH:
             branches = [_opening_characters(branch) for branch in argument[1]]

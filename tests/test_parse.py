@@ -265,8 +265,9 @@ def test_narrowing_each_regex_by_its_first_character_changes_no_token(monkeypatc
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="{}, \t\n\r\u2028ab:\"", max_size=30).map(lambda text: "{" + text))
 def test_each_quicker_pattern_matches_what_the_grammars_matches(text):
-    from argmap.parse import _QUICKER
+    from argmap.parse import _QUICKER, _table
 
+    assert set(_QUICKER) <= {tuple(terminal) for terminal in _table()["terminals"]}  # none stale
     for (_, grammars), quicker in _QUICKER.items():
         expected = re.match(grammars, text)
         assert (m.span() if (m := re.match(quicker, text)) else None) == (expected.span() if expected else None)

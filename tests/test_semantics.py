@@ -249,6 +249,13 @@ def test_the_dependency_order_has_networkx_components_and_every_edge_forward(gra
     assert sorted(map(sorted, order)) == sorted(map(sorted, nx.strongly_connected_components(oracle)))
     place = {node: index for index, component in enumerate(order) for node in component}
     assert all(place[source] <= place[target] for source, target in edges)
+    # In generations: a component comes after every component with a longer path into it.
+    condensed = nx.condensation(oracle)
+    depth: dict = {}
+    for component in nx.topological_sort(condensed):
+        depth[component] = max((depth[p] + 1 for p in condensed.predecessors(component)), default=0)
+    generations = [depth[condensed.graph["mapping"][component[0]]] for component in order]
+    assert generations == sorted(generations)
 
 
 def test_upstream_and_downstream_are_what_networkx_finds(thesis):
