@@ -590,6 +590,9 @@ def dependency_order(successors: dict) -> list[list]:
     chain of any length fits); they come in generations, first those that nothing outside
     feeds, then those fed only by the ones before, each generation in the order Tarjan's
     algorithm completes them."""
+    acyclic = _generations(successors)
+    if acyclic is not None:  # most maps: every node a component of its own, and no search for cycles
+        return [[node] for node in acyclic]
     low: dict = {}  # the earliest node (by when first met) a node reaches among those in no component yet
     where: dict = {}  # a node's component, once found
     found: list[list] = []
@@ -647,6 +650,31 @@ def dependency_order(successors: dict) -> list[list]:
                     following.append(target)
         generation = following
     return [found[number] for number in order]
+
+
+def _generations(successors: dict) -> list | None:
+    """The nodes of a graph without cycles (a node's edge to itself aside) in
+    :func:`dependency_order`'s order, or None where there is a cycle. Without cycles every node
+    is a component of its own and Tarjan's algorithm completes those that nothing feeds in the
+    graph's order (nothing reaches them, so each is the root of its own search)."""
+    waiting = dict.fromkeys(successors, 0)  # how many nodes feeding it are not yet placed
+    for node, ahead in successors.items():
+        for child in ahead:
+            if child != node:
+                waiting[child] += 1
+    generation = [node for node, count in waiting.items() if not count]
+    order = []
+    while generation:
+        order += generation
+        following = []
+        for node in generation:
+            for child in successors[node]:
+                if child != node:
+                    waiting[child] -= 1
+                    if not waiting[child]:
+                        following.append(child)
+        generation = following
+    return order if len(order) == len(successors) else None
 
 
 def _prior(entity) -> float:
