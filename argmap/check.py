@@ -212,10 +212,16 @@ def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
     """The statements and arguments that something defines: a text, data, or a place in a
     premise-conclusion structure. Any other is only a title, read as an empty claim."""
     statements = {title for title, statement in model.statements.items()
-                  if statement.data or any(m.argument for m in statement.members) or statement.text}
+                  if statement.data or any(m.argument for m in statement.members) or _has_text(statement)}
     arguments = {title for title, argument in model.arguments.items()
                  if argument.text or argument.data or argument.pcs}
     return statements, arguments
+
+
+def _has_text(statement) -> bool:
+    """Whether a statement has a text, without choosing its canonical occurrence (which
+    :attr:`~argmap.model.Statement.text` does, at twice the cost, for every statement of a map)."""
+    return any(m.text and not m.is_reference for m in statement.members)
 
 
 def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
@@ -271,11 +277,11 @@ def _textless_members(model: ArgumentMap) -> Iterator[Diagnostic]:
     from argmap.build import TitleIndex
 
     textless = [(title, written) for title, statement in model.statements.items()
-                if not statement.text and title not in model.arguments
+                if title not in model.arguments and not _has_text(statement)
                 and (written := [m for m in statement.members if m.argument and m.title_span])]
     if not textless:  # the common case: no index of titles to build
         return
-    texted = {f"[{title}]": title for title, statement in model.statements.items() if statement.text}
+    texted = {f"[{title}]": title for title, statement in model.statements.items() if _has_text(statement)}
     index = TitleIndex(texted)
     for title, written in textless:
         close = index.closest(title)

@@ -163,6 +163,8 @@ class Input(BaseModel):
 def number(data: dict, key: str) -> float | None:
     """A credence, inference or prior from a data block: a number in [0, 1], else None."""
     value = data.get(key)
+    if value is None:  # the common case, tens of thousands of times a large map: nothing stated
+        return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
         return None
     return float(value)
@@ -251,6 +253,7 @@ class Network:
         self.diagnostics: list[Diagnostic] = []
         self.edges: dict[tuple[Node, Node, str], list[tuple]] = {}  # (source, target, "+"/"-") -> graph edges
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
+        self._stages: dict[str, list[Stage]] = {}  # each argument's, made once for building and the warnings
         for title, statement in model.statements.items():
             node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
             stated = number(statement.data, "credence")
@@ -262,18 +265,24 @@ class Network:
         for relation in model.relations:
             self._relation(relation)
         self.successors: dict[Node, dict[Node, None]] = {key: {} for key in self.nodes}  # what each node feeds
+        successors = self.successors
         for key, node in self.nodes.items():
-            for source in self.sources(key):
-                self.successors[source][key] = None
-        position = {key: i for i, key in enumerate(self.nodes)}
+            for sources in (node.premises or (), node.concluded_by, node.supports, node.attacks):
+                for source in sources:
+                    successors[source][key] = None
+        position = None  # of each node, made for the first cycle
         self.components: list[tuple[list[Node], bool]] = []  # in dependency order
         self.component_of: dict[Node, int] = {}
-        for place, members in enumerate(dependency_order(self.successors)):
+        for place, members in enumerate(dependency_order(successors)):
             if len(members) > 1:
+                position = position or {key: i for i, key in enumerate(self.nodes)}
                 members.sort(key=position.__getitem__)
-            for key in members:
-                self.component_of[key] = place
-            self.components.append((members, len(members) > 1 or members[0] in self.successors[members[0]]))
+                for key in members:
+                    self.component_of[key] = place
+                self.components.append((members, True))
+            else:
+                self.component_of[members[0]] = place
+                self.components.append((members, members[0] in successors[members[0]]))
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
         self._invalid_numbers()
@@ -311,7 +320,7 @@ class Network:
             holder = next((m for m in reversed(argument.members) if "credence" in m.data), None)
             self._input("credence", node, number(argument.data, "credence"), holder.data_span if holder else None)
             return
-        steps = stages(argument)
+        steps = self._stages[title] = stages(argument)
         for stage in steps:
             key = ("argument", title) if stage is steps[-1] else ("step", title, stage.index)
             label = f"<{title}>" if stage is steps[-1] else f"<{title}> step ({stage.conclusion.number})"
@@ -389,22 +398,22 @@ class Network:
                     severity=Severity.INFO, code="no-numbers", line=1, column=1,
                     message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
             return
-        warned = set()
-        for title, argument in self.model.arguments.items():
-            for stage in stages(argument):
+        warned, statements, inputs = set(), self.model.statements, self.inputs
+        for title, steps in self._stages.items():
+            for stage in steps:
                 for premise in stage.premises:
-                    node = self.nodes[("statement", premise.title)]
-                    invalid = "credence" in self.model.statements[premise.title].data  # an error already
-                    if premise.role is Role.PREMISE and premise.title not in warned and not invalid \
-                            and self._unfounded(node):
+                    if premise.role is not Role.PREMISE or premise.title in warned \
+                            or "credence" in statements[premise.title].data:  # stated, or an error already
+                        continue
+                    if self._unfounded(self.nodes[("statement", premise.title)]):
                         warned.add(premise.title)
-                        prior = number(self.model.statements[premise.title].data, "prior")
+                        prior = number(statements[premise.title].data, "prior")
                         self._warn(premise, "missing-credence", premise.title,
                                    f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
                 main = stage.conclusion.role is Role.MAIN_CONCLUSION
-                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in self.inputs:
+                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in inputs:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
                                "argmap assumes 0.5")
@@ -581,6 +590,9 @@ def dependency_order(successors: dict) -> list[list]:
     chain of any length fits); they come in generations, first those that nothing outside
     feeds, then those fed only by the ones before, each generation in the order Tarjan's
     algorithm completes them."""
+    acyclic = _generations(successors)
+    if acyclic is not None:  # most maps: every node a component of its own, and no search for cycles
+        return [[node] for node in acyclic]
     low: dict = {}  # the earliest node (by when first met) a node reaches among those in no component yet
     where: dict = {}  # a node's component, once found
     found: list[list] = []
@@ -638,6 +650,31 @@ def dependency_order(successors: dict) -> list[list]:
                     following.append(target)
         generation = following
     return [found[number] for number in order]
+
+
+def _generations(successors: dict) -> list | None:
+    """The nodes of a graph without cycles (a node's edge to itself aside) in
+    :func:`dependency_order`'s order, or None where there is a cycle. Without cycles every node
+    is a component of its own and Tarjan's algorithm completes those that nothing feeds in the
+    graph's order (nothing reaches them, so each is the root of its own search)."""
+    waiting = dict.fromkeys(successors, 0)  # how many nodes feeding it are not yet placed
+    for node, ahead in successors.items():
+        for child in ahead:
+            if child != node:
+                waiting[child] += 1
+    generation = [node for node, count in waiting.items() if not count]
+    order = []
+    while generation:
+        order += generation
+        following = []
+        for node in generation:
+            for child in successors[node]:
+                if child != node:
+                    waiting[child] -= 1
+                    if not waiting[child]:
+                        following.append(child)
+        generation = following
+    return order if len(order) == len(successors) else None
 
 
 def _prior(entity) -> float:

@@ -258,6 +258,31 @@ def test_the_dependency_order_has_networkx_components_and_every_edge_forward(gra
     assert generations == sorted(generations)
 
 
+@settings(max_examples=60)
+@given(GRAPHS, st.randoms(use_true_random=False))
+def test_without_cycles_the_dependency_order_comes_in_generations(graph, random):
+    """Edges only go from a smaller number to a larger one (or a node to itself), so there is
+    no cycle; the graph lists its nodes shuffled. A node's generation is 0 when no other node
+    feeds it, else one more than its feeders' latest (worked out here by memo, not by how
+    dependency_order walks)."""
+    size, edges = graph
+    edges = [(min(pair), max(pair)) for pair in edges]
+    nodes = list(range(size))
+    random.shuffle(nodes)
+    successors = {node: {} for node in nodes}
+    for source, target in edges:
+        successors[source][target] = None
+    feeders = {node: {s for s, t in edges if t == node and s != node} for node in nodes}
+    generation = {}
+    for node in range(size):  # feeders have smaller numbers, so theirs are known
+        generation[node] = 1 + max((generation[f] for f in feeders[node]), default=-1)
+    order = dependency_order(successors)
+    assert all(len(component) == 1 for component in order)
+    flat = [component[0] for component in order]
+    assert sorted(flat) == list(range(size)) and [generation[n] for n in flat] == sorted(generation[n] for n in flat)
+    assert [n for n in flat if generation[n] == 0] == [n for n in nodes if generation[n] == 0]  # in the graph's order
+
+
 def test_upstream_and_downstream_are_what_networkx_finds(thesis):
     network = Network(argmap.loads(CYCLES))  # a cycle [A] [B] [C] and one beside it, with a premise-conclusion step
     for model_network in (network, Network(thesis)):
