@@ -63,7 +63,7 @@ _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))"
 
 
 class _Spans:
-    """Spans of tokens: ``spans(first, last)`` from the first token's first character to the
+    """Spans of tokens: ``between(first, last)`` from the first token's first character to the
     last token's last character. Its end line and column are the reference's: past a line
     break that ends the element's line and is not part of a blank line (which argmap's
     tokenizer leaves out where the grammar does not need it).
@@ -77,7 +77,7 @@ class _Spans:
         self.text = ""
         self.starts: list[int] | None = None
 
-    def __call__(self, first: Lexeme, last: Lexeme) -> Span:
+    def between(self, first: Lexeme, last: Lexeme) -> Span:
         # Tokens are tuples (kind, value, start, end, lines): indexing them spares a property
         # call per offset, and this runs for nearly every token.
         start, end = first[2], last[3]
@@ -132,7 +132,7 @@ class _Text:
 
     __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "span", "text")
 
-    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span: _Spans) -> None:
+    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.ranges: list = []  # Range fields while the text grows; Range models after finish()
@@ -140,7 +140,7 @@ class _Text:
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
         self.broken_links = broken_links  # links across a line break, which the reference refuses
-        self.span = span
+        self.span = span  # _Spans.between
         self.text = ""  # without the surrounding whitespace that the reference keeps; set by finish()
 
     def add(self, piece: str) -> None:
@@ -428,7 +428,9 @@ class _Walk:
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
         self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
-        self.span = _Spans()
+        spans = _Spans()
+        # Bound methods: called for nearly every token, and cheaper to call than an instance.
+        self.span, self.title_span = spans.between, spans.title
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
@@ -573,14 +575,25 @@ class _Walk:
             severity=Severity.WARNING, code=code, line=line, column=column, message=message, fixes=(fix,),
             span=Span(line, column, end_line, end_column, token.start_pos + start, token.start_pos + end)))
 
-    def text(self, node: StatementNode | ArgumentNode) -> _Text:
+    def text(self, node: StatementNode | ArgumentNode) -> tuple[str | None, list[str], list[Range]]:
+        """An element's text (None where nothing is written), its tags and its ranges. Most
+        texts are one line of plain text or none: those take no assembly."""
+        content = node.content
+        if not node.tags:
+            if content is None:
+                return None, [], []
+            parts = content.parts
+            if len(parts) == 1:
+                part = parts[0]
+                if part.__class__ is Lexeme and part[0] == "FREESTYLE" and "\n" not in part[1]:
+                    return part[1].strip() if part[1] else None, [], []
         text = self.new_text()
-        if node.content is not None:
-            text.inline(node.content)
+        if content is not None:
+            text.inline(content)
         for tag in node.tags:
             text.tag(tag)
         text.finish()
-        return text
+        return text.text if text.parts else None, text.tags, text.ranges
 
     def new_text(self) -> _Text:
         return _Text(self.keep_tags, self.shortcodes, self.broken_links, self.span)
@@ -630,16 +643,17 @@ class _Walk:
             inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
             if _NO_LINE_BREAK.match(inner):
                 title, is_reference = inner, token.type == "STATEMENT_REFERENCE"
-                title_span = self.span.title(token, inner)
-        text = self.text(node)
+                title_span = self.title_span(token, inner)
+        text, tags, ranges = self.text(node)
         if title is None and node.content is not None:
-            self.unclosed_title(node, text)
-        if node.data is None and "{" in text.text:
+            self.unclosed_title(node, ranges)
+        if node.data is None and text is not None and "{" in text:
             self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
-        self.tags.update(dict.fromkeys(text.tags))
-        return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
-                "tags": text.tags, "data": data, "ranges": text.ranges, "span": self.span(node.first, node.last),
+        if tags:
+            self.tags.update(dict.fromkeys(tags))
+        return {"title": title, "text": text, "is_reference": is_reference,
+                "tags": tags, "data": data, "ranges": ranges, "span": self.span(node.first, node.last),
                 "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
                 "argument": None, "number": None, "inference": None}
 
@@ -668,7 +682,7 @@ class _Walk:
             statement["is_used_as_top_level"] = True
         return occurrence
 
-    def unclosed_title(self, node: StatementNode, text: _Text) -> None:
+    def unclosed_title(self, node: StatementNode, ranges: list[Range]) -> None:
         """A text that starts with `[` or `<` (not a link) is most often a title whose closing
         bracket is missing: Argdown reads it as the text of an untitled statement."""
         source, start = node.first.source, node.first.start_pos
@@ -678,7 +692,7 @@ class _Walk:
         colon = written.find(": ")
         closing = "]" if opening == "[" else ">"
         if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
-                or any(r.type is RangeType.LINK and r.start == 0 for r in text.ranges)):
+                or any(r.type is RangeType.LINK and r.start == 0 for r in ranges)):
             return
         at = start + (colon if colon > 0 else len(written))
         title = written[1:colon if colon > 0 else len(written)].strip()
@@ -717,12 +731,13 @@ class _Walk:
         token = node.title
         is_reference = token.type == "ARGUMENT_REFERENCE"
         inner = token.value[1:-1] if is_reference else token.value[1:-2]
-        text = self.text(node)
+        text, tags, ranges = self.text(node)
         data, data_span = self.data(node.data)
-        self.tags.update(dict.fromkeys(text.tags))
-        return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
-                "ranges": text.ranges, "span": self.span(node.first, node.last),
-                "title_span": self.span.title(token, inner),
+        if tags:
+            self.tags.update(dict.fromkeys(tags))
+        return {"title": inner, "text": text or "", "is_reference": is_reference, "tags": tags, "data": data,
+                "ranges": ranges, "span": self.span(node.first, node.last),
+                "title_span": self.title_span(token, inner),
                 "data_span": data_span, "section": self.section_id}
 
     def record_argument(self, fields: dict) -> _Entity:
