@@ -87,13 +87,15 @@ class _Spans:
         text = self.text
         line = bisect_right(starts, start)
         stop = end if end > start else start + 1
-        # Only a space, tab, comment or line break can start the line's end, and a line break
-        # followed by text is one (these tests spare the regex).
+        # Only a space, tab, comment or line break can start the line's end, a line break
+        # followed by text is one and a line break followed by another is not (these tests
+        # spare the regex).
         after = text[stop:stop + 1]
         if after in _MAY_END_LINE and text[stop - 1:stop] not in _LINE_BREAKS:
-            if after == "\n" and text[stop + 1:stop + 2] not in _MAY_END_LINE:
+            following = text[stop + 1:stop + 2] if after == "\n" else None
+            if following is not None and following not in _MAY_END_LINE:
                 stop += 1
-            else:
+            elif following != "\n":
                 line_end = _LINE_END.match(text, stop)
                 if line_end:
                     stop = line_end.end()
