@@ -155,7 +155,7 @@ class _Text:
             self.add(" ")
 
     def tag(self, token: Lexeme) -> None:
-        value = token.value
+        value = token[1]
         match = _TAG.match(value)
         name = match.group(1) or match.group(2)
         if self.keep_tags:
@@ -184,10 +184,10 @@ class _Text:
             part = parts[index]
             index += 1
             is_last = index == len(parts)
-            if isinstance(part, Lexeme):
-                kind = part.type
+            if part.__class__ is Lexeme:
+                kind = part[0]  # indexed rather than through its properties: this runs for every piece
                 if kind == "FREESTYLE":
-                    value = part.value
+                    value = part[1]
                     if "\n" in value:
                         self.text_piece(part, is_last)
                     elif value:
@@ -203,7 +203,7 @@ class _Text:
                     self._link(part)
                 else:  # a mention
                     self._mention(part)
-            elif isinstance(part, Emphasis):
+            elif part.__class__ is Emphasis:
                 rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
                        "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
@@ -215,8 +215,8 @@ class _Text:
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
-        value = token.value
-        if token.type == "SPECIAL_CHAR":
+        value = token[1]
+        if token[0] == "SPECIAL_CHAR":
             symbol = self.shortcodes.get(value.strip())
             self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
         elif "\n" not in value:
@@ -236,7 +236,8 @@ class _Text:
             self.length = length
 
     def _link(self, token: Lexeme) -> None:
-        match = _LINK.match(token.value)
+        value = token[1]
+        match = _LINK.match(value)
         if match is None:
             self.broken_links.append(token)
             self.add(token.value)
@@ -245,7 +246,7 @@ class _Text:
         self.add(match.group(1))
         self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
                             "tag": None, "title": None, "span": self.span(token, token)})
-        if token.value.endswith(" "):
+        if value.endswith(" "):
             self.add(" ")
 
     def _mention(self, token: Lexeme) -> None:
