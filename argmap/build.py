@@ -168,22 +168,23 @@ class _Text:
 
     def inline(self, content: Inline) -> None:
         """Append inline content; iterative, so deeply nested emphasis cannot overflow the stack."""
-        stack: list = []  # the enclosing parts: (parts, index of the next, closing)
+        stack: list = []  # the enclosing parts: (parts, their number, index of the next, closing)
         parts, index, closing = content.parts, 0, None
+        size = len(parts)
         while True:
-            if index == len(parts):
+            if index == size:
                 if closing is not None:
                     emphasis, rng = closing
                     rng["stop"] = self.length - 1 if self.length else 0
-                    if emphasis.last.value.endswith(" "):
+                    if emphasis.last[1].endswith(" "):
                         self.add(" ")
                 if not stack:
                     return
-                parts, index, closing = stack.pop()
+                parts, size, index, closing = stack.pop()
                 continue
             part = parts[index]
             index += 1
-            is_last = index == len(parts)
+            is_last = index == size
             if part.__class__ is Lexeme:
                 kind = part[0]  # indexed rather than through its properties: this runs for every piece
                 if kind == "FREESTYLE":
@@ -207,8 +208,9 @@ class _Text:
                 rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
                        "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
-                stack.append((parts, index, closing))
+                stack.append((parts, size, index, closing))
                 parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
+                size = len(parts)
             else:  # text with shortcodes
                 for token in part:
                     self.text_piece(token, is_last and token is part[-1])
@@ -266,8 +268,11 @@ class _Text:
             lead = len(raw) - len(raw.lstrip())
             last = max(len(self.text) - 1, 0)
             for rng in self.ranges:
-                rng["start"] = max(rng["start"] - lead, 0)
-                rng["stop"] = min(max(rng["stop"] - lead, 0), last)
+                if lead:
+                    rng["start"] = max(rng["start"] - lead, 0)
+                    rng["stop"] = max(rng["stop"] - lead, 0)
+                if rng["stop"] > last:  # stops are never negative
+                    rng["stop"] = last
             self.ranges = [constructed(Range, rng) for rng in self.ranges]
 
 
