@@ -102,14 +102,6 @@ class _Spans:
         end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
         return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
 
-    def title(self, token: Lexeme, inner: str) -> Span:
-        """Where the title between a title token's brackets is."""
-        start = token[2]
-        starts = self.starts if self.starts is not None else self.index(token.source)
-        line = bisect_right(starts, start)
-        column = start - starts[line - 1] + 1
-        return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
-
     def index(self, text: str) -> list[int]:
         """Where each line starts: after each \\n, \\r\\n or lone \\r. Without a \\r (most files),
         from the lengths of the lines split at \\n, several times faster than a regex's matches."""
@@ -119,6 +111,13 @@ class _Spans:
         else:
             self.starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
         return self.starts
+
+
+def _title_span(span: Span, inner: str) -> Span:
+    """Where a title is between its token's brackets, from the span of its element, which
+    starts with that token: no second line lookup."""
+    line, column, start = span[0], span[1], span[4]
+    return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
 
 
 _MAY_END_LINE = frozenset(" \t/\r\n")
@@ -437,8 +436,8 @@ class _Walk:
         self.shortcodes = SHORTCODES
         self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
         spans = _Spans()
-        # Bound methods: called for nearly every token, and cheaper to call than an instance.
-        self.span, self.title_span = spans.between, spans.title
+        # A bound method: called for nearly every token, and cheaper to call than an instance.
+        self.span = spans.between
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
@@ -646,12 +645,14 @@ class _Walk:
         """The fields of a statement's occurrence, read in the reference's order; the title is
         None for an untitled statement until it is recorded (or its relations are visited)."""
         title, is_reference, title_span = None, False, None
-        token = node.title
+        span = self.span(node.first, node.last)
+        token = node.title  # the first token, when there is one
         if token is not None:
-            inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
+            kind, value = token[0], token[1]
+            inner = value[1:-2] if kind == "STATEMENT_DEFINITION" else value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title, is_reference = inner, token.type == "STATEMENT_REFERENCE"
-                title_span = self.title_span(token, inner)
+                title, is_reference = inner, kind == "STATEMENT_REFERENCE"
+                title_span = _title_span(span, inner)
         text, tags, ranges = self.text(node)
         if title is None and node.content is not None:
             self.unclosed_title(node, ranges)
@@ -661,7 +662,7 @@ class _Walk:
         if tags:
             self.tags.update(dict.fromkeys(tags))
         return {"title": title, "text": text, "is_reference": is_reference,
-                "tags": tags, "data": data, "ranges": ranges, "span": self.span(node.first, node.last),
+                "tags": tags, "data": data, "ranges": ranges, "span": span,
                 "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
                 "argument": None, "number": None, "inference": None}
 
@@ -736,16 +737,16 @@ class _Walk:
 
     def argument_fields(self, node: ArgumentNode) -> dict:
         """The fields of an argument's description."""
-        token = node.title
-        is_reference = token.type == "ARGUMENT_REFERENCE"
-        inner = token.value[1:-1] if is_reference else token.value[1:-2]
+        token = node.title  # the first token
+        is_reference = token[0] == "ARGUMENT_REFERENCE"
+        inner = token[1][1:-1] if is_reference else token[1][1:-2]
+        span = self.span(node.first, node.last)
         text, tags, ranges = self.text(node)
         data, data_span = self.data(node.data)
         if tags:
             self.tags.update(dict.fromkeys(tags))
         return {"title": inner, "text": text or "", "is_reference": is_reference, "tags": tags, "data": data,
-                "ranges": ranges, "span": self.span(node.first, node.last),
-                "title_span": self.title_span(token, inner),
+                "ranges": ranges, "span": span, "title_span": _title_span(span, inner),
                 "data_span": data_span, "section": self.section_id}
 
     def record_argument(self, fields: dict) -> _Entity:
