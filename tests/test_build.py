@@ -155,3 +155,11 @@ def test_spans_end_past_the_line_break_unless_a_blank_line_follows_and_titles_ar
     assert tag.span == (9, 12, 9, 14, 48, 50)  # an indented line of text follows
     description = model.arguments["D"].members[0]
     assert (description.span, description.title_span) == ((6, 1, 6, 6, 25, 31), (6, 2, 6, 2, 26, 27))  # spaces
+
+
+def test_plain_texts_and_missing_ones_read_as_assembled_texts_do():
+    model = argmap.loads("[A]:   one plain line   \n\n[A]\n\n<B>\n\n<C>: its text\n\n[D]: two\n  lines\n")
+    assert [m.text for m in model.statements["A"].members] == ["one plain line", None]
+    assert model.arguments["B"].members[0].text == "" and model.arguments["C"].members[0].text == "its text"
+    assert model.statements["D"].members[0].text == "two lines"
+    assert all(not m.ranges and not m.tags for s in model.statements.values() for m in s.members)
