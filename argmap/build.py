@@ -183,20 +183,19 @@ class _Text:
                 continue
             part = parts[index]
             index += 1
-            is_last = index == size
             if part.__class__ is Lexeme:
                 kind = part[0]  # indexed rather than through its properties: this runs for every piece
                 if kind == "FREESTYLE":
                     value = part[1]
                     if "\n" in value:
-                        self.text_piece(part, is_last)
+                        self.lines(value, index == size)
                     elif value:
                         self.parts.append(value)
                         self.length += len(value)
                 elif kind == "SPECIAL_CHAR":
-                    self.text_piece(part, is_last)
+                    self.text_piece(part, index == size)
                 elif kind == "NEWLINE":
-                    self.line_break(is_last)
+                    self.line_break(index == size)
                 elif kind == "TAG":
                     self.tag(part)
                 elif kind == "LINK":
@@ -212,7 +211,7 @@ class _Text:
                 size = len(parts)
             else:  # text with shortcodes
                 for token in part:
-                    self.text_piece(token, is_last and token is part[-1])
+                    self.text_piece(token, index == size and token is part[-1])
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
@@ -222,19 +221,24 @@ class _Text:
             self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
         elif "\n" not in value:
             self.add(value)
-        else:  # line_break() and add() for each line, written out: most texts have several lines
-            parts, length = self.parts, self.length
-            pieces = value.split("\n")
-            last = len(pieces) - 1
-            for number, piece in enumerate(pieces):
-                if (number and not (is_last and number == last and not piece)
-                        and not (parts and parts[-1].endswith(" "))):
-                    parts.append(" ")
-                    length += 1
-                if piece:
-                    parts.append(piece)
-                    length += len(piece)
-            self.length = length
+        else:
+            self.lines(value, is_last)
+
+    def lines(self, value: str, is_last: bool) -> None:
+        """Text with line breaks: line_break() and add() for each line, written out, because
+        most texts have several lines."""
+        parts, length = self.parts, self.length
+        pieces = value.split("\n")
+        last = len(pieces) - 1
+        for number, piece in enumerate(pieces):
+            if (number and not (is_last and number == last and not piece)
+                    and not (parts and parts[-1].endswith(" "))):
+                parts.append(" ")
+                length += 1
+            if piece:
+                parts.append(piece)
+                length += len(piece)
+        self.length = length
 
     def _link(self, token: Lexeme) -> None:
         value = token[1]
