@@ -63,7 +63,7 @@ _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))"
 
 
 class _Spans:
-    """Spans of tokens: ``spans(first, last)`` from the first token's first character to the
+    """Spans of tokens: ``between(first, last)`` from the first token's first character to the
     last token's last character. Its end line and column are the reference's: past a line
     break that ends the element's line and is not part of a blank line (which argmap's
     tokenizer leaves out where the grammar does not need it).
@@ -77,7 +77,7 @@ class _Spans:
         self.text = ""
         self.starts: list[int] | None = None
 
-    def __call__(self, first: Lexeme, last: Lexeme) -> Span:
+    def between(self, first: Lexeme, last: Lexeme) -> Span:
         # Tokens are tuples (kind, value, start, end, lines): indexing them spares a property
         # call per offset, and this runs for nearly every token.
         start, end = first[2], last[3]
@@ -87,26 +87,20 @@ class _Spans:
         text = self.text
         line = bisect_right(starts, start)
         stop = end if end > start else start + 1
-        # Only a space, tab, comment or line break can start the line's end, and a line break
-        # followed by text is one (these tests spare the regex).
+        # Only a space, tab, comment or line break can start the line's end, a line break
+        # followed by text is one and a line break followed by another is not (these tests
+        # spare the regex).
         after = text[stop:stop + 1]
         if after in _MAY_END_LINE and text[stop - 1:stop] not in _LINE_BREAKS:
-            if after == "\n" and text[stop + 1:stop + 2] not in _MAY_END_LINE:
+            following = text[stop + 1:stop + 2] if after == "\n" else None
+            if following is not None and following not in _MAY_END_LINE:
                 stop += 1
-            else:
+            elif following != "\n":
                 line_end = _LINE_END.match(text, stop)
                 if line_end:
                     stop = line_end.end()
         end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
         return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
-
-    def title(self, token: Lexeme, inner: str) -> Span:
-        """Where the title between a title token's brackets is."""
-        start = token[2]
-        starts = self.starts if self.starts is not None else self.index(token.source)
-        line = bisect_right(starts, start)
-        column = start - starts[line - 1] + 1
-        return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
 
     def index(self, text: str) -> list[int]:
         """Where each line starts: after each \\n, \\r\\n or lone \\r. Without a \\r (most files),
@@ -117,6 +111,13 @@ class _Spans:
         else:
             self.starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
         return self.starts
+
+
+def _title_span(span: Span, inner: str) -> Span:
+    """Where a title is between its token's brackets, from the span of its element, which
+    starts with that token: no second line lookup."""
+    line, column, start = span[0], span[1], span[4]
+    return _tuple_new(Span, (line, column + 1, line, column + len(inner), start + 1, start + 1 + len(inner)))
 
 
 _MAY_END_LINE = frozenset(" \t/\r\n")
@@ -132,7 +133,7 @@ class _Text:
 
     __slots__ = ("parts", "length", "ranges", "tags", "keep_tags", "shortcodes", "broken_links", "span", "text")
 
-    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span: _Spans) -> None:
+    def __init__(self, keep_tags: bool, shortcodes: dict[str, str], broken_links: list[Lexeme], span) -> None:
         self.parts: list[str] = []
         self.length = 0
         self.ranges: list = []  # Range fields while the text grows; Range models after finish()
@@ -140,7 +141,7 @@ class _Text:
         self.keep_tags = keep_tags
         self.shortcodes = shortcodes
         self.broken_links = broken_links  # links across a line break, which the reference refuses
-        self.span = span
+        self.span = span  # _Spans.between
         self.text = ""  # without the surrounding whitespace that the reference keeps; set by finish()
 
     def add(self, piece: str) -> None:
@@ -153,7 +154,7 @@ class _Text:
             self.add(" ")
 
     def tag(self, token: Lexeme) -> None:
-        value = token.value
+        value = token[1]
         match = _TAG.match(value)
         name = match.group(1) or match.group(2)
         if self.keep_tags:
@@ -166,75 +167,82 @@ class _Text:
 
     def inline(self, content: Inline) -> None:
         """Append inline content; iterative, so deeply nested emphasis cannot overflow the stack."""
-        stack: list = []  # the enclosing parts: (parts, index of the next, closing)
+        stack: list = []  # the enclosing parts: (parts, their number, index of the next, closing)
         parts, index, closing = content.parts, 0, None
+        size = len(parts)
         while True:
-            if index == len(parts):
+            if index == size:
                 if closing is not None:
                     emphasis, rng = closing
                     rng["stop"] = self.length - 1 if self.length else 0
-                    if emphasis.last.value.endswith(" "):
+                    if emphasis.last[1].endswith(" "):
                         self.add(" ")
                 if not stack:
                     return
-                parts, index, closing = stack.pop()
+                parts, size, index, closing = stack.pop()
                 continue
             part = parts[index]
             index += 1
-            is_last = index == len(parts)
-            if isinstance(part, Lexeme):
-                kind = part.type
+            if part.__class__ is Lexeme:
+                kind = part[0]  # indexed rather than through its properties: this runs for every piece
                 if kind == "FREESTYLE":
-                    value = part.value
+                    value = part[1]
                     if "\n" in value:
-                        self.text_piece(part, is_last)
+                        self.lines(value, index == size)
                     elif value:
                         self.parts.append(value)
                         self.length += len(value)
                 elif kind == "SPECIAL_CHAR":
-                    self.text_piece(part, is_last)
+                    self.text_piece(part, index == size)
                 elif kind == "NEWLINE":
-                    self.line_break(is_last)
+                    self.line_break(index == size)
                 elif kind == "TAG":
                     self.tag(part)
                 elif kind == "LINK":
                     self._link(part)
                 else:  # a mention
                     self._mention(part)
-            elif isinstance(part, Emphasis):
+            elif part.__class__ is Emphasis:
                 rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
                        "tag": None, "title": None, "span": None}
                 self.ranges.append(rng)
-                stack.append((parts, index, closing))
+                stack.append((parts, size, index, closing))
                 parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
+                size = len(parts)
             else:  # text with shortcodes
                 for token in part:
-                    self.text_piece(token, is_last and token is part[-1])
+                    self.text_piece(token, index == size and token is part[-1])
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
-        value = token.value
-        if token.type == "SPECIAL_CHAR":
+        value = token[1]
+        if token[0] == "SPECIAL_CHAR":
             symbol = self.shortcodes.get(value.strip())
             self.add(value if symbol is None else symbol + (" " if value.endswith(" ") else ""))
         elif "\n" not in value:
             self.add(value)
-        else:  # line_break() and add() for each line, written out: most texts have several lines
-            parts, length = self.parts, self.length
-            pieces = value.split("\n")
-            last = len(pieces) - 1
-            for number, piece in enumerate(pieces):
-                if (number and not (is_last and number == last and not piece)
-                        and not (parts and parts[-1].endswith(" "))):
-                    parts.append(" ")
-                    length += 1
-                if piece:
-                    parts.append(piece)
-                    length += len(piece)
-            self.length = length
+        else:
+            self.lines(value, is_last)
+
+    def lines(self, value: str, is_last: bool) -> None:
+        """Text with line breaks: line_break() and add() for each line, written out, because
+        most texts have several lines."""
+        parts, length = self.parts, self.length
+        pieces = value.split("\n")
+        last = len(pieces) - 1
+        for number, piece in enumerate(pieces):
+            if (number and not (is_last and number == last and not piece)
+                    and not (parts and parts[-1].endswith(" "))):
+                parts.append(" ")
+                length += 1
+            if piece:
+                parts.append(piece)
+                length += len(piece)
+        self.length = length
 
     def _link(self, token: Lexeme) -> None:
-        match = _LINK.match(token.value)
+        value = token[1]
+        match = _LINK.match(value)
         if match is None:
             self.broken_links.append(token)
             self.add(token.value)
@@ -243,7 +251,7 @@ class _Text:
         self.add(match.group(1))
         self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
                             "tag": None, "title": None, "span": self.span(token, token)})
-        if token.value.endswith(" "):
+        if value.endswith(" "):
             self.add(" ")
 
     def _mention(self, token: Lexeme) -> None:
@@ -263,8 +271,11 @@ class _Text:
             lead = len(raw) - len(raw.lstrip())
             last = max(len(self.text) - 1, 0)
             for rng in self.ranges:
-                rng["start"] = max(rng["start"] - lead, 0)
-                rng["stop"] = min(max(rng["stop"] - lead, 0), last)
+                if lead:
+                    rng["start"] = max(rng["start"] - lead, 0)
+                    rng["stop"] = max(rng["stop"] - lead, 0)
+                if rng["stop"] > last:  # stops are never negative
+                    rng["stop"] = last
             self.ranges = [constructed(Range, rng) for rng in self.ranges]
 
 
@@ -428,7 +439,9 @@ class _Walk:
         self.settings: dict = {}
         self.shortcodes = SHORTCODES
         self.keep_tags = True  # `model: removeTagsFromText` in the front matter turns it off
-        self.span = _Spans()
+        spans = _Spans()
+        # A bound method: called for nearly every token, and cheaper to call than an instance.
+        self.span = spans.between
         self.untitled = 0
         self.statements: dict[str, _Entity] = {}
         self.arguments: dict[str, _Entity] = {}
@@ -573,14 +586,25 @@ class _Walk:
             severity=Severity.WARNING, code=code, line=line, column=column, message=message, fixes=(fix,),
             span=Span(line, column, end_line, end_column, token.start_pos + start, token.start_pos + end)))
 
-    def text(self, node: StatementNode | ArgumentNode) -> _Text:
+    def text(self, node: StatementNode | ArgumentNode) -> tuple[str | None, list[str], list[Range]]:
+        """An element's text (None where nothing is written), its tags and its ranges. Most
+        texts are one line of plain text or none: those take no assembly."""
+        content = node.content
+        if not node.tags:
+            if content is None:
+                return None, [], []
+            parts = content.parts
+            if len(parts) == 1:
+                part = parts[0]
+                if part.__class__ is Lexeme and part[0] == "FREESTYLE" and "\n" not in part[1]:
+                    return part[1].strip() if part[1] else None, [], []
         text = self.new_text()
-        if node.content is not None:
-            text.inline(node.content)
+        if content is not None:
+            text.inline(content)
         for tag in node.tags:
             text.tag(tag)
         text.finish()
-        return text
+        return text.text if text.parts else None, text.tags, text.ranges
 
     def new_text(self) -> _Text:
         return _Text(self.keep_tags, self.shortcodes, self.broken_links, self.span)
@@ -625,21 +649,24 @@ class _Walk:
         """The fields of a statement's occurrence, read in the reference's order; the title is
         None for an untitled statement until it is recorded (or its relations are visited)."""
         title, is_reference, title_span = None, False, None
-        token = node.title
+        span = self.span(node.first, node.last)
+        token = node.title  # the first token, when there is one
         if token is not None:
-            inner = token.value[1:-2] if token.type == "STATEMENT_DEFINITION" else token.value[1:-1]
+            kind, value = token[0], token[1]
+            inner = value[1:-2] if kind == "STATEMENT_DEFINITION" else value[1:-1]
             if _NO_LINE_BREAK.match(inner):
-                title, is_reference = inner, token.type == "STATEMENT_REFERENCE"
-                title_span = self.span.title(token, inner)
-        text = self.text(node)
+                title, is_reference = inner, kind == "STATEMENT_REFERENCE"
+                title_span = _title_span(span, inner)
+        text, tags, ranges = self.text(node)
         if title is None and node.content is not None:
-            self.unclosed_title(node, text)
-        if node.data is None and "{" in text.text:
+            self.unclosed_title(node, ranges)
+        if node.data is None and text is not None and "{" in text:
             self.unclosed_text_data(node)
         data, data_span = self.data(node.data)
-        self.tags.update(dict.fromkeys(text.tags))
-        return {"title": title, "text": text.text if text.parts else None, "is_reference": is_reference,
-                "tags": text.tags, "data": data, "ranges": text.ranges, "span": self.span(node.first, node.last),
+        if tags:
+            self.tags.update(dict.fromkeys(tags))
+        return {"title": title, "text": text, "is_reference": is_reference,
+                "tags": tags, "data": data, "ranges": ranges, "span": span,
                 "title_span": title_span, "data_span": data_span, "section": self.section_id, "role": role,
                 "argument": None, "number": None, "inference": None}
 
@@ -668,7 +695,7 @@ class _Walk:
             statement["is_used_as_top_level"] = True
         return occurrence
 
-    def unclosed_title(self, node: StatementNode, text: _Text) -> None:
+    def unclosed_title(self, node: StatementNode, ranges: list[Range]) -> None:
         """A text that starts with `[` or `<` (not a link) is most often a title whose closing
         bracket is missing: Argdown reads it as the text of an untitled statement."""
         source, start = node.first.source, node.first.start_pos
@@ -678,7 +705,7 @@ class _Walk:
         colon = written.find(": ")
         closing = "]" if opening == "[" else ">"
         if (opening not in ("[", "<") or not written[1:2].isalnum() or closing in written[:colon if colon > 0 else len(written)]
-                or any(r.type is RangeType.LINK and r.start == 0 for r in text.ranges)):
+                or any(r.type is RangeType.LINK and r.start == 0 for r in ranges)):
             return
         at = start + (colon if colon > 0 else len(written))
         title = written[1:colon if colon > 0 else len(written)].strip()
@@ -714,15 +741,16 @@ class _Walk:
 
     def argument_fields(self, node: ArgumentNode) -> dict:
         """The fields of an argument's description."""
-        token = node.title
-        is_reference = token.type == "ARGUMENT_REFERENCE"
-        inner = token.value[1:-1] if is_reference else token.value[1:-2]
-        text = self.text(node)
+        token = node.title  # the first token
+        is_reference = token[0] == "ARGUMENT_REFERENCE"
+        inner = token[1][1:-1] if is_reference else token[1][1:-2]
+        span = self.span(node.first, node.last)
+        text, tags, ranges = self.text(node)
         data, data_span = self.data(node.data)
-        self.tags.update(dict.fromkeys(text.tags))
-        return {"title": inner, "text": text.text, "is_reference": is_reference, "tags": text.tags, "data": data,
-                "ranges": text.ranges, "span": self.span(node.first, node.last),
-                "title_span": self.span.title(token, inner),
+        if tags:
+            self.tags.update(dict.fromkeys(tags))
+        return {"title": inner, "text": text or "", "is_reference": is_reference, "tags": tags, "data": data,
+                "ranges": ranges, "span": span, "title_span": _title_span(span, inner),
                 "data_span": data_span, "section": self.section_id}
 
     def record_argument(self, fields: dict) -> _Entity:

@@ -120,13 +120,10 @@ def _read_flat(source: str) -> dict | None:
     if not source.startswith("{"):
         return None
     result: dict[str, Any] = {}
-    position, end = 1, len(source)
-    if source[1:].strip(" \t\r\n") == "}":
-        return result
+    match = _FLAT_ENTRY.match(source, 1)
+    if match is None:
+        return result if source[1:].strip(" \t\r\n") == "}" else None
     while True:
-        match = _FLAT_ENTRY.match(source, position)
-        if match is None:
-            return None
         key, quoted, number, boolean, _, delimiter = match.groups()
         if key in result or key in _WORD_KEYS:
             return None  # let YAML report the duplicate, or read `TRUE:` as the key "true"
@@ -144,10 +141,10 @@ def _read_flat(source: str) -> dict | None:
         else:
             value = None
         result[key] = value
-        position = match.end()
         if delimiter == "}":
-            return result if source[position:].strip(" \t\r\n") == "" else None
-        if position >= end:
+            return result if not source[match.end():].strip(" \t\r\n") else None
+        match = _FLAT_ENTRY.match(source, match.end())
+        if match is None:
             return None
 
 

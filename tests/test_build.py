@@ -140,3 +140,26 @@ def test_constructed_models_share_their_fields_set_without_one_change_reaching_a
     assert second.role is Role.PREMISE and first.role is Role.MAIN_CONCLUSION
     assert second.model_fields_set == set(type(second).model_fields)
     assert second.model_dump(exclude_unset=True) == second.model_dump()
+
+
+def test_spans_end_past_the_line_break_unless_a_blank_line_follows_and_titles_are_within_their_brackets():
+    # Lines start at 0, 7, 8, 15, 24, 25, 32, 36, 37, 51, 58 and 63; the text ends at 73.
+    model = argmap.loads("[A]: a\n\n[B]: b\n  +> [C]\n\n<D>: d\n   \n\n(1) [P]: p #t\n  more\n----\n(2) [Q]: q")
+    spans = {title: (s.members[0].span, s.members[0].title_span) for title, s in model.statements.items()}
+    assert spans["A"] == ((1, 1, 1, 6, 0, 6), (1, 2, 1, 2, 1, 2))  # an empty line follows
+    assert spans["B"] == ((3, 1, 4, 8, 8, 23), (3, 2, 3, 2, 9, 10))  # its relation is part of it
+    assert spans["C"] == ((4, 6, 4, 8, 20, 23), (4, 7, 4, 7, 21, 22))
+    assert spans["P"] == ((9, 5, 10, 7, 41, 58), (9, 6, 9, 6, 42, 43))  # its text ends with its line break
+    assert spans["Q"] == ((12, 5, 12, 10, 67, 73), (12, 6, 12, 6, 68, 69))  # the end of the text
+    [tag] = model.statements["P"].members[0].ranges
+    assert tag.span == (9, 12, 9, 14, 48, 50)  # an indented line of text follows
+    description = model.arguments["D"].members[0]
+    assert (description.span, description.title_span) == ((6, 1, 6, 6, 25, 31), (6, 2, 6, 2, 26, 27))  # spaces
+
+
+def test_plain_texts_and_missing_ones_read_as_assembled_texts_do():
+    model = argmap.loads("[A]:   one plain line   \n\n[A]\n\n<B>\n\n<C>: its text\n\n[D]: two\n  lines\n")
+    assert [m.text for m in model.statements["A"].members] == ["one plain line", None]
+    assert model.arguments["B"].members[0].text == "" and model.arguments["C"].members[0].text == "its text"
+    assert model.statements["D"].members[0].text == "two lines"
+    assert all(not m.ranges and not m.tags for s in model.statements.values() for m in s.members)
