@@ -11,7 +11,7 @@ import sys
 import threading
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types as T
 
@@ -229,11 +229,16 @@ def test_completions_after_brackets_mentions_and_in_data_blocks():
 
 @settings(max_examples=40, deadline=None)
 @given(st.text(alphabet="ab\n\r😀 x", max_size=30), st.text(alphabet="ab\n\r😀 y", max_size=30))
+@example("\r\r ", "\r\r\na")  # an insertion and a replacement at one place
 def test_text_edits_turn_one_text_into_the_other(old, new):
-    text = old
-    for fix in sorted(text_edits(old, new), key=lambda f: -f.start):
-        text = text[:fix.start] + fix.text + text[fix.end:]
-    assert text == new
+    """Applied as an editor applies a list of edits (LSP): each against the original text,
+    none overlapping, edits at one place in the order they come."""
+    pieces, at = [], 0
+    for fix in sorted(text_edits(old, new), key=lambda f: f.start):  # stable: in order at one place
+        assert fix.start >= at, "edits overlap"
+        pieces += [old[at:fix.start], fix.text]
+        at = fix.end
+    assert "".join(pieces) + old[at:] == new
 
 
 def test_fixes_carried_by_a_diagnostic_are_offered_as_they_are():
