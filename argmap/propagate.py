@@ -629,27 +629,12 @@ def dependency_order(successors: dict) -> list[list]:
                     found.append(component)
                 elif low[node] < low[path[-1][0]]:
                     low[path[-1][0]] = low[node]
-    feeds: list[dict[int, None]] = [{} for _ in found]  # the components each has an edge to
-    waiting = [0] * len(found)  # how many components feeding it are not yet placed
+    feeds: dict[int, dict[int, None]] = {number: {} for number in range(len(found))}  # what each feeds
     for node, ahead in successors.items():
         mine = feeds[where[node]]
         for child in ahead:
-            theirs = where[child]
-            if theirs not in mine and theirs != where[node]:
-                mine[theirs] = None
-                waiting[theirs] += 1
-    generation = [number for number, count in enumerate(waiting) if not count]
-    order = []
-    while generation:
-        order += generation
-        following = []
-        for number in generation:
-            for target in feeds[number]:
-                waiting[target] -= 1
-                if not waiting[target]:
-                    following.append(target)
-        generation = following
-    return [found[number] for number in order]
+            mine[where[child]] = None
+    return [found[number] for number in _in_generations(feeds)]
 
 
 def _generations(successors: dict) -> list | None:
@@ -657,6 +642,14 @@ def _generations(successors: dict) -> list | None:
     :func:`dependency_order`'s order, or None where there is a cycle. Without cycles every node
     is a component of its own and Tarjan's algorithm completes those that nothing feeds in the
     graph's order (nothing reaches them, so each is the root of its own search)."""
+    order = _in_generations(successors)
+    return order if len(order) == len(successors) else None
+
+
+def _in_generations(successors: dict) -> list:
+    """The nodes of a graph in generations: first those that nothing feeds, in the graph's
+    order, then those fed only by the ones before, in the order the last of their feeders was
+    placed; a node's edge to itself aside. A node on a cycle, or fed from one, is left out."""
     waiting = dict.fromkeys(successors, 0)  # how many nodes feeding it are not yet placed
     for node, ahead in successors.items():
         for child in ahead:
@@ -674,7 +667,7 @@ def _generations(successors: dict) -> list | None:
                     if not waiting[child]:
                         following.append(child)
         generation = following
-    return order if len(order) == len(successors) else None
+    return order
 
 
 def _prior(entity) -> float:
