@@ -13,6 +13,7 @@ import datetime
 import os
 import platform
 import re
+import sys
 from pathlib import Path
 
 PERFORMANCE = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
@@ -58,6 +59,17 @@ def check_section(name: str, where: str, path: Path = PERFORMANCE) -> None:
         raise MarkersMissing(f"{path} {missing}") from None
 
 
+def done(step, *args) -> bool:
+    """``step(*args)`` (:func:`check_section` or :func:`write_section`); False, with what is
+    wrong on stderr, where the markers are missing, for the script to exit with status 2."""
+    try:
+        step(*args)
+    except MarkersMissing as missing:
+        print(missing, file=sys.stderr)
+        return False
+    return True
+
+
 def write_section(name: str, body: str, where: str, path: Path = PERFORMANCE) -> None:
     """Replace ``name``'s section of ``path`` with ``body``, in one step (a crash leaves the old file)."""
     from argmap.files import write_atomically  # here: stages.py's timed processes must start without argmap
@@ -77,7 +89,8 @@ def load_average() -> float:
 
 def conditions(loads: list[float], runs: int) -> str:
     """The sentence that says when and where a table was measured."""
-    load = f"{min(loads):.1f}" if f"{min(loads):.1f}" == f"{max(loads):.1f}" else f"{min(loads):.1f} to {max(loads):.1f}"
+    low, high = f"{min(loads):.1f}", f"{max(loads):.1f}"
+    load = low if low == high else f"{low} to {high}"
     return (f"Measured on {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC: Python "
             f"{platform.python_version()}, {os.cpu_count()} cores ({platform.machine()}), load average "
             f"{load} during the run; medians of {runs} run{'s' * (runs != 1)}.")

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from docs_section import MarkersMissing, check_section, conditions, load_average, write_section
+from docs_section import check_section, conditions, done, load_average, write_section
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -204,22 +204,15 @@ def main() -> int:
     if not GENMAP.exists():
         print(f"{GENMAP} is absent: the benchmark maps come from ../shared/bench", file=sys.stderr)
         return 2
-    if args.write_docs:  # checked before measuring, so that a long run is not lost
-        try:
-            check_section(DOCS_SECTION, DOCS_PLACE)
-        except MarkersMissing as missing:
-            print(missing, file=sys.stderr)
-            return 2
+    if args.write_docs and not done(check_section, DOCS_SECTION, DOCS_PLACE):  # before a long run
+        return 2
     results = run([int(s) for s in args.sizes.split(",") if s], args.runs, args.baseline)
     out = CACHE / "results.json"
     out.write_text(json.dumps(results, indent=2))
     print(table(results))
     print(f"\n(raw figures in {out.relative_to(ROOT)})", file=sys.stderr)
     if args.write_docs:
-        try:
-            write_section(DOCS_SECTION, docs_section(results), DOCS_PLACE)
-        except MarkersMissing as missing:  # removed during the run
-            print(missing, file=sys.stderr)
+        if not done(write_section, DOCS_SECTION, docs_section(results), DOCS_PLACE):  # removed during the run
             return 2
         print(f"(the table and the targets written into {DOCS_SECTION}'s section of docs/performance.md)",
               file=sys.stderr)

@@ -32,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from docs_section import MarkersMissing, check_section, conditions, load_average, write_section
+from docs_section import check_section, conditions, done, load_average, write_section
 
 DOCS_SECTION = "stages.py"
 DOCS_PLACE = 'after the run.py section, where the stage table goes'
@@ -139,12 +139,8 @@ def main() -> int:
     if absent:
         print(f"no such map: {', '.join(absent)}", file=sys.stderr)
         return 2
-    if chosen.write_docs:  # checked before measuring, so that a long run is not lost
-        try:
-            check_section(DOCS_SECTION, DOCS_PLACE)
-        except MarkersMissing as missing:
-            print(missing, file=sys.stderr)
-            return 2
+    if chosen.write_docs and not done(check_section, DOCS_SECTION, DOCS_PLACE):  # before a long run
+        return 2
     pythons = {"baseline": chosen.baseline} if chosen.baseline else {}
     pythons["this build"] = sys.executable
     medians, helps, loads = measure(chosen.maps, chosen.runs, pythons)
@@ -153,10 +149,7 @@ def main() -> int:
     result = table(chosen.maps, list(pythons), medians, helps)
     print(f"{conditions_line}\n\n{result}")
     if chosen.write_docs:
-        try:
-            write_section(DOCS_SECTION, f"{conditions_line}\n\n{result}", DOCS_PLACE)
-        except MarkersMissing as missing:  # removed during the run
-            print(missing, file=sys.stderr)
+        if not done(write_section, DOCS_SECTION, f"{conditions_line}\n\n{result}", DOCS_PLACE):  # removed meanwhile
             return 2
         print(f"(the table written into {DOCS_SECTION}'s section of docs/performance.md)", file=sys.stderr)
     return 0

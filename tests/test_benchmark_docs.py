@@ -84,7 +84,7 @@ def test_the_file_is_replaced_in_one_step(load, tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == ["performance.md"]  # no temporary left behind
 
 
-def test_a_file_without_the_markers_is_named_and_left_alone(load, tmp_path):
+def test_a_file_without_the_markers_is_named_and_left_alone(load, tmp_path, capsys):
     docs = load("docs_section")
     page = tmp_path / "performance.md"
     page.write_bytes(b"# Performance\n")
@@ -92,6 +92,10 @@ def test_a_file_without_the_markers_is_named_and_left_alone(load, tmp_path):
                     lambda: docs.write_section("t", "table", "here", path=page)):
         with pytest.raises(docs.MarkersMissing, match=f"^{page} has no section for it"):
             attempt()
+    assert page.read_bytes() == b"# Performance\n"
+    # what the scripts do with it: say it on stderr and exit with status 2
+    assert not docs.done(docs.write_section, "t", "table", "here", page)
+    assert f"{page} has no section for it" in capsys.readouterr().err
     assert page.read_bytes() == b"# Performance\n"
 
 
