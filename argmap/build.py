@@ -917,7 +917,7 @@ class _Walk:
             message = (f"<{entity.title}>: no inference line (----) before ({last.number}) "
                        f"[{last.title}]; assumed it is the conclusion of the premises above it")
         self.warn(member.number, "missing-inference", message, subject=entity.title)
-        last.inference = Inference()
+        last.inference = constructed(Inference, {})
         self.inference_entity(last.inference, entity.title).conclusion_index = len(entity.fields["pcs"]) - 1
 
     def walk(self) -> None:

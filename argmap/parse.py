@@ -344,8 +344,8 @@ class _Unclosed:
     def _next(self, pattern: re.Pattern, pos: int) -> int:
         """Where ``pattern`` (an emphasis end or a blank line) is next found from ``pos``; the
         text's length if nowhere."""
-        searched, at = self.found.get(pattern.pattern, _UNSEARCHED)  # (a pattern's own hash reads its code)
-        if not searched <= pos <= at:
+        searched, at = self.found.get(pattern.pattern, (None, None))  # (a pattern's own hash reads its code)
+        if searched is None or not searched <= pos <= at:
             found = pattern.search(self.text, pos)
             at = found.start() if found else len(self.text)
             self.found[pattern.pattern] = (pos, at)
@@ -353,7 +353,6 @@ class _Unclosed:
 
 
 _NOTHING: frozenset = frozenset()
-_UNSEARCHED = (1, 0)  # a search made from nowhere
 
 
 @cache
@@ -549,7 +548,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             width = len(image) - len(image.lstrip(" \t")) + (kind in _LIST_ITEMS)
             if width > indents[-1]:
                 indents.append(width)
-                append(new(Lexeme, ("_INDENT", "", pos, pos, lines)))
+                append(lexeme("_INDENT", "", pos, pos, lines))
             tokens += _dedents(indents, width, pos, lines)
         elif action == _INFERENCE_END:
             inference_mode = False
@@ -587,8 +586,8 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
 def _pending(held: tuple | None, run: list[str], start: int, end: int, lines: _Lines) -> Lexeme:
     """The token that the held line break, or else the pending text, becomes."""
     if held is not None:
-        return tuple.__new__(Lexeme, ("NEWLINE", *held, lines))
-    return tuple.__new__(Lexeme, ("FREESTYLE", "".join(run), start, end, lines))
+        return lexeme("NEWLINE", *held, lines)
+    return lexeme("FREESTYLE", "".join(run), start, end, lines)
 
 
 def _dedents(indents: list[int], width: int, at: int, lines: _Lines) -> list[Lexeme]:
@@ -596,7 +595,7 @@ def _dedents(indents: list[int], width: int, at: int, lines: _Lines) -> list[Lex
     closed = []
     while len(indents) > 1 and width < indents[-1]:
         indents.pop()
-        closed.append(tuple.__new__(Lexeme, ("_DEDENT", "", at, at, lines)))
+        closed.append(lexeme("_DEDENT", "", at, at, lines))
     return closed
 
 

@@ -255,11 +255,8 @@ class Network:
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         self._stages: dict[str, list[Stage]] = {}  # each argument's, made once for building and the warnings
         for title, statement in model.statements.items():
-            node = self._add(("statement", title), f"[{title}]", number(statement.data, "prior"))
-            stated = number(statement.data, "credence")
-            if stated is not None:
-                holder = next((m for m in reversed(statement.members) if "credence" in m.data), None)
-                self._input("credence", node, stated, holder.data_span if holder else None)
+            self._stated_credence(self._add(("statement", title), f"[{title}]", number(statement.data, "prior")),
+                                  statement)
         for title, argument in model.arguments.items():
             self._argument(title, argument)
         for relation in model.relations:
@@ -314,11 +311,17 @@ class Network:
         self.inputs[(kind, node.key)] = constructed(Input, dict(kind=kind, node=node.key, label=label or node.label,
                                                               value=value, line=line, column=column))
 
+    def _stated_credence(self, node: _Node, entity) -> None:
+        """The credence a statement (or an argument without premises) states, where it was last written."""
+        stated = number(entity.data, "credence")
+        if stated is not None:
+            holder = next((m for m in reversed(entity.members) if "credence" in m.data), None)
+            self._input("credence", node, stated, holder.data_span if holder else None)
+
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
-            node = self._add(("argument", title), f"<{title}>", number(argument.data, "prior"))
-            holder = next((m for m in reversed(argument.members) if "credence" in m.data), None)
-            self._input("credence", node, number(argument.data, "credence"), holder.data_span if holder else None)
+            self._stated_credence(self._add(("argument", title), f"<{title}>", number(argument.data, "prior")),
+                                  argument)
             return
         steps = self._stages[title] = stages(argument)
         for stage in steps:
@@ -777,13 +780,8 @@ class _Run:
             for key in self.related:
                 for edge in self._credited(key):
                     self._crediting.setdefault(edge, []).append(key)
-        found, todo = set(keys), list(keys)
-        while todo:
-            for edge in self._credited(todo.pop()):
-                for other in self._crediting[edge]:
-                    if other not in found:
-                        found.add(other)
-                        todo.append(other)
+        crediting = self._crediting
+        found = _reached(keys, lambda key: (other for edge in self._credited(key) for other in crediting[edge]))
         return sorted(found, key=self._order.__getitem__)
 
     def _statement(self, title: str) -> StatementCredence:
