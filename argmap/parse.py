@@ -21,6 +21,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -95,7 +96,8 @@ class _Terminals:
         everything = (*self.patterns, ("FREESTYLE_RUN", _TEXT_RUN), ("NEWLINE_INDENTED", self._newline_indented()))
         # The characters some terminal names as its first: any other character starts only
         # what can start with any character, and all of them share one regex per context.
-        self.starters = frozenset().union(*filter(None, (_first_characters(pattern) for _, pattern in everything)))
+        self.starters = frozenset().union(*(opening.listed for _, pattern in everything
+                                            if (opening := _first_characters(pattern)) is not None))
         # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
         patterns = dict(self.patterns)
         self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
@@ -110,8 +112,10 @@ class _Terminals:
         if compiled is None:
             first = context[-1]
             alternatives = self.alternatives.get(context[:-1]) or self._alternatives(*context[:-1])
-            source = "|".join(pattern for _, pattern, starts in alternatives
-                              if starts is None or first in starts) or "(?!)"
+            chosen = [(tail, group) for group, tail, starts in alternatives if starts is None or first in starts]
+            # Neighbours that the same line break may follow share it: (?:A|B)T matches what AT|BT does.
+            runs = [(tail, "|".join(group for _, group in run)) for tail, run in groupby(chosen, key=itemgetter(0))]
+            source = "|".join(f"(?:{groups}){tail}" if tail else groups for tail, groups in runs) or "(?!)"
             compiled = self.by_source.get(source) or re.compile(source)
             self.by_source[source] = self.compiled[context] = compiled
         return compiled
@@ -119,9 +123,9 @@ class _Terminals:
     def _alternatives(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
                       unclosed: frozenset) -> list:
         """The terminals that may match in a context, highest priority first, each as a named
-        group with the characters it can start with (None: any). Outside an inference, a
-        terminal that a line break may follow without being emitted also matches that line
-        break (after the group): one step instead of two."""
+        group, with the pattern to match after it and the characters it can start with (None:
+        any). Outside an inference, a terminal that a line break may follow without being
+        emitted also matches that line break (after the group): one step instead of two."""
         alternatives = [(name, self._variant(name, pattern, line_state)) for name, pattern in self.patterns
                         if name not in unclosed and self._applies(name, inference_mode, line_state, emphasis, skipped)]
         if not inference_mode:
@@ -133,7 +137,7 @@ class _Terminals:
             alternatives.insert(newline, ("NEWLINE_INDENTED", self._newline_indented()))
         tail = "" if inference_mode else f"(?:{self.line_break})?"
         listed = self.alternatives[inference_mode, line_state, emphasis, skipped, unclosed] = [
-            (name, f"(?P<{name}>{pattern}){tail if name in _BREAK_FOLLOWS else ''}", _first_characters(pattern))
+            (f"(?P<{name}>{pattern})", tail if name in _BREAK_FOLLOWS else "", _first_characters(pattern))
             for name, pattern in alternatives]
         return listed
 
@@ -148,7 +152,7 @@ class _Terminals:
         patterns = dict(self.patterns)
         line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
         before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
-                       if _first_characters(self._variant(name, patterns[name], _AFTER_NEWLINE)) is None]
+                       if _may_start_ordinary(self._variant(name, patterns[name], _AFTER_NEWLINE))]
         ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
         return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{self.line_break})?"
 
@@ -183,8 +187,25 @@ class _Terminals:
         return True
 
 
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """What a terminal can start with: the characters its pattern lists, and its open-ended sets
+    (a negated set such as ``[^,;]``, a category such as ``\\d``), as the regex parser gives them.
+    Asked about "" (a character that no terminal lists), it says whether an open-ended set may hold one."""
+
+    listed: frozenset
+    open_sets: tuple
+
+    def __contains__(self, char: str) -> bool:
+        if char in self.listed:
+            return True
+        if not char:
+            return bool(self.open_sets)
+        return any(_in_set(items, char) for items in self.open_sets)
+
+
 @cache
-def _first_characters(pattern: str) -> frozenset | None:
+def _first_characters(pattern: str) -> _Opening | None:
     """The characters that a non-empty match of ``pattern`` can start with, read from its syntax
     (as the ``re`` module parses it; Lark reads it the same way); None where any may, and
     always None where the ``re`` module's parser is not at hand (slower, the same tokens)."""
@@ -194,45 +215,59 @@ def _first_characters(pattern: str) -> frozenset | None:
         parsed = _regex_syntax.parse(pattern)
         if parsed.state.flags & re.IGNORECASE:
             return None
-        chars, nullable = _opening_characters(parsed)
+        opening = _opening_characters(parsed)
     except Exception:  # noqa: BLE001 - a private module that may change: then nothing is narrowed
         return None
-    return None if chars is None or nullable else frozenset(chars)
+    if opening is None or opening[2]:
+        return None
+    return _Opening(frozenset(opening[0]), tuple(opening[1]))
 
 
-def _opening_characters(items) -> tuple[set | None, bool]:
-    """What a sequence of regex syntax items can start with (None: any character), and whether
-    it can match the empty string."""
-    syntax, chars = _regex_syntax, set()
+def _may_start_ordinary(pattern: str) -> bool:
+    """Whether a match of ``pattern`` may start with a character that no terminal lists."""
+    opening = _first_characters(pattern)
+    return opening is None or "" in opening
+
+
+def _opening_characters(items) -> tuple[set, list, bool] | None:
+    """What a sequence of regex syntax items can start with: the characters it lists, its
+    open-ended sets, and whether it can match the empty string; None where it may start with
+    any character."""
+    syntax, chars, open_sets = _regex_syntax, set(), []
     for op, argument in items:
         if op in (syntax.AT, syntax.ASSERT, syntax.ASSERT_NOT):
             continue  # takes no character: it only narrows what follows
         if op is syntax.LITERAL:
-            return chars | {chr(argument)}, False
+            return chars | {chr(argument)}, open_sets, False
         if op is syntax.IN:
             listed = _set_characters(argument)
-            return (None if listed is None else chars | listed), False
+            if listed is None:
+                return chars, [*open_sets, argument], False
+            return chars | listed, open_sets, False
         if op in (syntax.MAX_REPEAT, syntax.MIN_REPEAT):
             low, _, inner = argument
-            more, empty = _opening_characters(inner)
-            empty = empty or low == 0
+            more = _opening_characters(inner)
+            empty = more is not None and (more[2] or low == 0)
         elif op is syntax.SUBPATTERN:
             if argument[1] & re.IGNORECASE:  # (?i:...): any case of what it names
-                return None, False
-            more, empty = _opening_characters(argument[-1])
+                return None
+            more = _opening_characters(argument[-1])
+            empty = more is not None and more[2]
         elif op is syntax.BRANCH:
             branches = [_opening_characters(branch) for branch in argument[1]]
-            if any(more is None for more, _ in branches):
-                return None, False
-            more, empty = set().union(*(more for more, _ in branches)), any(empty for _, empty in branches)
+            if None in branches:
+                return None
+            more = (set().union(*(b[0] for b in branches)), [s for b in branches for s in b[1]], False)
+            empty = any(b[2] for b in branches)
         else:
-            return None, False
+            return None
         if more is None:
-            return None, False
-        chars |= more
+            return None
+        chars |= more[0]
+        open_sets += more[1]
         if not empty:
-            return chars, False
-    return chars, True
+            return chars, open_sets, False
+    return chars, open_sets, True
 
 
 def _set_characters(items) -> set | None:
@@ -246,6 +281,31 @@ def _set_characters(items) -> set | None:
         else:
             return None
     return chars
+
+
+def _in_set(items, char: str) -> bool:
+    """Whether a regex set, as the regex parser gives it, holds a character (the regex engine
+    answers for a category); True for what is not known here."""
+    syntax, code, negated, found = _regex_syntax, ord(char), False, False
+    for op, argument in items:
+        if op is syntax.NEGATE:
+            negated = True
+        elif op is syntax.LITERAL:
+            found = found or argument == code
+        elif op is syntax.RANGE:
+            found = found or argument[0] <= code <= argument[1]
+        elif op is syntax.CATEGORY and argument in _category_escapes():
+            found = found or re.match(_category_escapes()[argument], char) is not None
+        else:
+            return True
+    return found != negated
+
+
+@cache
+def _category_escapes() -> dict:
+    """Each category of the regex parser by its escape (``\\d``, ``\\s``, ...)."""
+    return {items[0][1]: escape for escape, (op, items) in _regex_syntax.CATEGORIES.items()
+            if op is _regex_syntax.IN}
 
 
 # --- tokenizer -----------------------------------------------------------------------------

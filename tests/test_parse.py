@@ -262,6 +262,36 @@ def test_narrowing_each_regex_by_its_first_character_changes_no_token(monkeypatc
         parse._terminals.cache_clear()
 
 
+def test_what_a_pattern_can_start_with_is_read_from_its_syntax():
+    """Listed characters, negated sets and categories, through optional and repeated parts."""
+    from argmap.parse import _first_characters
+
+    opening = _first_characters(r"(?:x|[ \t]*)[^a-c\n]y")
+    assert all(char in opening for char in "x \td\u2028") and not any(char in opening for char in "abc\n")
+    digits = _first_characters(r"[ \t]*\d+\.")
+    assert all(char in digits for char in " 7\u0663") and not any(char in digits for char in "x.[")
+    assert "" in opening and "" in digits  # each may start with a character that no terminal lists
+    assert "" not in _first_characters(r"\[[^\]]+\]")  # a set of listed characters: only those
+    assert _first_characters(r"x?") is None and _first_characters(r".") is None  # may be empty; any character
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+def test_a_terminal_matches_only_where_its_first_characters_say_it_may(text):
+    """The regex engine is the oracle: wherever a terminal's pattern matches something, the
+    character there is one its pattern may start with (else the narrowed regexes would miss it)."""
+    from argmap.parse import _first_characters, _terminals
+
+    terminals = _terminals()
+    patterns = [*terminals.patterns, ("FREESTYLE_RUN", terminals.text_run), ("LINE_BREAK", terminals.line_break)]
+    for name, pattern in patterns:
+        opening, compiled = _first_characters(pattern), re.compile(pattern)
+        for pos in range(len(text)):
+            if (found := compiled.match(text, pos)) and found.end() > pos and opening is not None:
+                char = text[pos]
+                assert char in opening and (char in terminals.starters or "" in opening), (name, text, pos)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="{}, \t\n\r\u2028ab:\"", max_size=30).map(lambda text: "{" + text))
 def test_each_quicker_pattern_matches_what_the_grammars_matches(text):
