@@ -21,7 +21,6 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -65,12 +64,14 @@ _COMMENT_TAIL = {
 }
 
 # A run of text that the reference would lex as FREESTYLE and UNUSED_CONTROL_CHAR tokens with
-# nothing skipped between them, where no other terminal can start, is matched in one step.
-_TEXT_RUN = (
+# nothing skipped between them, where no other terminal can start, is matched in one step: a
+# run of these pieces.
+_TEXT_PIECE = (
     r"(?:(?![ \t]|===)[^\\@#*_\[\],.:;<\/>\-\r\n(){}]+"      # FREESTYLE, not where SPACES or FRONT_MATTER win
     r"|[,;\])}>\-(](?:[ \t](?![ \t])|(?![ \t]))"            # control characters that start nothing mid-line
     r"|[.:](?:[ \t](?![ \t])|(?=[\r\n]|\Z))"                # `.` and `:` that cannot start a shortcode
-    r")+")
+    r")")
+_TEXT_RUN = _TEXT_PIECE + "+"
 
 
 # Terminal patterns of the grammar, each with one that matches the same text in fewer regex steps:
@@ -101,6 +102,7 @@ class _Terminals:
         # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
         patterns = dict(self.patterns)
         self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
+        self.break_after_token = re.compile(self.line_break)
         self.text_run = self._text_lines()
 
     def regex(self, context: tuple) -> re.Pattern:
@@ -112,10 +114,7 @@ class _Terminals:
         if compiled is None:
             first = context[-1]
             alternatives = self.alternatives.get(context[:-1]) or self._alternatives(*context[:-1])
-            chosen = [(tail, group) for group, tail, starts in alternatives if starts is None or first in starts]
-            # Neighbours that the same line break may follow share it: (?:A|B)T matches what AT|BT does.
-            runs = [(tail, "|".join(group for _, group in run)) for tail, run in groupby(chosen, key=itemgetter(0))]
-            source = "|".join(f"(?:{groups}){tail}" if tail else groups for tail, groups in runs) or "(?!)"
+            source = "|".join(group for group, starts in alternatives if starts is None or first in starts) or "(?!)"
             compiled = self.by_source.get(source) or re.compile(source)
             self.by_source[source] = self.compiled[context] = compiled
         return compiled
@@ -123,9 +122,7 @@ class _Terminals:
     def _alternatives(self, inference_mode: bool, line_state: int, emphasis: str | None, skipped: bool,
                       unclosed: frozenset) -> list:
         """The terminals that may match in a context, highest priority first, each as a named
-        group, with the pattern to match after it and the characters it can start with (None:
-        any). Outside an inference, a terminal that a line break may follow without being
-        emitted also matches that line break (after the group): one step instead of two."""
+        group with the characters it can start with (None: any)."""
         alternatives = [(name, self._variant(name, pattern, line_state)) for name, pattern in self.patterns
                         if name not in unclosed and self._applies(name, inference_mode, line_state, emphasis, skipped)]
         if not inference_mode:
@@ -135,10 +132,8 @@ class _Terminals:
             alternatives.insert(at, ("FREESTYLE_RUN", self.text_run))
             newline = [name for name, _ in alternatives].index("NEWLINE")
             alternatives.insert(newline, ("NEWLINE_INDENTED", self._newline_indented()))
-        tail = "" if inference_mode else f"(?:{self.line_break})?"
         listed = self.alternatives[inference_mode, line_state, emphasis, skipped, unclosed] = [
-            (f"(?P<{name}>{pattern})", tail if name in _BREAK_FOLLOWS else "", _first_characters(pattern))
-            for name, pattern in alternatives]
+            (f"(?P<{name}>{pattern})", _first_characters(pattern)) for name, pattern in alternatives]
         return listed
 
     def _text_lines(self) -> str:
@@ -154,7 +149,10 @@ class _Terminals:
         before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
                        if _may_start_ordinary(self._variant(name, patterns[name], _AFTER_NEWLINE))]
         ordinary = f"(?=[^{''.join(map(re.escape, sorted(self.starters)))}])" + "".join(f"(?!{p})" for p in before_text)
-        return rf"{_TEXT_RUN}(?:(?:\r\n|\n|\r)[ \t]*{ordinary}{_TEXT_RUN})*(?:{self.line_break})?"
+        # Each piece may be followed by such a line break (no piece starts with one, so it is tried
+        # only where no piece matches); a text piece always matches after it: no terminal lists the
+        # character there. The pattern of a piece is then written once, not once per line.
+        return rf"(?:{_TEXT_PIECE}(?:(?:\r\n|\n|\r)[ \t]*{ordinary})?)+(?:{self.line_break})?"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -427,6 +425,7 @@ def _emphasis_markers() -> dict[str, tuple]:
 # Spaces that do not end a line: mid-line, only SPACES can match them.
 _MID_LINE_SPACES = re.compile(r"[ \t]+(?![ \t\r\n])")
 _SPACE = frozenset(" \t")
+_SPACE_OR_BREAK = frozenset(" \t\r\n")  # what a line break (after spaces) starts with
 # Where a text run goes on on the next line: in the token's text, a line break.
 _RUN_LINE_BREAK = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 
@@ -515,6 +514,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """
     terminals = _terminals()
     regexes, starters, opening, actions = terminals.compiled, terminals.starters, _OPENS, _ACTIONS
+    break_after_token = terminals.break_after_token
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -573,9 +573,11 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             run.append(piece)
             run_end = pos = end
             continue
-        after = end  # past a line break matched with the token (see _Terminals._alternatives)
-        if kind in _BREAK_FOLLOWS and not inference_mode:
-            end = match.end(match.lastindex)
+        after = end  # past the line break after a token that a line break may follow without being emitted
+        if kind in _BREAK_FOLLOWS and not inference_mode and text[end:end + 1] in _SPACE_OR_BREAK:
+            follows = break_after_token.match(text, end)
+            if follows is not None:
+                after = follows.end()
         image = text[pos:end]
         if action == _NEWLINE_INDENTED:  # a NEWLINE, then SPACES, which are skipped
             kind, action, skipped, image = "NEWLINE", _NEWLINE, True, image.rstrip(" \t")

@@ -275,6 +275,16 @@ def test_what_a_pattern_can_start_with_is_read_from_its_syntax():
     assert _first_characters(r"x?") is None and _first_characters(r".") is None  # may be empty; any character
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.characters())
+def test_a_character_that_no_terminal_lists_starts_a_text_run(char):
+    """What lets a text run go on over a line break before such a character (see _Terminals._text_lines)."""
+    from argmap.parse import _TEXT_PIECE, _terminals
+
+    if char not in _terminals().starters:
+        assert re.match(_TEXT_PIECE, char + "x")
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
 def test_a_terminal_matches_only_where_its_first_characters_say_it_may(text):
