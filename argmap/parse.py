@@ -99,10 +99,10 @@ class _Terminals:
         # what can start with any character, and all of them share one regex per context.
         self.starters = frozenset().union(*(opening.listed for _, pattern in everything
                                             if (opening := _first_characters(pattern)) is not None))
-        # A line break where one may be (mid-line, outside an inference), as it would be matched on its own.
+        # A line break where one may be (mid-line, outside an inference), as it would be matched on its
+        # own: the one after a text run or a token that a line break may follow without being emitted.
         patterns = dict(self.patterns)
-        self.line_break = f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})"
-        self.break_after_token = re.compile(self.line_break)
+        self.line_break = re.compile(f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})")
         self.text_run = self._text_lines()
 
     def regex(self, context: tuple) -> re.Pattern:
@@ -137,13 +137,14 @@ class _Terminals:
         return listed
 
     def _text_lines(self) -> str:
-        """A text run, the text runs that continue it on the lines that follow, and the line
-        break after it, matched as they would be one token at a time. Where a line starts with
-        a character that no terminal names as its first (and that starts nothing that any
-        character may start, such as a list item's number), only a text run can match there.
-        A line break after text folds into it unless a blank line follows."""
+        """A text run and the text runs that continue it on the lines that follow, matched as
+        they would be one token at a time. Where a line starts with a character that no
+        terminal names as its first (and that starts nothing that any character may start,
+        such as a list item's number), only a text run can match there. A line break after
+        text folds into it unless a blank line follows (the last one is matched after the run,
+        by ``line_break``)."""
         if not self.starters:  # where terminals may start is not known: a run stops at its line's end
-            return rf"{_TEXT_RUN}(?:{self.line_break})?"
+            return _TEXT_RUN
         patterns = dict(self.patterns)
         line_start = [name for name, _ in self.patterns if self._applies(name, False, _AFTER_NEWLINE, None, False)]
         before_text = [patterns[name] for name in line_start[:line_start.index("SPACES")]
@@ -152,7 +153,7 @@ class _Terminals:
         # Each piece may be followed by such a line break (no piece starts with one, so it is tried
         # only where no piece matches); a text piece always matches after it: no terminal lists the
         # character there. The pattern of a piece is then written once, not once per line.
-        return rf"(?:{_TEXT_PIECE}(?:(?:\r\n|\n|\r)[ \t]*{ordinary})?)+(?:{self.line_break})?"
+        return rf"(?:{_TEXT_PIECE}(?:(?:\r\n|\n|\r)[ \t]*{ordinary})?)+"
 
     def _newline_indented(self) -> str:
         """A line break and the indentation after it, where nothing but SPACES could match that
@@ -514,7 +515,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """
     terminals = _terminals()
     regexes, starters, opening, actions = terminals.compiled, terminals.starters, _OPENS, _ACTIONS
-    break_after_token = terminals.break_after_token
+    line_break = terminals.line_break
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -564,6 +565,10 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
                 else:
                     run_start, held = held[1], None
                     run.append("\n")
+            if kind == "FREESTYLE_RUN" and text[end:end + 1] in _SPACE_OR_BREAK:  # and the line break after it
+                follows = line_break.match(text, end)
+                if follows is not None:
+                    end = follows.end()
             piece = text[pos + (action == _ESCAPED):end]
             line_state = _MID_LINE
             if action == _TEXT and ("\n" in piece or "\r" in piece):  # a run over several lines
@@ -575,7 +580,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
             continue
         after = end  # past the line break after a token that a line break may follow without being emitted
         if kind in _BREAK_FOLLOWS and not inference_mode and text[end:end + 1] in _SPACE_OR_BREAK:
-            follows = break_after_token.match(text, end)
+            follows = line_break.match(text, end)
             if follows is not None:
                 after = follows.end()
         image = text[pos:end]

@@ -293,7 +293,7 @@ def test_a_terminal_matches_only_where_its_first_characters_say_it_may(text):
     from argmap.parse import _first_characters, _terminals
 
     terminals = _terminals()
-    patterns = [*terminals.patterns, ("FREESTYLE_RUN", terminals.text_run), ("LINE_BREAK", terminals.line_break)]
+    patterns = [*terminals.patterns, ("FREESTYLE_RUN", terminals.text_run), ("LINE_BREAK", terminals.line_break.pattern)]
     for name, pattern in patterns:
         opening, compiled = _first_characters(pattern), re.compile(pattern)
         for pos in range(len(text)):
