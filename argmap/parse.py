@@ -66,8 +66,9 @@ _COMMENT_TAIL = {
 # A run of text that the reference would lex as FREESTYLE and UNUSED_CONTROL_CHAR tokens with
 # nothing skipped between them, where no other terminal can start, is matched in one step: a
 # run of these pieces.
+_TEXT_STOPS = r"\\@#*_\[\],.:;<\/>\-\r\n(){}"  # where a plain text piece (FREESTYLE) stops
 _TEXT_PIECE = (
-    r"(?:(?![ \t]|===)[^\\@#*_\[\],.:;<\/>\-\r\n(){}]+"      # FREESTYLE, not where SPACES or FRONT_MATTER win
+    r"(?:(?![ \t]|===)[^" + _TEXT_STOPS + r"]+"                  # FREESTYLE, not where SPACES or FRONT_MATTER win
     r"|[,;\])}>\-(](?:[ \t](?![ \t])|(?![ \t]))"            # control characters that start nothing mid-line
     r"|[.:](?:[ \t](?![ \t])|(?=[\r\n]|\Z))"                # `.` and `:` that cannot start a shortcode
     r")")
@@ -104,6 +105,13 @@ class _Terminals:
         patterns = dict(self.patterns)
         self.line_break = re.compile(f"(?!{patterns['EMPTYLINE']})(?:{self._newline_indented()}|{patterns['NEWLINE']})")
         self.text_run = self._text_lines()
+        # For `*` and `_` mid-line: an emphasis start, plain text on its line and the end that closes
+        # it, the three tokens that the loop would emit one at a time (the end shows that the start is
+        # closed: no blank line comes between them); what follows the end is left to the loop.
+        self.emphasized = {first: re.compile("|".join(
+            rf"(?P<{kind}_START>{patterns[kind + '_START']})(?!===)[^{_TEXT_STOPS}\u2028\u2029]+"
+            rf"(?P<{kind}_END>{patterns[kind + '_END']})" for kind in _EMPHASIS if kind.startswith(prefix)))
+            for first, prefix in (("*", "ASTERISK"), ("_", "UNDERSCORE"))}
 
     def regex(self, context: tuple) -> re.Pattern:
         """The regex for a context: inference mode, line state, the open emphasis (or None),
@@ -515,7 +523,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """
     terminals = _terminals()
     regexes, starters, opening, actions = terminals.compiled, terminals.starters, _OPENS, _ACTIONS
-    line_break = terminals.line_break
+    line_break, emphasized = terminals.line_break, terminals.emphasized
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -535,6 +543,22 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     repeated: dict[str, str] = {}
     while pos < size:
         first = text[pos]
+        if first in emphasized and line_state == _MID_LINE and open_emphasis is None and not inference_mode:
+            word = emphasized[first].match(text, pos)
+            if word is not None:  # emphasized plain text, in one step (see _Terminals.emphasized)
+                if held is not None or run_start >= 0:
+                    append(_pending(held, run, run_start, run_end, lines))
+                    held, run_start = None, -1
+                    run.clear()
+                closing, end = word.lastgroup, word.end()
+                text_start, text_end = word.end(word.lastindex - 1), word.start(word.lastindex)
+                opening_image, closing_image = text[pos:text_start], text[text_end:end]
+                append(new(Lexeme, (closing[:-4] + "_START", repeated.setdefault(opening_image, opening_image),
+                                    pos, text_start, lines)))
+                append(new(Lexeme, ("FREESTYLE", text[text_start:text_end], text_start, text_end, lines)))
+                append(new(Lexeme, (closing, repeated.setdefault(closing_image, closing_image), text_end, end, lines)))
+                skipped, pos = False, end
+                continue
         missing = unclosed(pos) if first in opening else _NOTHING
         context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing,
                    first if first in starters else "")

@@ -7,7 +7,7 @@ import re
 import warnings
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from argmap.parse import (ArgumentNode, HeadingNode, ListNode, PcsMemberNode, PcsNode, StatementNode, parse,
@@ -300,6 +300,42 @@ def test_a_terminal_matches_only_where_its_first_characters_say_it_may(text):
             if (found := compiled.match(text, pos)) and found.end() > pos and opening is not None:
                 char = text[pos]
                 assert char in opening and (char in terminals.starters or "" in opening), (name, text, pos)
+
+
+# Pieces around emphasis markers, for the step that takes emphasized plain text at once.
+EMPHASIS_PIECES = ("*", "**", "_", "__", "word", "a b", " ", "\t", "\n", "\n\n", "\r\n", "===", "=", "\u2028",
+                   ".", ",", ")", "-", "[", "]:", "\\", "(1) ", "--", "<!-- c -->", "{d}", "#t")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(EMPHASIS_PIECES), max_size=12).map("".join)
+       | st.integers(0, 10**6).map(lambda seed: document(random.Random(seed))))
+@example("a **b\u2028\u2028c** d")  # a blank line between them: the start stays text
+@example("a **===x===** d _===y_ e")  # front matter, not text, inside the first
+@example("a **b**  c *d*\n e __f__\n\ng")  # spaces and line breaks after the end
+def test_emphasized_text_in_one_step_gives_the_tokens_of_the_plain_loop(text):
+    """Where an emphasis start, plain text and its end are taken in one step, the tokens and
+    diagnostics are those of the loop taking them one at a time."""
+    from argmap.parse import _terminals
+
+    def tokens(text):
+        found, diagnostics = tokenize(text)
+        return [(token.type, token.value, token.start_pos, token.end_pos) for token in found], diagnostics
+
+    terminals = _terminals()
+    quick = tokens(text)
+    emphasized, terminals.emphasized = terminals.emphasized, {}
+    try:
+        assert tokens(text) == quick
+    finally:
+        terminals.emphasized = emphasized
+
+
+def test_emphasized_plain_text_is_three_tokens():
+    assert values("a **b c** d _e_.\n") == [
+        ("FREESTYLE", "a "), ("ASTERISK_BOLD_START", "**"), ("FREESTYLE", "b c"), ("ASTERISK_BOLD_END", "** "),
+        ("FREESTYLE", "d "), ("UNDERSCORE_ITALIC_START", "_"), ("FREESTYLE", "e"), ("UNDERSCORE_ITALIC_END", "_"),
+        ("FREESTYLE", ".\n")]
 
 
 @settings(max_examples=300, deadline=None)
