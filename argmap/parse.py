@@ -112,6 +112,11 @@ class _Terminals:
             rf"(?P<{kind}_START>{patterns[kind + '_START']})(?!===)[^{_TEXT_STOPS}\u2028\u2029]+"
             rf"(?P<{kind}_END>{patterns[kind + '_END']})" for kind in _EMPHASIS if kind.startswith(prefix)))
             for first, prefix in (("*", "ASTERISK"), ("_", "UNDERSCORE"))}
+        # At a line start: a statement number, a statement definition after it (no link there) and the
+        # spaces after that, where text follows them: the two tokens and the spaces skipped in one step.
+        self.numbered = re.compile(
+            rf"(?P<STATEMENT_NUMBER>{patterns['STATEMENT_NUMBER']})[ \t]*(?!{patterns['LINK']})"
+            rf"(?P<STATEMENT_DEFINITION>{patterns['STATEMENT_DEFINITION']})(?:[ \t]+(?![ \t\r\n]))?")
 
     def regex(self, context: tuple) -> re.Pattern:
         """The regex for a context: inference mode, line state, the open emphasis (or None),
@@ -523,7 +528,7 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     """
     terminals = _terminals()
     regexes, starters, opening, actions = terminals.compiled, terminals.starters, _OPENS, _ACTIONS
-    line_break, emphasized = terminals.line_break, terminals.emphasized
+    line_break, emphasized, numbered = terminals.line_break, terminals.emphasized, terminals.numbered
     lines = _Lines(text)
     unclosed = _Unclosed(text)
     tokens: list[Lexeme] = []
@@ -558,6 +563,19 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
                 append(new(Lexeme, ("FREESTYLE", text[text_start:text_end], text_start, text_end, lines)))
                 append(new(Lexeme, (closing, repeated.setdefault(closing_image, closing_image), text_end, end, lines)))
                 skipped, pos = False, end
+                continue
+        elif first == "(" and line_state != _MID_LINE and not inference_mode:
+            head = numbered.match(text, pos)
+            if head is not None:  # a numbered statement's start, in one step (see _Terminals.numbered)
+                if held is not None or run_start >= 0:
+                    append(_pending(held, run, run_start, run_end, lines))
+                    held, run_start = None, -1
+                    run.clear()
+                tokens += _dedents(indents, -1, pos, lines)
+                number, (title_start, title_end) = text[pos:head.end(1)], head.span(2)
+                append(new(Lexeme, ("STATEMENT_NUMBER", repeated.setdefault(number, number), pos, head.end(1), lines)))
+                append(new(Lexeme, ("STATEMENT_DEFINITION", text[title_start:title_end], title_start, title_end, lines)))
+                line_state, skipped, pos = _MID_LINE, head.end() > title_end, head.end()
                 continue
         missing = unclosed(pos) if first in opening else _NOTHING
         context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing,

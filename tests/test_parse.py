@@ -302,20 +302,22 @@ def test_a_terminal_matches_only_where_its_first_characters_say_it_may(text):
                 assert char in opening and (char in terminals.starters or "" in opening), (name, text, pos)
 
 
-# Pieces around emphasis markers, for the step that takes emphasized plain text at once.
-EMPHASIS_PIECES = ("*", "**", "_", "__", "word", "a b", " ", "\t", "\n", "\n\n", "\r\n", "===", "=", "\u2028",
-                   ".", ",", ")", "-", "[", "]:", "\\", "(1) ", "--", "<!-- c -->", "{d}", "#t")
+# Pieces around emphasis markers and statement numbers, for the steps that take several tokens at once.
+STEP_PIECES = ("*", "**", "_", "__", "word", "a b", " ", "\t", "\n", "\n\n", "\r\n", "===", "=", "\u2028",
+               ".", ",", ")", "-", "[", "]:", "\\", "(1)", "(2) ", "[A]:", "[a](b)", "\n  ", "  +> ", "--",
+               "<!-- c -->", "{d}", "#t")
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(EMPHASIS_PIECES), max_size=12).map("".join)
+@given(st.lists(st.sampled_from(STEP_PIECES), max_size=12).map("".join)
        | st.integers(0, 10**6).map(lambda seed: document(random.Random(seed))))
 @example("a **b\u2028\u2028c** d")  # a blank line between them: the start stays text
 @example("a **===x===** d _===y_ e")  # front matter, not text, inside the first
 @example("a **b**  c *d*\n e __f__\n\ng")  # spaces and line breaks after the end
-def test_emphasized_text_in_one_step_gives_the_tokens_of_the_plain_loop(text):
-    """Where an emphasis start, plain text and its end are taken in one step, the tokens and
-    diagnostics are those of the loop taking them one at a time."""
+@example("(1) [a](b) [A]: c\n  +> [B]\n(2)  [B]:  \n  d\n\n(3)[C]:\n")  # a link first; spaces, line breaks after
+def test_steps_of_several_tokens_give_the_tokens_of_the_plain_loop(text):
+    """Where emphasized plain text, or a statement number and the definition after it, are
+    taken in one step, the tokens and diagnostics are those of the loop taking them one at a time."""
     from argmap.parse import _terminals
 
     def tokens(text):
@@ -324,11 +326,12 @@ def test_emphasized_text_in_one_step_gives_the_tokens_of_the_plain_loop(text):
 
     terminals = _terminals()
     quick = tokens(text)
-    emphasized, terminals.emphasized = terminals.emphasized, {}
+    steps = terminals.emphasized, terminals.numbered
+    terminals.emphasized, terminals.numbered = {}, re.compile("(?!)")
     try:
         assert tokens(text) == quick
     finally:
-        terminals.emphasized = emphasized
+        terminals.emphasized, terminals.numbered = steps
 
 
 def test_emphasized_plain_text_is_three_tokens():
@@ -336,6 +339,12 @@ def test_emphasized_plain_text_is_three_tokens():
         ("FREESTYLE", "a "), ("ASTERISK_BOLD_START", "**"), ("FREESTYLE", "b c"), ("ASTERISK_BOLD_END", "** "),
         ("FREESTYLE", "d "), ("UNDERSCORE_ITALIC_START", "_"), ("FREESTYLE", "e"), ("UNDERSCORE_ITALIC_END", "_"),
         ("FREESTYLE", ".\n")]
+
+
+def test_a_numbered_statement_starts_with_two_tokens():
+    assert values("(1) [A]: a\n(2) [l](u) [B]: b\n") == [
+        ("STATEMENT_NUMBER", "(1)"), ("STATEMENT_DEFINITION", "[A]:"), ("FREESTYLE", "a\n"),
+        ("STATEMENT_NUMBER", "(2)"), ("LINK", "[l](u) "), ("STATEMENT_DEFINITION", "[B]:"), ("FREESTYLE", "b\n")]
 
 
 @settings(max_examples=300, deadline=None)
