@@ -548,35 +548,32 @@ def tokenize(text: str) -> tuple[list[Lexeme], list[Diagnostic]]:
     repeated: dict[str, str] = {}
     while pos < size:
         first = text[pos]
+        step = None
         if first in emphasized and line_state == _MID_LINE and open_emphasis is None and not inference_mode:
-            word = emphasized[first].match(text, pos)
-            if word is not None:  # emphasized plain text, in one step (see _Terminals.emphasized)
-                if held is not None or run_start >= 0:
-                    append(_pending(held, run, run_start, run_end, lines))
-                    held, run_start = None, -1
-                    run.clear()
-                closing, end = word.lastgroup, word.end()
-                text_start, text_end = word.end(word.lastindex - 1), word.start(word.lastindex)
+            step = emphasized[first].match(text, pos)
+        elif first == "(" and line_state != _MID_LINE and not inference_mode:
+            step = numbered.match(text, pos)
+        if step is not None:  # several tokens in one step (see _Terminals.emphasized and _Terminals.numbered)
+            if held is not None or run_start >= 0:
+                append(_pending(held, run, run_start, run_end, lines))
+                held, run_start = None, -1
+                run.clear()
+            if first == "(":  # a statement number and a statement definition
+                tokens += _dedents(indents, -1, pos, lines)
+                number, (title_start, title_end) = text[pos:step.end(1)], step.span(2)
+                append(new(Lexeme, ("STATEMENT_NUMBER", repeated.setdefault(number, number), pos, step.end(1), lines)))
+                append(new(Lexeme, ("STATEMENT_DEFINITION", text[title_start:title_end], title_start, title_end, lines)))
+                line_state, skipped, pos = _MID_LINE, step.end() > title_end, step.end()
+            else:  # an emphasis start, plain text and its end
+                closing, end = step.lastgroup, step.end()
+                text_start, text_end = step.end(step.lastindex - 1), step.start(step.lastindex)
                 opening_image, closing_image = text[pos:text_start], text[text_end:end]
                 append(new(Lexeme, (closing[:-4] + "_START", repeated.setdefault(opening_image, opening_image),
                                     pos, text_start, lines)))
                 append(new(Lexeme, ("FREESTYLE", text[text_start:text_end], text_start, text_end, lines)))
                 append(new(Lexeme, (closing, repeated.setdefault(closing_image, closing_image), text_end, end, lines)))
                 skipped, pos = False, end
-                continue
-        elif first == "(" and line_state != _MID_LINE and not inference_mode:
-            head = numbered.match(text, pos)
-            if head is not None:  # a numbered statement's start, in one step (see _Terminals.numbered)
-                if held is not None or run_start >= 0:
-                    append(_pending(held, run, run_start, run_end, lines))
-                    held, run_start = None, -1
-                    run.clear()
-                tokens += _dedents(indents, -1, pos, lines)
-                number, (title_start, title_end) = text[pos:head.end(1)], head.span(2)
-                append(new(Lexeme, ("STATEMENT_NUMBER", repeated.setdefault(number, number), pos, head.end(1), lines)))
-                append(new(Lexeme, ("STATEMENT_DEFINITION", text[title_start:title_end], title_start, title_end, lines)))
-                line_state, skipped, pos = _MID_LINE, head.end() > title_end, head.end()
-                continue
+            continue
         missing = unclosed(pos) if first in opening else _NOTHING
         context = (inference_mode, line_state, open_emphasis, skipped and open_emphasis is not None, missing,
                    first if first in starters else "")
