@@ -112,8 +112,9 @@ class _Terminals:
             rf"(?P<{kind}_START>{patterns[kind + '_START']})(?!===)[^{_TEXT_STOPS}\u2028\u2029]+"
             rf"(?P<{kind}_END>{patterns[kind + '_END']})" for kind in _EMPHASIS if kind.startswith(prefix)))
             for first, prefix in (("*", "ASTERISK"), ("_", "UNDERSCORE"))}
-        # At a line start: a statement number, a statement definition after it (no link there) and the
-        # spaces after that, where text follows them: the two tokens and the spaces skipped in one step.
+        # At a line start: a statement number and a statement definition after it (where no link comes
+        # first), with the spaces after it that the loop would skip: the two tokens in one step; what
+        # follows is left to the loop.
         self.numbered = re.compile(
             rf"(?P<STATEMENT_NUMBER>{patterns['STATEMENT_NUMBER']})[ \t]*(?!{patterns['LINK']})"
             rf"(?P<STATEMENT_DEFINITION>{patterns['STATEMENT_DEFINITION']})(?:[ \t]+(?![ \t\r\n]))?")
