@@ -69,6 +69,7 @@ _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 
 
 _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))")
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 
 
 class _Spans:
@@ -97,41 +98,39 @@ class _Spans:
         text = self.text
         # The line found last time, or the next, before a search of the whole index.
         line = self.line
-        if start < starts[line - 1]:
-            line = bisect_right(starts, start, 0, line)
-        else:
-            try:
-                if start >= starts[line]:
-                    line += 1
-                    if start >= starts[line]:
-                        line = bisect_right(starts, start, line)
-            except IndexError:  # the last line
-                line = len(starts)
-        self.line = line
+        if not starts[line - 1] <= start < starts[line]:
+            line = line + 1 if starts[line] <= start < starts[line + 1] else bisect_right(starts, start)
+            self.line = line
         stop = end if end > start else start + 1
         # Only a space, tab, comment or line break can start the line's end, a line break
-        # followed by text is one and a line break followed by another is not (these tests
-        # spare the regex).
+        # followed by text is one, a line break followed by another is not, and one followed
+        # by indentation is one unless a line break follows that (these tests spare the regex).
         after = text[stop:stop + 1]
         if after in _MAY_END_LINE and text[stop - 1:stop] not in _LINE_BREAKS:
             following = text[stop + 1:stop + 2] if after == "\n" else None
             if following is not None and following not in _MAY_END_LINE:
                 stop += 1
+            elif following == " " or following == "\t":
+                if not _BLANK_LINE.match(text, stop + 1):
+                    stop += 1
             elif following != "\n":
                 line_end = _LINE_END.match(text, stop)
                 if line_end:
                     stop = line_end.end()
-        end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
+        end_line = line if stop <= starts[line] else line + 1 if stop <= starts[line + 1] \
+            else bisect_right(starts, stop - 1, line)
         return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
 
     def index(self, text: str) -> list[int]:
         """Where each line starts: after each \\n, \\r\\n or lone \\r. Without a \\r (most files),
-        from the lengths of the lines split at \\n, several times faster than a regex's matches."""
+        from the lengths of the lines split at \\n, several times faster than a regex's matches.
+        Two offsets past the text's end close the last line, so that a line always has a next."""
         self.text = text
         if "\r" in text:
             self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
         else:
             self.starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
+        self.starts += [len(text) + 2, len(text) + 2]
         return self.starts
 
 
