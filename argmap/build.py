@@ -515,7 +515,7 @@ class _Walk:
     def statement_number(self, token, position: int, argument: str) -> int:
         """n in `(n)`; a number too long for Python's int() (thousands of digits) is taken as
         the statement's position, with a warning."""
-        digits = token.value.strip()[1:-1]
+        digits = token[1].strip()[1:-1]
         try:
             return int(digits)
         except ValueError:
@@ -735,7 +735,8 @@ class _Walk:
         occurrence = _new_occurrence(fields)
         data = fields["data"]
         statement = self.statement_entity(fields["title"]).fields
-        _add_tags(statement["tags"], fields["tags"])
+        if fields["tags"]:
+            _add_tags(statement["tags"], fields["tags"])
         if data:
             merge(statement["data"], data)
         statement["members"].append(occurrence)
