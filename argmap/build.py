@@ -25,7 +25,7 @@ from argmap.files import LINE_BREAK
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
                           Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
                           StatementOccurrence, constructed, constructor)
-from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
+from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
 __all__ = ["build"]
@@ -56,6 +56,8 @@ def _shortcodes(settings: dict) -> dict[str, str]:
     return table
 
 _TAG = re.compile(r"#(?:\(([^)]+)\)|([a-zA-z0-9\-\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF]+))")
+
+
 @lru_cache(maxsize=1024)
 def _tag_name(tag: str) -> str:
     """The name of a tag as written (`#name` or `#(name with spaces)`): the same few are
@@ -193,7 +195,7 @@ class _Text:
             self.length += len(piece)
 
     def inline(self, parts: list) -> None:
-        """Append inline content (the parts of an :class:`Inline`, or tags); iterative, so
+        """Append inline content (the parts of an ``Inline``, or tags); iterative, so
         deeply nested emphasis cannot overflow the stack. The commonest pieces (text, line
         breaks, tags, links, emphasis of one line of text) are handled here, with the text's
         parts and length in local names, because this runs for every piece of every text."""
