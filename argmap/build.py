@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 from itertools import accumulate, repeat
 from operator import add
 from typing import Any, Generator
@@ -23,8 +24,8 @@ from argmap.data import DataError, merge, read_block, read_front_matter
 from argmap.files import LINE_BREAK
 from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic, Fix, Inference, Range, RangeType,
                           Related, Relation, RelationType, Role, Section, Severity, Span, Statement,
-                          StatementOccurrence, constructed)
-from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Inline, Lexeme, ListNode,
+                          StatementOccurrence, constructed, constructor)
+from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
 
 __all__ = ["build"]
@@ -55,11 +56,22 @@ def _shortcodes(settings: dict) -> dict[str, str]:
     return table
 
 _TAG = re.compile(r"#(?:\(([^)]+)\)|([a-zA-z0-9\-\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF]+))")
+
+
+@lru_cache(maxsize=1024)
+def _tag_name(tag: str) -> str:
+    """The name of a tag as written (`#name` or `#(name with spaces)`): the same few are
+    written all over a map."""
+    match = _TAG.match(tag)
+    return match.group(1) or match.group(2)
+
+
 _LINK = re.compile(r"\[([^\n\r\u2028\u2029]+)\]\(([^\n\r\u2028\u2029]+)\)")
 _NO_LINE_BREAK = re.compile(r"^[^\n\r\u2028\u2029]+$")
 
 
 _LINE_END = re.compile(r"[ \t]*(?://[^\r\n]*)?(?:\r\n?|\n)(?![ \t]*(?:\r\n|\n))")
+_BLANK_LINE = re.compile(r"[ \t]*\r?\n")
 
 
 class _Spans:
@@ -71,11 +83,12 @@ class _Spans:
     A map has a span for nearly every token, so the builder keeps its own index of line
     starts, made when first asked, rather than ask each token for its position."""
 
-    __slots__ = ("text", "starts")
+    __slots__ = ("text", "starts", "line")
 
     def __init__(self) -> None:
         self.text = ""
         self.starts: list[int] | None = None
+        self.line = 1  # the line of the last span's start: spans are mostly asked in document order
 
     def between(self, first: Lexeme, last: Lexeme) -> Span:
         # Tokens are tuples (kind, value, start, end, lines): indexing them spares a property
@@ -85,31 +98,41 @@ class _Spans:
         if starts is None:
             starts = self.index(first.source)
         text = self.text
-        line = bisect_right(starts, start)
+        # The line found last time, or the next, before a search of the whole index.
+        line = self.line
+        if not starts[line - 1] <= start < starts[line]:
+            line = line + 1 if starts[line] <= start < starts[line + 1] else bisect_right(starts, start)
+            self.line = line
         stop = end if end > start else start + 1
         # Only a space, tab, comment or line break can start the line's end, a line break
-        # followed by text is one and a line break followed by another is not (these tests
-        # spare the regex).
+        # followed by text is one, a line break followed by another is not, and one followed
+        # by indentation is one unless a line break follows that (these tests spare the regex).
         after = text[stop:stop + 1]
         if after in _MAY_END_LINE and text[stop - 1:stop] not in _LINE_BREAKS:
             following = text[stop + 1:stop + 2] if after == "\n" else None
             if following is not None and following not in _MAY_END_LINE:
                 stop += 1
+            elif following == " " or following == "\t":
+                if not _BLANK_LINE.match(text, stop + 1):
+                    stop += 1
             elif following != "\n":
                 line_end = _LINE_END.match(text, stop)
                 if line_end:
                     stop = line_end.end()
-        end_line = line if line == len(starts) or stop <= starts[line] else bisect_right(starts, stop - 1, line)
+        end_line = line if stop <= starts[line] else line + 1 if stop <= starts[line + 1] \
+            else bisect_right(starts, stop - 1, line)
         return _tuple_new(Span, (line, start - starts[line - 1] + 1, end_line, stop - starts[end_line - 1], start, end))
 
     def index(self, text: str) -> list[int]:
         """Where each line starts: after each \\n, \\r\\n or lone \\r. Without a \\r (most files),
-        from the lengths of the lines split at \\n, several times faster than a regex's matches."""
+        from the lengths of the lines split at \\n, several times faster than a regex's matches.
+        Two offsets past the text's end close the last line, so that a line always has a next."""
         self.text = text
         if "\r" in text:
             self.starts = [0] + [match.end() for match in LINE_BREAK.finditer(text)]
         else:
             self.starts = [0, *accumulate(map(add, map(len, text.split("\n")[:-1]), repeat(1)))]
+        self.starts += [len(text) + 2, len(text) + 2]
         return self.starts
 
 
@@ -125,7 +148,29 @@ _LINE_BREAKS = frozenset("\r\n")
 _tuple_new = tuple.__new__
 
 
+# The models the builder makes by the thousand, each from every one of its fields.
+_new_range, _new_occurrence, _new_description, _new_inference, _new_statement, _new_argument, _new_relation = map(
+    constructor, (Range, StatementOccurrence, ArgumentDescription, Inference, Statement, Argument, Relation))
+
 _EMPHASIS_TYPES = {"bold": RangeType.BOLD, "italic": RangeType.ITALIC}
+
+
+def _lines(parts: list[str], value: str, is_last: bool) -> int:
+    """Append text with line breaks to ``parts`` (none empty) and say how long it was: each
+    break is a space, unless the text ends with one already; none for the break that ends an
+    element's last piece."""
+    pieces = value.split("\n")
+    if is_last and not pieces[-1]:
+        pieces.pop()
+    added = 0
+    for number, piece in enumerate(pieces):
+        if number and not (parts and parts[-1][-1] == " "):
+            parts.append(" ")
+            added += 1
+        if piece:
+            parts.append(piece)
+            added += len(piece)
+    return added
 
 
 class _Text:
@@ -149,69 +194,99 @@ class _Text:
             self.parts.append(piece)
             self.length += len(piece)
 
-    def line_break(self, is_last: bool) -> None:
-        if not is_last and not (self.parts and self.parts[-1].endswith(" ")):
-            self.add(" ")
-
-    def tag(self, token: Lexeme) -> None:
-        value = token[1]
-        match = _TAG.match(value)
-        name = match.group(1) or match.group(2)
-        if self.keep_tags:
-            start = self.length
-            self.add(value)
-            self.ranges.append({"type": RangeType.TAG, "start": start, "stop": self.length - 1, "url": None,
-                                "tag": name, "title": None, "span": self.span(token, token)})
-        if name not in self.tags:
-            self.tags.append(name)
-
-    def inline(self, content: Inline) -> None:
-        """Append inline content; iterative, so deeply nested emphasis cannot overflow the stack."""
+    def inline(self, parts: list) -> None:
+        """Append inline content (the parts of an ``Inline``, or tags); iterative, so
+        deeply nested emphasis cannot overflow the stack. The commonest pieces (text, line
+        breaks, tags, links, emphasis of one line of text) are handled here, with the text's
+        parts and length in local names, because this runs for every piece of every text."""
+        out, ranges, span = self.parts, self.ranges, self.span
+        length = self.length
         stack: list = []  # the enclosing parts: (parts, their number, index of the next, closing)
-        parts, index, closing = content.parts, 0, None
+        index, closing = 0, None
         size = len(parts)
         while True:
             if index == size:
                 if closing is not None:
                     emphasis, rng = closing
-                    rng["stop"] = self.length - 1 if self.length else 0
+                    rng["stop"] = length - 1 if length else 0
                     if emphasis.last[1].endswith(" "):
-                        self.add(" ")
+                        out.append(" ")
+                        length += 1
                 if not stack:
+                    self.length = length
                     return
                 parts, size, index, closing = stack.pop()
                 continue
             part = parts[index]
             index += 1
             if part.__class__ is Lexeme:
-                kind = part[0]  # indexed rather than through its properties: this runs for every piece
+                kind, value = part[0], part[1]  # indexed rather than through its properties
                 if kind == "FREESTYLE":
-                    value = part[1]
-                    if "\n" in value:
-                        self.lines(value, index == size)
-                    elif value:
-                        self.parts.append(value)
-                        self.length += len(value)
-                elif kind == "SPECIAL_CHAR":
-                    self.text_piece(part, index == size)
+                    if "\n" not in value:
+                        if value:
+                            out.append(value)
+                            length += len(value)
+                        continue
+                    length += _lines(out, value, index == size)
                 elif kind == "NEWLINE":
-                    self.line_break(index == size)
+                    if index != size and not (out and out[-1][-1] == " "):
+                        out.append(" ")
+                        length += 1
                 elif kind == "TAG":
-                    self.tag(part)
+                    name = _tag_name(value)
+                    if self.keep_tags:
+                        out.append(value)
+                        ranges.append({"type": RangeType.TAG, "start": length, "stop": length + len(value) - 1,
+                                       "url": None, "tag": name, "title": None, "span": span(part, part)})
+                        length += len(value)
+                    if name not in self.tags:
+                        self.tags.append(name)
                 elif kind == "LINK":
-                    self._link(part)
-                else:  # a mention
-                    self._mention(part)
+                    match = _LINK.match(value)
+                    if match is None:
+                        self.broken_links.append(part)
+                        out.append(value)
+                        length += len(value)
+                        continue
+                    label = match.group(1)
+                    out.append(label)
+                    ranges.append({"type": RangeType.LINK, "start": length, "stop": length + len(label) - 1,
+                                   "url": match.group(2), "tag": None, "title": None, "span": span(part, part)})
+                    length += len(label)
+                    if value[-1] == " ":
+                        out.append(" ")
+                        length += 1
+                else:
+                    self.length = length
+                    if kind == "SPECIAL_CHAR":
+                        self.text_piece(part, index == size)
+                    else:  # a mention
+                        self._mention(part)
+                    length = self.length
             elif part.__class__ is Emphasis:
-                rng = {"type": _EMPHASIS_TYPES[part.kind], "start": self.length, "stop": self.length, "url": None,
+                rng = {"type": _EMPHASIS_TYPES[part.kind], "start": length, "stop": length, "url": None,
                        "tag": None, "title": None, "span": None}
-                self.ranges.append(rng)
+                ranges.append(rng)
+                inner = part.content.parts if part.content else ()
+                if len(inner) == 1 and inner[0].__class__ is Lexeme and inner[0][0] == "FREESTYLE" \
+                        and "\n" not in inner[0][1]:
+                    value = inner[0][1]
+                    if value:
+                        out.append(value)
+                        length += len(value)
+                    rng["stop"] = length - 1 if length else 0
+                    if part.last[1].endswith(" "):
+                        out.append(" ")
+                        length += 1
+                    continue
                 stack.append((parts, size, index, closing))
                 parts, index, closing = part.content.parts if part.content else [], 0, (part, rng)
                 size = len(parts)
             else:  # text with shortcodes
+                self.length = length
                 for token in part:
                     self.text_piece(token, index == size and token is part[-1])
+                length = self.length
 
     def text_piece(self, token: Lexeme, is_last: bool) -> None:
         """Text, where `\\n` marks a line break the tokenizer folded in, or a shortcode."""
@@ -222,37 +297,7 @@ class _Text:
         elif "\n" not in value:
             self.add(value)
         else:
-            self.lines(value, is_last)
-
-    def lines(self, value: str, is_last: bool) -> None:
-        """Text with line breaks: line_break() and add() for each line, written out, because
-        most texts have several lines."""
-        parts, length = self.parts, self.length
-        pieces = value.split("\n")
-        last = len(pieces) - 1
-        for number, piece in enumerate(pieces):
-            if (number and not (is_last and number == last and not piece)
-                    and not (parts and parts[-1].endswith(" "))):
-                parts.append(" ")
-                length += 1
-            if piece:
-                parts.append(piece)
-                length += len(piece)
-        self.length = length
-
-    def _link(self, token: Lexeme) -> None:
-        value = token[1]
-        match = _LINK.match(value)
-        if match is None:
-            self.broken_links.append(token)
-            self.add(token.value)
-            return
-        start = self.length
-        self.add(match.group(1))
-        self.ranges.append({"type": RangeType.LINK, "start": start, "stop": self.length - 1, "url": match.group(2),
-                            "tag": None, "title": None, "span": self.span(token, token)})
-        if value.endswith(" "):
-            self.add(" ")
+            self.length += _lines(self.parts, value, is_last)
 
     def _mention(self, token: Lexeme) -> None:
         image = token.value
@@ -276,7 +321,7 @@ class _Text:
                     rng["stop"] = max(rng["stop"] - lead, 0)
                 if rng["stop"] > last:  # stops are never negative
                     rng["stop"] = last
-            self.ranges = [constructed(Range, rng) for rng in self.ranges]
+            self.ranges = list(map(_new_range, self.ranges))
 
 
 # --- the walk --------------------------------------------------------------------------------------
@@ -353,6 +398,7 @@ def _run(steps: _Steps) -> Any:
 
 # The data keys argmap reads: vargdown's numbers and reason, and the reference's own.
 DATA_KEYS = ("reason", "credence", "inference", "prior", "isCanonical", "isInGroup", "isGroup", "uses", "from")
+_KNOWN_KEYS = frozenset(DATA_KEYS)
 
 
 def _meant_key(key: str) -> str | None:
@@ -471,7 +517,7 @@ class _Walk:
     def statement_number(self, token, position: int, argument: str) -> int:
         """n in `(n)`; a number too long for Python's int() (thousands of digits) is taken as
         the statement's position, with a warning."""
-        digits = token.value.strip()[1:-1]
+        digits = token[1].strip()[1:-1]
         try:
             return int(digits)
         except ValueError:
@@ -514,7 +560,8 @@ class _Walk:
         if not isinstance(value, dict):
             self.warn(token, "data", "a data block should hold key: value pairs; the block was ignored")
             return {}, self.span(token, token)
-        self.misspelt_keys(token, value)
+        if not _KNOWN_KEYS.issuperset(value):  # most blocks use only keys argmap reads
+            self.misspelt_keys(token, value)
         self.run_together(token, value)
         return value, self.span(token, token)
 
@@ -588,7 +635,8 @@ class _Walk:
 
     def text(self, node: StatementNode | ArgumentNode) -> tuple[str | None, list[str], list[Range]]:
         """An element's text (None where nothing is written), its tags and its ranges. Most
-        texts are one line of plain text or none: those take no assembly."""
+        texts are one line of plain text, ending the element's line or not, or none: those take
+        no assembly (a line break in the whitespace that ends them makes no difference to it)."""
         content = node.content
         if not node.tags:
             if content is None:
@@ -596,13 +644,18 @@ class _Walk:
             parts = content.parts
             if len(parts) == 1:
                 part = parts[0]
-                if part.__class__ is Lexeme and part[0] == "FREESTYLE" and "\n" not in part[1]:
-                    return part[1].strip() if part[1] else None, [], []
+                if part.__class__ is Lexeme and part[0] == "FREESTYLE":
+                    value = part[1]
+                    if "\n" not in value:
+                        return value.strip() if value else None, [], []
+                    text = value.rstrip()
+                    if text and "\n" not in text:
+                        return value.strip(), [], []
         text = self.new_text()
         if content is not None:
-            text.inline(content)
-        for tag in node.tags:
-            text.tag(tag)
+            text.inline(content.parts)
+        if node.tags:
+            text.inline(node.tags)
         text.finish()
         return text.text if text.parts else None, text.tags, text.ranges
 
@@ -630,7 +683,7 @@ class _Walk:
 
     def heading(self, node: HeadingNode) -> None:
         text = self.new_text()
-        text.inline(node.content)
+        text.inline(node.content.parts)
         text.finish()
         data, _ = self.data(node.data)
         self.tags.update(dict.fromkeys(text.tags))
@@ -681,10 +734,11 @@ class _Walk:
         """The occurrence, added to its statement (equivalence class)."""
         if fields["title"] is None:
             fields["title"] = self.unique_title()
-        occurrence = constructed(StatementOccurrence, fields)
+        occurrence = _new_occurrence(fields)
         data = fields["data"]
         statement = self.statement_entity(fields["title"]).fields
-        _add_tags(statement["tags"], fields["tags"])
+        if fields["tags"]:
+            _add_tags(statement["tags"], fields["tags"])
         if data:
             merge(statement["data"], data)
         statement["members"].append(occurrence)
@@ -755,7 +809,7 @@ class _Walk:
 
     def record_argument(self, fields: dict) -> _Entity:
         """The description, added to its argument."""
-        description = constructed(ArgumentDescription, fields)
+        description = _new_description(fields)
         data = fields["data"]
         entity = self.argument_entity(fields["title"])
         argument = entity.fields
@@ -904,7 +958,7 @@ class _Walk:
                 text.text_piece(token, False)
             text.finish()
             rules.append(text.text)
-        return constructed(Inference, {"rules": rules, "data": data, "span": self.span(node.first, node.last),
+        return _new_inference({"rules": rules, "data": data, "span": self.span(node.first, node.last),
                                   "data_span": data_span})
 
     def assume_conclusion(self, entity: _Entity, node: PcsNode, last: StatementOccurrence) -> None:
@@ -1194,9 +1248,9 @@ class _Walk:
         if isinstance(group, dict) and isinstance(group.get("regroup"), list) and group["regroup"]:
             self.regroup(group["regroup"])
         return constructed(ArgumentMap, {
-            "statements": {title: constructed(Statement, e.fields) for title, e in self.statements.items()},
-            "arguments": {title: constructed(Argument, e.fields) for title, e in self.arguments.items()},
-            "relations": [constructed(Relation, self._relation_fields(r)) for r in self.relations],
+            "statements": {title: _new_statement(e.fields) for title, e in self.statements.items()},
+            "arguments": {title: _new_argument(e.fields) for title, e in self.arguments.items()},
+            "relations": [_new_relation(self._relation_fields(r)) for r in self.relations],
             "sections": [constructed(Section, section) for section in self.sections], "tags": list(self.tags),
             "front_matter": self.front_matter, "strict": strict,
             "diagnostics": sorted(self.diagnostics, key=lambda d: (d.line, d.column))})

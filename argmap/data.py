@@ -238,7 +238,10 @@ def merge(target: dict, source: dict) -> dict:
     """Deep merge as the reference does it (lodash's merge): dicts by key, lists by index, and
     any other value (null too) replaces what was there."""
     for key, value in source.items():
-        target[key] = _merged(target[key], value) if key in target else _copy(value)
+        if key in target:
+            target[key] = _merged(target[key], value)
+        else:  # most values are text or numbers: only containers are copied
+            target[key] = _copy(value) if isinstance(value, (dict, list)) else value
     return target
 
 

@@ -163,3 +163,39 @@ def test_plain_texts_and_missing_ones_read_as_assembled_texts_do():
     assert model.arguments["B"].members[0].text == "" and model.arguments["C"].members[0].text == "its text"
     assert model.statements["D"].members[0].text == "two lines"
     assert all(not m.ranges and not m.tags for s in model.statements.values() for m in s.members)
+
+
+def test_spans_asked_in_any_order_are_where_their_tokens_are():
+    """The builder finds a span's line from the last one it found: spans asked back and forth,
+    and at the text's first and last characters, must still be where their tokens are."""
+    import random
+
+    from argmap.build import _Spans
+    from argmap.parse import tokenize
+
+    text = "[A]: a #t\n  + [B]: b\n\n\n(1) [P]: p\n  more [l](u)\n----\n(2) [Q]: q {x: 1}"
+    tokens = tokenize(text)[0]
+    tokens = [token for token in tokens if token[3] > token[2]]
+    pairs = [(first, last) for i, first in enumerate(tokens) for last in tokens[i:]]
+    in_order, spans = _Spans(), _Spans()
+    expected = [in_order.between(first, last) for first, last in pairs]
+    for index in random.Random(7).sample(range(len(pairs)), len(pairs)):
+        first, last = pairs[index]
+        span = spans.between(first, last)
+        assert span == expected[index]
+        start = first[2]
+        assert span.line == text.count("\n", 0, start) + 1
+        assert span.column == start - text.rfind("\n", 0, start)
+        assert (span.start, span.end) == (start, last[3])
+    assert spans.between(tokens[-1], tokens[-1])[:4] == (8, 12, 8, 17)  # `{x: 1}` ends the text
+
+
+def test_texts_are_assembled_with_their_ranges_whatever_their_shape():
+    model = argmap.loads("(1) [P]: a premise   \n(2) [R]: second\n  line\n----\n(3) [Q]: the end\n\n"
+                         "[E]: a **bold** #tag\n  [l](u) and _it_\n")
+    assert [model.statements[t].members[0].text for t in "PRQ"] == ["a premise", "second line", "the end"]
+    [occurrence] = model.statements["E"].members
+    assert occurrence.text == "a bold #tag l and it"
+    assert [(r.type.value, r.start, r.stop, occurrence.text[r.start:r.stop + 1]) for r in occurrence.ranges] == [
+        ("bold", 2, 5, "bold"), ("tag", 7, 10, "#tag"), ("link", 12, 12, "l"), ("italic", 18, 19, "it")]
+    assert occurrence.tags == ["tag"] and occurrence.ranges[2].url == "u"

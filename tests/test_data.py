@@ -63,6 +63,15 @@ def test_merge_is_lodash_merge():
         "k": None, "d": None, "l": [[9, 2], 3], "n": [9, 2, 3], "o": [5], "a": {"x": 1, "y": 2}}
 
 
+def test_merge_copies_the_containers_it_takes_and_shares_nothing_with_its_source():
+    source = {"l": [1, {"x": 1}], "d": {"y": [2]}, "s": "text", "n": 0.5}
+    target = merge({}, source)
+    assert target == source
+    source["l"][1]["x"] = source["d"]["y"][0] = 9
+    source["l"].append(3)
+    assert target == {"l": [1, {"x": 1}], "d": {"y": [2]}, "s": "text", "n": 0.5}
+
+
 def test_keys_are_told_apart_by_their_text():
     assert read_data("{1: a, true: b, TRUE_: c}") == {"1": "a", "true": "b", "TRUE_": "c"}
     assert read_data("{True: 1, NULL: 2, FALSE: 3}") == {"true": 1, "null": 2, "false": 3}
