@@ -88,6 +88,14 @@ class _Group(TyperGroup):
     def list_commands(self, ctx) -> list[str]:
         return list(self.commands)  # the names, in the order they were added; none made
 
+    def get_help_option(self, ctx):
+        """`--help`, false unless given: typer checks a value that is not given (None) with
+        pydantic, whose import was two thirds of `argmap CMD --help`."""
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.default = False
+        return option
+
     def format_commands(self, ctx, formatter) -> None:
         with formatter.section("Commands"):
             formatter.write_dl([(name, self.every_command.summary(name)) for name in self.list_commands(ctx)])

@@ -3,6 +3,9 @@
 what typer's usual group (every command made up front) prints. In-process, with typer's runner."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import typer
 from typer.testing import CliRunner
@@ -59,3 +62,12 @@ def test_the_help_lists_every_command_in_order_and_makes_none(fresh):
                                   *([name, "--help"] for name in COMMANDS)], ids=repr)
 def test_what_is_printed_is_what_typer_prints_with_every_command_made(args, eager):
     assert run(cli.app, *args) == run(eager, *args)
+
+
+def test_a_commands_help_does_without_pydantic():
+    """typer checks a `--help` that is not given with pydantic unless it is false."""
+    program = ("import sys\nfrom argmap.cli import app\ntry:\n    app(['export', '--help'], prog_name='argmap')\nexcept SystemExit:\n"
+               "    pass\nprint(sorted(name for name in sys.modules if name.split('.')[0] == 'pydantic'))")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Usage: argmap export [OPTIONS] FILE..." in done.stdout, done.stderr
+    assert done.stdout.endswith("\n[]\n")
