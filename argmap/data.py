@@ -3,17 +3,17 @@ implementation reads them: YAML with YAML 1.2's scalars (js-yaml's default), dat
 strings JSON makes of them, and a duplicate key as an error.
 
 Most data blocks in vargdown maps are one flat mapping of quoted strings and numbers; those are
-read by a small exact parser first, because PyYAML costs about 80 µs a block. Anything beyond
-that subset goes to PyYAML's safe loader. Map text is never evaluated as code either way.
+read by a small exact parser first, because PyYAML costs about 80 µs a block; most front
+matter is `key: text` lines, read by another. Anything beyond those subsets goes to PyYAML's
+safe loader, imported only then. Map text is never evaluated as code either way.
 """
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Hashable
 from typing import Any
-
-import yaml
 
 __all__ = ["DataError", "merge", "read_block", "read_data", "read_front_matter"]
 
@@ -26,41 +26,52 @@ class DataError(ValueError):
         self.problem, self.line, self.column = problem, line, column
 
 
-class _Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """PyYAML's safe loader (libyaml's where PyYAML has it) with YAML 1.2 scalars: `yes`, `no`,
-    `on`, `off` and `1:30` stay text."""
+@functools.cache
+def _yaml12_loader() -> type:
+    """PyYAML's safe loader (libyaml's where PyYAML has it) with YAML 1.2's scalars: `yes`, `no`,
+    `on`, `off` and `1:30` stay text. Made (and PyYAML imported) on first use: the import is
+    7% of the thesis's export, whose data never needs it."""
+    import yaml
 
-    def construct_mapping(self, node, deep=False):
-        """Scalar keys become their text, as in js-yaml: so `1` and `true` (equal in Python)
-        are two keys, while `1` and `1.0` are one key given twice, an error."""
-        if not isinstance(node, yaml.MappingNode):
-            raise yaml.constructor.ConstructorError(
-                None, None, f"expected a mapping, found {node.id}", node.start_mark)
-        mapping = {}
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=True)
-            if isinstance(key, (str, int, float, bool)) or key is None:
-                key = _key(key)
-                if key in mapping:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark)
-            elif not isinstance(key, Hashable):
-                raise yaml.constructor.ConstructorError(None, None, "a key is a list or mapping", key_node.start_mark)
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
+    class Yaml12Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+        def construct_mapping(self, node, deep=False):
+            """Scalar keys become their text, as in js-yaml: so `1` and `true` (equal in Python)
+            are two keys, while `1` and `1.0` are one key given twice, an error."""
+            if not isinstance(node, yaml.MappingNode):
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"expected a mapping, found {node.id}", node.start_mark)
+            mapping = {}
+            for key_node, value_node in node.value:
+                key = self.construct_object(key_node, deep=True)
+                if isinstance(key, (str, int, float, bool)) or key is None:
+                    key = _key(key)
+                    if key in mapping:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark)
+                elif not isinstance(key, Hashable):
+                    raise yaml.constructor.ConstructorError(None, None, "a key is a list or mapping",
+                                                            key_node.start_mark)
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            return mapping
+
+    Yaml12Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    for tag, pattern, first in (("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+                                ("int", _INT, "-+0123456789"), ("float", _FLOAT, "-+0123456789.")):
+        Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{tag}", re.compile(f"^(?:{pattern})$"), list(first))
+    Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    # A set (`!!set {a, b}`) as js-yaml makes it: a mapping of nulls, in order.
+    Yaml12Loader.add_constructor("tag:yaml.org,2002:set",
+                                 lambda loader, node: dict.fromkeys(loader.construct_mapping(node)))
+    return Yaml12Loader
 
 
-_Yaml12Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 _INT = r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
 _NUMBER = r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 _FLOAT = _NUMBER + r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)"
-for _tag, _pattern, _first in (("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
-                               ("int", _INT, "-+0123456789"), ("float", _FLOAT, "-+0123456789.")):
-    _Yaml12Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(f"^(?:{_pattern})$"), list(_first))
 
 
 def _construct_int(loader, node) -> int:
@@ -68,12 +79,6 @@ def _construct_int(loader, node) -> int:
     if value.startswith(("0o", "0x")):
         return int(value, 8 if value[1] == "o" else 16)
     return int(value)
-
-
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-# A set (`!!set {a, b}`) as js-yaml makes it: a mapping of nulls, in order.
-_Yaml12Loader.add_constructor("tag:yaml.org,2002:set",
-                              lambda loader, node: dict.fromkeys(loader.construct_mapping(node)))
 
 
 def _plain(value: Any) -> Any:
@@ -148,6 +153,41 @@ def _read_flat(source: str) -> dict | None:
             return None
 
 
+# The block-style subset read without PyYAML (front matter, mostly): `key: text` lines, and a
+# key alone on its line opening a mapping of the lines indented deeper below it; the text plain
+# printable ASCII that starts with a letter, so that YAML reads it as a string whatever it says.
+_BLOCK_ENTRY = re.compile(r"( *)([A-Za-z_][A-Za-z0-9_]*):(?: +([A-Za-z][ -~]*?))? *")
+
+
+def _read_block_mapping(source: str) -> dict | None:
+    """The mapping, if ``source`` is in the block subset; None otherwise."""
+    result: dict[str, Any] = {}
+    open_mappings = [(-1, result)]  # (indentation, mapping), the innermost last
+    opened = None  # the mapping a key alone on its line may open: (its indentation, mapping, key)
+    for line in source.split("\n"):
+        if not line.strip(" "):
+            continue
+        entry = _BLOCK_ENTRY.fullmatch(line)
+        if entry is None:
+            return None
+        indentation, key, text = len(entry[1]), entry[2], entry[3]
+        if text is not None and (": " in text or " #" in text or text.endswith(":") or text in _WORD_KEYS):
+            return None  # a nested mapping, a comment, or a word YAML reads as a boolean or null
+        if opened is not None and indentation > opened[0]:
+            opened[1][opened[2]] = {}
+            open_mappings.append((indentation, opened[1][opened[2]]))
+        while len(open_mappings) > 1 and indentation < open_mappings[-1][0]:
+            open_mappings.pop()
+        level, mapping = open_mappings[-1]
+        if level == -1 and len(open_mappings) == 1:
+            open_mappings[0] = level, mapping = indentation, result  # the top level's indentation
+        if indentation != level or key in mapping or key in _WORD_KEYS:
+            return None  # indented as no mapping around it, or a key YAML reports or rewrites
+        mapping[key] = text
+        opened = (indentation, mapping, key) if text is None else None
+    return result or None
+
+
 # Aliases (`*name`) repeat what an anchor (`&name`) holds without writing it again, so a few
 # hundred bytes of nested aliases can stand for billions of values. A block may stand for this
 # many values beyond one per character written.
@@ -156,18 +196,26 @@ _MAX_EXPANSION = 10_000
 
 def _loaded(source: str) -> Any:
     """PyYAML's reading of ``source``, refused before it is built when its aliases expand it
-    past :data:`_MAX_EXPANSION` values (or refer to the value that holds them)."""
-    loader = _Yaml12Loader(source)
+    past :data:`_MAX_EXPANSION` values (or refer to the value that holds them); PyYAML's
+    errors as :class:`DataError`."""
+    import yaml
+
     try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        if _expanded_size(node, {}, set(), len(source) + _MAX_EXPANSION) is None:
-            raise DataError(f"its aliases (*name) stand for more than {len(source) + _MAX_EXPANSION} values, "
-                            "or for the value that holds them; write the values out")
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
+        loader = _yaml12_loader()(source)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if _expanded_size(node, {}, set(), len(source) + _MAX_EXPANSION) is None:
+                raise DataError(f"its aliases (*name) stand for more than {len(source) + _MAX_EXPANSION} values, "
+                                "or for the value that holds them; write the values out")
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise DataError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
 
 
 def _expanded_size(node, sizes: dict, open_nodes: set, limit: int) -> int | None:
@@ -179,8 +227,8 @@ def _expanded_size(node, sizes: dict, open_nodes: set, limit: int) -> int | None
     if key in open_nodes:
         return None
     open_nodes.add(key)
-    children = node.value if isinstance(node, yaml.SequenceNode) else \
-        [part for pair in node.value for part in pair] if isinstance(node, yaml.MappingNode) else ()
+    children = node.value if node.id == "sequence" else \
+        [part for pair in node.value for part in pair] if node.id == "mapping" else ()
     size = 1
     for child in children:
         counted = _expanded_size(child, sizes, open_nodes, limit)
@@ -195,14 +243,12 @@ def _expanded_size(node, sizes: dict, open_nodes: set, limit: int) -> int | None
 def read_data(source: str) -> Any:
     """The value of a data block or front matter; raises :class:`DataError` if it is not YAML."""
     try:
-        flat = _read_flat(source)
-        return flat if flat is not None else _plain(_loaded(source))
+        read = _read_flat(source)
+        if read is None:
+            read = _read_block_mapping(source)
+        return read if read is not None else _plain(_loaded(source))
     except DataError:
         raise
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise DataError(problem, mark.line if mark else 0, mark.column if mark else 0) from None
     except UnicodeError:
         raise DataError("it holds bytes that are not UTF-8") from None
     except RecursionError:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import re
 import stat
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -58,6 +57,8 @@ def atomic_writer(path: str | Path, mode: str = "wb", **open_args) -> Iterator[I
         with open(path, mode, **open_args) as stream:
             yield stream
         return
+    import tempfile  # here, not at the top: `argmap --help` and output to stdout do without it
+
     path = Path(os.path.realpath(path))
     _remove_stale_temporaries(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TEMPORARY, dir=path.parent)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import argmap
-from argmap.data import DataError, _read_flat, _Yaml12Loader, _plain, merge, read_block, read_data
+from argmap.data import DataError, _read_flat, _plain, _read_block_mapping, _yaml12_loader, merge, read_block, read_data
 from argmap.export import dumps
 
 KEYS = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True),
@@ -28,7 +28,7 @@ SPACES = st.sampled_from(["", " ", "  ", "\t", "\n ", "\u00a0"])
 def test_fast_path_agrees_with_yaml(entries, space):
     source = "{" + space + ", ".join(f"{key}:{gap or ' '}{value}" for key, value, gap in entries) + space + "}"
     try:
-        expected = _plain(yaml.load(source, Loader=_Yaml12Loader))  # noqa: S506
+        expected = _plain(yaml.load(source, Loader=_yaml12_loader()))  # noqa: S506
     except yaml.YAMLError:
         assert _read_flat(source) is None
         with pytest.raises(DataError):
@@ -38,6 +38,36 @@ def test_fast_path_agrees_with_yaml(entries, space):
     if fast is not None:
         assert fast == expected and [type(v) for v in fast.values()] == [type(v) for v in expected.values()]
     assert read_data(source) == expected
+
+
+BLOCK_KEYS = st.one_of(st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,6}", fullmatch=True), st.sampled_from(["true", "Null", "y"]))
+BLOCK_TEXTS = st.one_of(st.none(), st.from_regex(r"[A-Za-z][ -~]{0,14}", fullmatch=True),
+                        st.sampled_from(["yes", "no", "on", "off", "true", "False", "NULL", "x: y", "x #c", "a:", "a#b",
+                                         "[1, 2]", "{a: 1}", "'q'", "- a", "1:30", "2020-01-02", "3", ".5", "~", "it's",
+                                         "Inf", "nan", "é", "a\tb"]))
+BLOCK_LINES = st.tuples(st.sampled_from([0, 0, 1, 2, 2, 4]), BLOCK_KEYS, BLOCK_TEXTS, st.sampled_from(["", " ", "  "]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(BLOCK_LINES, min_size=1, max_size=6), st.booleans())
+def test_block_subset_agrees_with_yaml(lines, blank):
+    """Front matter as YAML's block mappings: what the subset reader reads, PyYAML reads the
+    same; what PyYAML refuses, the subset reader leaves to it."""
+    source = ("\n" if blank else "") + "".join(f"{' ' * indent}{key}:{' ' + text if text is not None else ''}{end}\n"
+                                               for indent, key, text, end in lines)
+    read = _read_block_mapping(source)
+    if read is None:
+        return
+    assert read == _plain(yaml.load(source, Loader=_yaml12_loader()))  # noqa: S506
+
+
+def test_block_subset_reads_the_front_matter_of_most_maps():
+    assert read_data("\ntitle: A map -- why? (2021--2025)\nmodel:\n    mode: strict\n  \nauthor: Me\n") == {
+        "title": "A map -- why? (2021--2025)", "model": {"mode": "strict"}, "author": "Me"}
+    assert _read_block_mapping("a:\n  b:\n    c: x\n  d: y\ne:\n") == {"a": {"b": {"c": "x"}, "d": "y"}, "e": None}
+    for outside in ("a: 1", "a: x # c", "a: b: c", "a: yes\na: no", "a: x\n  b: y", "a:\n  b: x\n c: y", "- a",
+                    "a: 'q'", "a: café", "true: x", "a:\tx"):
+        assert _read_block_mapping(outside) is None, outside
 
 
 def test_yaml_1_2_scalars_and_dates():

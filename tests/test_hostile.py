@@ -220,7 +220,7 @@ def test_memory_errors_are_not_taken_for_bad_yaml(monkeypatch):
     def exhausted(self, node):
         raise MemoryError
 
-    monkeypatch.setattr(data._Yaml12Loader, "construct_document", exhausted)
+    monkeypatch.setattr(data._yaml12_loader(), "construct_document", exhausted)
     with pytest.raises(MemoryError):
         data.read_data("a: [1, {b: 2}]")
 
