@@ -106,10 +106,14 @@ def _description(member: ArgumentDescription) -> dict:
     return _position(out, member.span)
 
 
-def _argument(argument: Argument, relations: list[dict]) -> dict:
+def _argument(argument: Argument, relations: list[dict], made: dict[int, dict]) -> dict:
+    """An argument; each of its premise-conclusion structure's occurrences is kept in ``made``
+    (by ``id``) for :func:`_statement`, which writes it again."""
+    pcs = [_member(m, i) for i, m in enumerate(argument.pcs)]
+    for member, out in zip(argument.pcs, pcs):
+        made[id(member)] = out
     out: dict[str, Any] = {"type": "argument", "title": argument.title, "relations": relations,
-                           "members": [_description(m) for m in argument.members],
-                           "pcs": [_member(m, i) for i, m in enumerate(argument.pcs)]}
+                           "members": [_description(m) for m in argument.members], "pcs": pcs}
     if argument.tags:
         out["tags"] = argument.tags
     if argument.data:
@@ -126,18 +130,21 @@ def _document(model: ArgumentMap) -> Iterator[tuple[str, type, Iterable]]:
     for relation, out in zip(model.relations, relations):
         for kind, title in ((relation.source_kind, relation.source), (relation.target_kind, relation.target)):
             embedded.setdefault(("argument" if kind == "inference" else kind, title), []).append(out)
-    yield "arguments", dict, ((title, _argument(a, embedded.get(("argument", title), [])))
+    made: dict[int, dict] = {}  # the occurrences the arguments wrote, for the statements
+    yield "arguments", dict, ((title, _argument(a, embedded.get(("argument", title), []), made))
                               for title, a in model.arguments.items())
-    yield "statements", dict, ((title, _statement(s, embedded.get(("statement", title), [])))
+    yield "statements", dict, ((title, _statement(s, embedded.get(("statement", title), []), made))
                                for title, s in model.statements.items())
     yield "relations", list, relations
     yield "sections", list, _sections(model)
     yield "tags", dict, ((tag, {"tag": tag, "occurrenceIndex": i}) for i, tag in enumerate(model.tags))
 
 
-def _statement(statement: Statement, relations: list[dict]) -> dict:
+def _statement(statement: Statement, relations: list[dict], made: dict[int, dict]) -> dict:
+    """A statement; an occurrence an argument wrote already (in ``made``) is taken from
+    there, without its inference."""
     out: dict[str, Any] = {"type": "equivalence-class", "title": statement.title, "relations": relations,
-                           "members": [_member(m) for m in statement.members]}
+                           "members": [_again(made.pop(id(m), None)) or _member(m) for m in statement.members]}
     if statement.tags:
         out["tags"] = statement.tags
     if statement.data:
@@ -147,6 +154,15 @@ def _statement(statement: Statement, relations: list[dict]) -> dict:
     if statement.section is not None:
         out["section"] = statement.section
     return out
+
+
+def _again(written: dict | None) -> dict | None:
+    """An occurrence as a statement's member, from what its argument wrote (None: nothing)."""
+    if written is None or "inference" not in written:
+        return written
+    written = dict(written)
+    del written["inference"]
+    return written
 
 
 def _sections(model: ArgumentMap) -> list[dict]:
