@@ -30,7 +30,9 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from enum import Enum
+from itertools import chain
 from types import ModuleType
 from typing import Any, Iterator, NamedTuple
 
@@ -264,22 +266,17 @@ class Network:
         self.successors: dict[Node, dict[Node, None]] = {key: {} for key in self.nodes}  # what each node feeds
         successors = self.successors
         for key, node in self.nodes.items():
-            for sources in (node.premises or (), node.concluded_by, node.supports, node.attacks):
-                for source in sources:
-                    successors[source][key] = None
+            for source in chain(node.premises or (), node.concluded_by, node.supports, node.attacks):
+                successors[source][key] = None
+        order = dependency_order(successors)
         position = None  # of each node, made for the first cycle
-        self.components: list[tuple[list[Node], bool]] = []  # in dependency order
-        self.component_of: dict[Node, int] = {}
-        for place, members in enumerate(dependency_order(successors)):
-            if len(members) > 1:
+        for members in order:
+            if len(members) > 1:  # a cycle: its members in the order of the nodes
                 position = position or {key: i for i, key in enumerate(self.nodes)}
                 members.sort(key=position.__getitem__)
-                for key in members:
-                    self.component_of[key] = place
-                self.components.append((members, True))
-            else:
-                self.component_of[members[0]] = place
-                self.components.append((members, members[0] in successors[members[0]]))
+        self.components: list[tuple[list[Node], bool]] = [  # in dependency order, each with whether it is a cycle
+            (members, len(members) > 1 or members[0] in successors[members[0]]) for members in order]
+        self.component_of: dict[Node, int] = {key: place for place, members in enumerate(order) for key in members}
         self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
         self._invalid_numbers()
@@ -315,8 +312,11 @@ class Network:
         """The credence a statement (or an argument without premises) states, where it was last written."""
         stated = number(entity.data, "credence")
         if stated is not None:
-            holder = next((m for m in reversed(entity.members) if "credence" in m.data), None)
-            self._input("credence", node, stated, holder.data_span if holder else None)
+            for holder in reversed(entity.members):
+                if "credence" in holder.data:
+                    self._input("credence", node, stated, holder.data_span)
+                    return
+            self._input("credence", node, stated, None)
 
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
@@ -654,21 +654,20 @@ def _in_generations(successors: dict) -> list:
     order, then those fed only by the ones before, in the order the last of their feeders was
     placed; a node's edge to itself aside. A node on a cycle, or fed from one, is left out."""
     waiting = dict.fromkeys(successors, 0)  # how many nodes feeding it are not yet placed
+    waiting.update(Counter(chain.from_iterable(successors.values())))
     for node, ahead in successors.items():
-        for child in ahead:
-            if child != node:
-                waiting[child] += 1
+        if node in ahead:
+            waiting[node] -= 1
     generation = [node for node, count in waiting.items() if not count]
     order = []
     while generation:
         order += generation
         following = []
         for node in generation:
-            for child in successors[node]:
-                if child != node:
-                    waiting[child] -= 1
-                    if not waiting[child]:
-                        following.append(child)
+            for child in successors[node]:  # a node's edge to itself takes it below 0, which places nothing
+                waiting[child] -= 1
+                if not waiting[child]:
+                    following.append(child)
         generation = following
     return order
 
@@ -710,8 +709,8 @@ def credence(model: ArgumentMap, semantics: str = DEFAULT,
     ValueError for an unknown semantics, title or a number outside [0, 1]. ``network`` is the
     model's :class:`Network` where the caller has made it already (it is not changed). With
     ``records=False`` a gradual semantics gives only the theses and the warnings (how the
-    cycles settle), not the record of every node, which costs most of the run: what a
-    command that only prints a map's warnings needs.
+    cycles settle), computing only the cycles and what they are computed from, without the
+    record of every node: what a command that only prints a map's warnings needs.
     """
     module = get(semantics)
     network = network if network is not None else Network(model)
@@ -724,7 +723,8 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
         return module.evaluate(network, changes)
     if records:
         return _Run(network, name, module, changes).result()
-    evaluation = network.evaluate(module, {**network.numbers, **changes}, unique=True)
+    cyclic = [key for members, is_cycle in network.components if is_cycle for key in members]
+    evaluation = network.evaluate(module, {**network.numbers, **changes}, only=network.upstream(*cyclic), unique=True)
     return CredenceResult.model_construct(
         semantics=name, theses=network.theses, statements={}, arguments={}, contributions=[],
         diagnostics=network.diagnostics + _settling(network, evaluation), iterations=evaluation.iterations,
