@@ -70,13 +70,15 @@ class _Survey:
                         self._observation(title, member)
                 if member.argument:
                     self.argued[title] = None
-                self._mentions(member)
+                if member.ranges:
+                    self._mentions(member.ranges)
         for argument in model.arguments.values():
             for description in argument.members:
-                self._mentions(description)
+                if description.ranges:
+                    self._mentions(description.ranges)
 
-    def _mentions(self, member) -> None:
-        for rng in member.ranges:
+    def _mentions(self, ranges: list[Range]) -> None:
+        for rng in ranges:
             kind = _MENTIONS.get(rng.type)
             if kind and rng.span:
                 self.mentions.append((kind, rng))
@@ -121,16 +123,17 @@ def _reasons(model: ArgumentMap) -> Iterator[Diagnostic]:
     from argmap.propagate import data_blocks
 
     for owner, data, where in data_blocks(model):
-        stated = [key for key in ("credence", "inference") if key in data]
-        if not stated:
+        stated = "credence" if "credence" in data else "inference" if "inference" in data else None
+        if stated is None:
             continue
-        keys = list(data)
         if not data.get("reason"):
-            yield _diagnostic(where, "reason", f"{owner}: {{{stated[0]}}} without a {{reason}}: say why, "
-                              f"before the number ({{reason: \"...\", {stated[0]}: {data[stated[0]]}}})")
-        elif keys.index("reason") > keys.index(stated[0]):
-            yield _diagnostic(where, "reason-order", f"{owner}: {{reason}} is written after {{{stated[0]}}}; "
-                              "write the reason first, then the number")
+            yield _diagnostic(where, "reason", f"{owner}: {{{stated}}} without a {{reason}}: say why, "
+                              f"before the number ({{reason: \"...\", {stated}: {data[stated]}}})")
+        else:
+            keys = list(data)
+            if keys.index("reason") > keys.index(stated):
+                yield _diagnostic(where, "reason-order", f"{owner}: {{reason}} is written after {{{stated}}}; "
+                                  "write the reason first, then the number")
 
 
 def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
@@ -139,7 +142,7 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
 
     for title, argument in model.arguments.items():
         for member in argument.pcs:
-            if member.role is Role.PREMISE and "inference" in member.data:
+            if "inference" in member.data and member.role is Role.PREMISE:
                 yield _diagnostic(member.data_span, "premise-inference", f"[{member.title}] is a premise of "
                                   f"<{title}>: only conclusions get {{inference}}; argmap ignores it", title)
     for title, statement in model.statements.items():
@@ -157,7 +160,8 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
                                       "from 0 to 1: argmap goes by the last written, so it ignores this one too",
                                       title)
             continue
-        holders = [m for m in holders if number(m.data, "credence") is not None]
+        if len(holders) > 1:  # one holder (most statements): it holds the number chosen
+            holders = [m for m in holders if number(m.data, "credence") is not None]
         node = network.nodes[("statement", title)]
         if node.concluded_by:
             argument = node.concluded_by[0][1]
@@ -184,8 +188,8 @@ def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
     from argmap.propagate import dependency_order
 
     for title, statement in model.statements.items():
-        key = ("statement", title)
-        if statement.is_used_as_top_level and not network.successors[key] and not network.sources(key):
+        if statement.is_used_as_top_level and not network.successors[key := ("statement", title)] \
+                and not network.sources(key):
             top = next(m for m in statement.members if m.role is Role.TOP_LEVEL)
             yield _diagnostic(top.span, "isolated", f"[{title}] is a top-level statement that nothing supports or "
                               "attacks and that bears on nothing", title)

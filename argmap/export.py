@@ -58,6 +58,9 @@ def _inference(inference: Inference, argument: str, index: int) -> dict:
     return _position(out, inference.span)
 
 
+_TOP_LEVEL = Role.TOP_LEVEL  # looked up once: a member of an enumeration is slow to look up
+
+
 def _member(member: StatementOccurrence, index: int | None = None) -> dict:
     """A statement's occurrence (``index``: its place in a premise-conclusion structure, for
     its inference). Its fields are read from its ``__dict__``, as in :func:`_range`."""
@@ -70,7 +73,7 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
         out["text"] = text
     if fields["is_reference"]:
         out["isReference"] = True
-    if role is Role.TOP_LEVEL:
+    if role is _TOP_LEVEL:
         out["isTopLevel"] = True
     if (argument := fields["argument"]) is not None:
         out["argumentTitle"] = argument

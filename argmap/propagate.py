@@ -202,9 +202,9 @@ def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
 
 def stages(argument: Argument) -> list[Stage]:
     """The inferential steps of an argument's premise-conclusion structure, in order."""
-    result, premises = [], []
+    result, premises, premise = [], [], Role.PREMISE  # looked up once: a member of an enumeration is slow to look up
     for index, member in enumerate(argument.pcs):
-        if member.role is Role.PREMISE:
+        if member.role is premise:
             premises.append(member)
             continue
         result.append(Stage(index, premises, member))
@@ -402,10 +402,11 @@ class Network:
                     message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
             return
         warned, statements, inputs = set(), self.model.statements, self.inputs
+        premise_role, main_role = Role.PREMISE, Role.MAIN_CONCLUSION  # looked up once: slow to look up
         for title, steps in self._stages.items():
             for stage in steps:
                 for premise in stage.premises:
-                    if premise.role is not Role.PREMISE or premise.title in warned \
+                    if premise.role is not premise_role or premise.title in warned \
                             or "credence" in statements[premise.title].data:  # stated, or an error already
                         continue
                     if self._unfounded(self.nodes[("statement", premise.title)]):
@@ -415,7 +416,7 @@ class Network:
                                    f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
-                main = stage.conclusion.role is Role.MAIN_CONCLUSION
+                main = stage.conclusion.role is main_role
                 if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in inputs:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
