@@ -32,6 +32,7 @@ import difflib
 import math
 from collections import Counter
 from enum import Enum
+from functools import cached_property
 from itertools import chain
 from types import ModuleType
 from typing import Any, Iterator, NamedTuple
@@ -251,14 +252,17 @@ class Network:
     def __init__(self, model: ArgumentMap) -> None:
         self.model = model
         self.nodes: dict[Node, _Node] = {}
-        self.inputs: dict[InputKey, Input] = {}
+        self.numbers: dict[InputKey, float] = {}  # each number the author stated (see :attr:`inputs`)
+        self._stated: dict[InputKey, tuple[str, Span | None]] = {}  # how each is shown, and where it is
         self.diagnostics: list[Diagnostic] = []
         self.edges: dict[tuple[Node, Node, str], list[tuple]] = {}  # (source, target, "+"/"-") -> graph edges
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         self._stages: dict[str, list[Stage]] = {}  # each argument's, made once for building and the warnings
         for title, statement in model.statements.items():
-            self._stated_credence(self._add(("statement", title), f"[{title}]", number(statement.data, "prior")),
-                                  statement)
+            data = statement.data  # most state no prior, many no credence: looked for before a number is read
+            node = self._add(("statement", title), f"[{title}]", number(data, "prior") if "prior" in data else None)
+            if "credence" in data:
+                self._stated_credence(node, statement)
         for title, argument in model.arguments.items():
             self._argument(title, argument)
         for relation in model.relations:
@@ -277,7 +281,6 @@ class Network:
         self.components: list[tuple[list[Node], bool]] = [  # in dependency order, each with whether it is a cycle
             (members, len(members) > 1 or members[0] in successors[members[0]]) for members in order]
         self.component_of: dict[Node, int] = {key: place for place, members in enumerate(order) for key in members}
-        self.numbers = {key: item.value for key, item in self.inputs.items()}
         self.theses = self._theses()
         self._invalid_numbers()
         self._missing_numbers()
@@ -304,9 +307,20 @@ class Network:
     def _input(self, kind: str, node: _Node, value: float | None, span, label: str | None = None) -> None:
         if value is None:
             return
-        line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = constructed(Input, dict(kind=kind, node=node.key, label=label or node.label,
-                                                              value=value, line=line, column=column))
+        self.numbers[(kind, node.key)] = value
+        self._stated[(kind, node.key)] = (label or node.label, span)
+
+    @cached_property
+    def inputs(self) -> dict[InputKey, Input]:
+        """Each number the author stated, with where it is: made when first asked, as the
+        checks need only :attr:`numbers`, and a large map has tens of thousands."""
+        inputs = {}
+        for (kind, node), (label, span) in self._stated.items():
+            line, column = (span.line, span.column) if span else (1, 1)
+            inputs[(kind, node)] = constructed(Input, {"kind": kind, "node": node, "label": label,
+                                                       "value": self.numbers[(kind, node)], "line": line,
+                                                       "column": column})
+        return inputs
 
     def _stated_credence(self, node: _Node, entity) -> None:
         """The credence a statement (or an argument without premises) states, where it was last written."""
@@ -337,9 +351,11 @@ class Network:
     def _relation(self, relation) -> None:
         source: Node = (relation.source_kind, relation.source)
         target_kind = "argument" if relation.target_kind == "inference" else relation.target_kind
-        missing = [f"{'[' if kind == 'statement' else '<'}{title}{']' if kind == 'statement' else '>'}"
-                   for kind, title in (source, (target_kind, relation.target)) if (kind, title) not in self.nodes]
-        if missing:  # explodeArguments renames the arguments it splits, not the relations to them
+        nodes = self.nodes
+        if source not in nodes or (target_kind, relation.target) not in nodes:
+            # explodeArguments renames the arguments it splits, not the relations to them
+            missing = [f"{'[' if kind == 'statement' else '<'}{title}{']' if kind == 'statement' else '>'}"
+                       for kind, title in (source, (target_kind, relation.target)) if (kind, title) not in nodes]
             span = relation.spans[0]
             self.diagnostics.append(Diagnostic(
                 severity=Severity.WARNING, code="dangling-relation", line=span.line, column=span.column,
@@ -395,13 +411,13 @@ class Network:
 
     def _missing_numbers(self) -> None:
         """A warning for each number the computation needs and the author left out."""
-        if not self.inputs:
+        if not self.numbers:
             if self.model.statements and all(node.prior == UNKNOWN for node in self.nodes.values()):
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.INFO, code="no-numbers", line=1, column=1,
                     message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
             return
-        warned, statements, inputs = set(), self.model.statements, self.inputs
+        warned, statements, numbers = set(), self.model.statements, self.numbers
         premise_role, main_role = Role.PREMISE, Role.MAIN_CONCLUSION  # looked up once: slow to look up
         for title, steps in self._stages.items():
             for stage in steps:
@@ -417,13 +433,13 @@ class Network:
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
                 main = stage.conclusion.role is main_role
-                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in inputs:
+                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in numbers:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
                                "argmap assumes 0.5")
 
     def _unfounded(self, node: _Node) -> bool:
-        return (("credence", node.key) not in self.inputs and not node.concluded_by
+        return (("credence", node.key) not in self.numbers and not node.concluded_by
                 and not node.supports and not node.attacks)
 
     def _warn(self, occurrence: StatementOccurrence, code: str, subject: str, message: str) -> None:
@@ -461,12 +477,14 @@ class Network:
                 if inference is not None and "inference" in inference.data and number(inference.data, "inference") \
                         is None:
                     return None
-        if any((key in self.inputs) != (value is not None) for key, value in found):
+        if any((key in self.numbers) != (value is not None) for key, value in found):
             return None
         changed = set()
         for key, value in found:
             if value is not None and self.numbers[key] != value:
-                self.inputs[key].value = self.numbers[key] = value
+                self.numbers[key] = value
+                if "inputs" in self.__dict__:  # made already: kept current
+                    self.inputs[key].value = value
                 changed.add(key[1])
         return changed
 
@@ -489,9 +507,9 @@ class Network:
         title = name[1:-1] if bracket in ("[]", "<>") else name
         if title in self.model.statements and (bracket != "<>" or title not in self.model.arguments):
             node = self.nodes[("statement", title)]
-            if ("credence", node.key) in self.inputs:
+            if ("credence", node.key) in self.numbers:
                 return [("credence", node.key)]
-            stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.inputs]
+            stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.numbers]
             if stated or bracket == "[]" or title not in self.model.arguments:
                 return stated or [("credence", node.key)]
         if title in self.model.arguments:  # `[A]` too, when A is only an argument
