@@ -199,28 +199,6 @@ def to_argdown_json(model: ArgumentMap) -> dict:
 _EXPONENT = re.compile(rb"e(?<=[0-9]e)[-0-9]")
 
 
-def _numbers_alike(model: ArgumentMap) -> bool:
-    """Whether orjson writes every number of the map as the standard library does: the data
-    blocks (the only place a number can be one that orjson writes otherwise) are searched as
-    :func:`write_argdown_json` would search the whole document, at a fraction of its length."""
-    import orjson
-
-    blocks = [statement.data for statement in model.statements.values()]
-    blocks += [section.data for section in model.sections]
-    for statement in model.statements.values():
-        blocks += [member.data for member in statement.members]
-    for argument in model.arguments.values():
-        blocks.append(argument.data)
-        blocks += [description.data for description in argument.members]
-        blocks += [member.data for member in argument.pcs]
-        blocks += [member.inference.data for member in argument.pcs if member.inference is not None]
-    try:
-        made = orjson.dumps(blocks)
-    except TypeError:
-        return False
-    return not (b"0.0000" in made or _EXPONENT.search(made))
-
-
 _BATCH = 64  # entries encoded at once: fewer calls, and still never the whole map as one string
 
 
@@ -230,8 +208,7 @@ def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
 
     orjson writes it (twice as fast); where its bytes could differ from what the standard
     library writes (some numbers, text with undecodable bytes, integers past 64 bits, data
-    keys that are not text), the standard library writes those entries. The entries are
-    searched for such numbers only where the map's data has one (:func:`_numbers_alike`)."""
+    keys that are not text), the standard library writes those entries."""
     import orjson
 
     strict = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -242,16 +219,12 @@ def write_argdown_json(model: ArgumentMap, stream: TextIO) -> None:
         except ValueError:  # NaN or infinity, from data such as `{credence: .nan}`
             return strict(_finite(value))
 
-    alike = _numbers_alike(model)
-
     def encode(value: Any) -> str:
         try:
             made = orjson.dumps(value)
         except TypeError:
             return standard(value)
-        if alike or not (b"0.0000" in made or _EXPONENT.search(made)):
-            return made.decode()
-        return standard(value)
+        return standard(value) if b"0.0000" in made or _EXPONENT.search(made) else made.decode()
 
     stream.write("{")
     for number, (key, kind, entries) in enumerate(_document(model)):

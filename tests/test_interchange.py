@@ -335,11 +335,11 @@ def test_argdown_json_numbers_and_text_are_written_as_the_standard_library_write
     "<A>: an argument {x: 1.0e+20}\n",  # an argument's
     "<A>\n\n(1) [P]: p\n-- rule {x: 0.00001} --\n(2) [C]: c\n",  # an inference's
     "[A]: a\n\n[A]: again {x: [1, {y: 1.0e+20}]}\n",  # deep in one occurrence's
-    "[A]: 3e5 and 0.0000 and 1e+20 in the text only {x: 0.5}\n",  # numbers alike: written by orjson
+    "[A]: 3e5 and 0.0000 and 1e+20 in the text only {x: 0.5}\n",
 ])
 def test_argdown_json_numbers_anywhere_in_the_data_come_out_as_the_standard_library_writes_them(text):
-    """Where a map's data holds no number that orjson writes otherwise, its entries are not
-    searched for one: a number in any kind of data block is found."""
+    """A number that orjson writes otherwise is found in any kind of data block (and text
+    that only looks like one changes nothing)."""
     from argmap.export import to_argdown_json
 
     model = argmap.loads(text)
