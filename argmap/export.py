@@ -93,37 +93,39 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
 
 
 def _description(member: ArgumentDescription) -> dict:
-    out: dict[str, Any] = {"type": "statement", "title": member.title, "role": "argument-description"}
-    if member.text is not None:
-        out["text"] = member.text
-    if member.is_reference:
+    fields = member.__dict__  # read once, as in _member
+    out: dict[str, Any] = {"type": "statement", "title": fields["title"], "role": "argument-description"}
+    if (text := fields["text"]) is not None:
+        out["text"] = text
+    if fields["is_reference"]:
         out["isReference"] = True
-    if member.tags:
-        out["tags"] = member.tags
-    if member.data:
-        out["data"] = member.data
-    if member.ranges:
-        out["ranges"] = [_range(r) for r in member.ranges]
-    if member.section is not None:
-        out["section"] = member.section
-    return _position(out, member.span)
+    if tags := fields["tags"]:
+        out["tags"] = tags
+    if data := fields["data"]:
+        out["data"] = data
+    if ranges := fields["ranges"]:
+        out["ranges"] = [_range(r) for r in ranges]
+    if (section := fields["section"]) is not None:
+        out["section"] = section
+    return _position(out, fields["span"])
 
 
 def _argument(argument: Argument, relations: list[dict], made: dict[int, dict]) -> dict:
     """An argument; each of its premise-conclusion structure's occurrences is kept in ``made``
     (by ``id``) for :func:`_statement`, which writes it again."""
-    pcs = [_member(m, i) for i, m in enumerate(argument.pcs)]
-    for member, out in zip(argument.pcs, pcs):
+    fields = argument.__dict__  # read once, as in _member
+    pcs = [_member(m, i) for i, m in enumerate(fields["pcs"])]
+    for member, out in zip(fields["pcs"], pcs):
         made[id(member)] = out
-    out: dict[str, Any] = {"type": "argument", "title": argument.title, "relations": relations,
-                           "members": [_description(m) for m in argument.members], "pcs": pcs}
-    if argument.tags:
-        out["tags"] = argument.tags
-    if argument.data:
-        out["data"] = argument.data
-    if argument.section is not None:
-        out["section"] = argument.section
-    return _position(out, argument.span)
+    out: dict[str, Any] = {"type": "argument", "title": fields["title"], "relations": relations,
+                           "members": [_description(m) for m in fields["members"]], "pcs": pcs}
+    if tags := fields["tags"]:
+        out["tags"] = tags
+    if data := fields["data"]:
+        out["data"] = data
+    if (section := fields["section"]) is not None:
+        out["section"] = section
+    return _position(out, fields["span"])
 
 
 def _document(model: ArgumentMap) -> Iterator[tuple[str, type, Iterable]]:
