@@ -64,18 +64,19 @@ class _Survey:
         self.observations: list[Diagnostic] = []
         for title, statement in model.statements.items():
             for member in statement.members:
-                if member.text and not member.is_reference:
+                fields = member.__dict__  # read once: a model's attribute is slow to read, and a map has many
+                if fields["text"] and not fields["is_reference"]:
                     self.texted[title] = None
-                    if "observation" in member.tags:
+                    if "observation" in fields["tags"]:
                         self._observation(title, member)
-                if member.argument:
+                if fields["argument"]:
                     self.argued[title] = None
-                if member.ranges:
-                    self._mentions(member.ranges)
+                if fields["ranges"]:
+                    self._mentions(fields["ranges"])
         for argument in model.arguments.values():
             for description in argument.members:
-                if description.ranges:
-                    self._mentions(description.ranges)
+                if ranges := description.__dict__["ranges"]:
+                    self._mentions(ranges)
 
     def _mentions(self, ranges: list[Range]) -> None:
         for rng in ranges:

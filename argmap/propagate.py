@@ -189,8 +189,9 @@ def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
     and where it is."""
     for title, statement in model.statements.items():
         for member in statement.members:
-            if member.data:
-                yield f"[{title}]", member.data, member.data_span or member.span
+            fields = member.__dict__  # read once: a model's attribute is slow to read, and a map has many
+            if fields["data"]:
+                yield f"[{title}]", fields["data"], fields["data_span"] or fields["span"]
     for title, argument in model.arguments.items():
         for description in argument.members:
             if description.data:
