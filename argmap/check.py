@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from argmap.model import ArgumentMap, Diagnostic, Fix, RangeType, Related, Relation, RelationType, Role, Severity, Span
+from argmap.model import (ArgumentMap, Diagnostic, Fix, Range, RangeType, Related, Relation, RelationType, Role, Severity,
+                          Span, StatementOccurrence)
 from argmap.semantics import DEFAULT, fmt
 
 __all__ = ["bracketed", "check_map", "format_diagnostic", "in_order", "numeric_checks", "self_relations",
@@ -43,10 +44,58 @@ def check_map(model: ArgumentMap, semantics: str | None = None, result=None, net
 def structural_checks(model: ArgumentMap, network) -> list[tuple[int, Diagnostic]]:
     """What a change in the value of a stated number cannot change (the language server keeps
     them through such an edit), each with the rank of its check (see :func:`in_order`)."""
-    pieces = {0: model.diagnostics, 3: _observations(model), 4: _structure(model, network),
-              5: _undefined_titles(model), 6: _textless_members(model), 7: _opposite_relations(model),
-              8: _argument_credences(model)}
+    survey = _Survey(model)
+    pieces = {0: model.diagnostics, 3: survey.observations, 4: _structure(model, network),
+              5: _undefined_titles(model, survey), 6: _textless_members(model, survey),
+              7: _opposite_relations(model), 8: _argument_credences(model)}
     return [(rank, d) for rank, piece in pieces.items() for d in piece]
+
+
+class _Survey:
+    """What the structural checks read of every occurrence, found in one walk over them (on
+    a large map a walk over the occurrences costs more than what a check does with them):
+    the statements with a text, those in a premise-conclusion structure, each statement or
+    argument mentioned (with the range of the mention), and the warnings about #observations."""
+
+    def __init__(self, model: ArgumentMap) -> None:
+        self.texted: dict[str, None] = {}  # in the map's order
+        self.argued: dict[str, None] = {}  # in the map's order
+        self.mentions: list[tuple[str, Range]] = []
+        self.observations: list[Diagnostic] = []
+        for title, statement in model.statements.items():
+            for member in statement.members:
+                fields = member.__dict__  # read once: a model's attribute is slow to read, and a map has many
+                if fields["text"] and not fields["is_reference"]:
+                    self.texted[title] = None
+                    if "observation" in fields["tags"]:
+                        self._observation(title, member)
+                if fields["argument"]:
+                    self.argued[title] = None
+                if fields["ranges"]:
+                    self._mentions(fields["ranges"])
+        for argument in model.arguments.values():
+            for description in argument.members:
+                if ranges := description.__dict__["ranges"]:
+                    self._mentions(ranges)
+
+    def _mentions(self, ranges: list[Range]) -> None:
+        for rng in ranges:
+            kind = _MENTIONS.get(rng.type)
+            if kind and rng.span:
+                self.mentions.append((kind, rng))
+
+    def _observation(self, title: str, member: StatementOccurrence) -> None:
+        """An #observation names its source with a link and quotes it with `>`."""
+        from argmap.render import claim_and_quote
+
+        missing = []
+        if not any(r.type is _LINK and r.url for r in member.ranges):
+            missing.append("a source link ([Author Year](url))")
+        if not claim_and_quote(member)[1]:  # the quote `argmap evidence` and the diagrams read
+            missing.append("a `>` quote from the source")
+        if missing:
+            self.observations.append(_diagnostic(member.span, "observation", f"[{title}] is an #observation without "
+                                                 + " and without ".join(missing), title))
 
 
 def numeric_checks(model: ArgumentMap, semantics: str | None, network, result) -> list[tuple[int, Diagnostic]]:
@@ -75,16 +124,17 @@ def _reasons(model: ArgumentMap) -> Iterator[Diagnostic]:
     from argmap.propagate import data_blocks
 
     for owner, data, where in data_blocks(model):
-        stated = [key for key in ("credence", "inference") if key in data]
-        if not stated:
+        stated = "credence" if "credence" in data else "inference" if "inference" in data else None
+        if stated is None:
             continue
-        keys = list(data)
         if not data.get("reason"):
-            yield _diagnostic(where, "reason", f"{owner}: {{{stated[0]}}} without a {{reason}}: say why, "
-                              f"before the number ({{reason: \"...\", {stated[0]}: {data[stated[0]]}}})")
-        elif keys.index("reason") > keys.index(stated[0]):
-            yield _diagnostic(where, "reason-order", f"{owner}: {{reason}} is written after {{{stated[0]}}}; "
-                              "write the reason first, then the number")
+            yield _diagnostic(where, "reason", f"{owner}: {{{stated}}} without a {{reason}}: say why, "
+                              f"before the number ({{reason: \"...\", {stated}: {data[stated]}}})")
+        else:
+            keys = list(data)
+            if keys.index("reason") > keys.index(stated):
+                yield _diagnostic(where, "reason-order", f"{owner}: {{reason}} is written after {{{stated}}}; "
+                                  "write the reason first, then the number")
 
 
 def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
@@ -93,7 +143,7 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
 
     for title, argument in model.arguments.items():
         for member in argument.pcs:
-            if member.role is Role.PREMISE and "inference" in member.data:
+            if "inference" in member.data and member.role is Role.PREMISE:
                 yield _diagnostic(member.data_span, "premise-inference", f"[{member.title}] is a premise of "
                                   f"<{title}>: only conclusions get {{inference}}; argmap ignores it", title)
     for title, statement in model.statements.items():
@@ -111,7 +161,8 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
                                       "from 0 to 1: argmap goes by the last written, so it ignores this one too",
                                       title)
             continue
-        holders = [m for m in holders if number(m.data, "credence") is not None]
+        if len(holders) > 1:  # one holder (most statements): it holds the number chosen
+            holders = [m for m in holders if number(m.data, "credence") is not None]
         node = network.nodes[("statement", title)]
         if node.concluded_by:
             argument = node.concluded_by[0][1]
@@ -133,31 +184,13 @@ def _role_rules(model: ArgumentMap, network) -> Iterator[Diagnostic]:
                                   f"{fmt(chosen)}", title)
 
 
-def _observations(model: ArgumentMap) -> Iterator[Diagnostic]:
-    """An #observation names its source with a link and quotes it with `>`."""
-    from argmap.render import claim_and_quote
-
-    for title, statement in model.statements.items():
-        for member in statement.members:
-            if member.is_reference or "observation" not in member.tags or not member.text:
-                continue
-            missing = []
-            if not any(r.type is RangeType.LINK and r.url for r in member.ranges):
-                missing.append("a source link ([Author Year](url))")
-            if not claim_and_quote(member)[1]:  # the quote `argmap evidence` and the diagrams read
-                missing.append("a `>` quote from the source")
-            if missing:
-                yield _diagnostic(member.span, "observation", f"[{title}] is an #observation without "
-                                  + " and without ".join(missing), title)
-
-
 def _structure(model: ArgumentMap, network) -> Iterator[Diagnostic]:
     """Isolated top-level statements, entailment cycles, claims that bear on themselves."""
     from argmap.propagate import dependency_order
 
     for title, statement in model.statements.items():
-        key = ("statement", title)
-        if statement.is_used_as_top_level and not network.successors[key] and not network.sources(key):
+        if statement.is_used_as_top_level and not network.successors[key := ("statement", title)] \
+                and not network.sources(key):
             top = next(m for m in statement.members if m.role is Role.TOP_LEVEL)
             yield _diagnostic(top.span, "isolated", f"[{title}] is a top-level statement that nothing supports or "
                               "attacks and that bears on nothing", title)
@@ -208,43 +241,36 @@ def self_relations(model: ArgumentMap) -> Iterator[tuple[Relation, str, str | No
             yield relation, source[1], via_source or via_target
 
 
-def _defined(model: ArgumentMap) -> tuple[set[str], set[str]]:
+def _defined(model: ArgumentMap, survey: _Survey) -> tuple[set[str], set[str]]:
     """The statements and arguments that something defines: a text, data, or a place in a
     premise-conclusion structure. Any other is only a title, read as an empty claim."""
     statements = {title for title, statement in model.statements.items()
-                  if statement.data or any(m.argument for m in statement.members) or _has_text(statement)}
+                  if statement.data or title in survey.argued or title in survey.texted}
     arguments = {title for title, argument in model.arguments.items()
                  if argument.text or argument.data or argument.pcs}
     return statements, arguments
 
 
-def _has_text(statement) -> bool:
-    """Whether a statement has a text, without choosing its canonical occurrence (which
-    :attr:`~argmap.model.Statement.text` does, at twice the cost, for every statement of a map)."""
-    return any(m.text and not m.is_reference for m in statement.members)
-
-
-def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
+def _undefined_titles(model: ArgumentMap, survey: _Survey) -> Iterator[Diagnostic]:
     """A reference or mention of a title nothing defines is most often a typo: a warning at
     each place, with the defined title it is probably meant as (and a fix); else, once, a note
     that it counts as an empty claim."""
     from argmap.build import TitleIndex
 
-    statements, arguments = _defined(model)
+    statements, arguments = _defined(model, survey)
     defined = {"statement": statements, "argument": arguments}
     places = []  # (kind, title, where the title is, where the brackets start, is a mention)
     for kind, elements in (("statement", model.statements), ("argument", model.arguments)):
-        for element in elements.values():
-            for member in element.members:
-                if element.title not in defined[kind] and member.title_span:
-                    places.append((kind, element.title, member.title_span, member.title_span.start - 1, False))
-                for rng in member.ranges:
-                    mentioned = _MENTIONS.get(rng.type)
-                    if mentioned and rng.span and rng.title not in defined[mentioned]:
-                        start = rng.span.start + 2  # past `@[`
-                        title_span = Span(rng.span.line, rng.span.column + 2, rng.span.line,
-                                          rng.span.column + 1 + len(rng.title), start, start + len(rng.title))
-                        places.append((mentioned, rng.title, title_span, start - 1, True))
+        for title, element in elements.items():
+            if title not in defined[kind]:
+                places += [(kind, title, m.title_span, m.title_span.start - 1, False) for m in element.members
+                           if m.title_span]
+    for mentioned, rng in survey.mentions:
+        if rng.title not in defined[mentioned]:
+            start = rng.span.start + 2  # past `@[`
+            title_span = Span(rng.span.line, rng.span.column + 2, rng.span.line,
+                              rng.span.column + 1 + len(rng.title), start, start + len(rng.title))
+            places.append((mentioned, rng.title, title_span, start - 1, True))
     if not places:
         return
     choices = {bracketed(kind, t): t for kind in ("statement", "argument") for t in defined[kind]}
@@ -270,18 +296,18 @@ def _undefined_titles(model: ArgumentMap) -> Iterator[Diagnostic]:
                                      f"@{written} mentions a title that nothing defines")
 
 
-def _textless_members(model: ArgumentMap) -> Iterator[Diagnostic]:
+def _textless_members(model: ArgumentMap, survey: _Survey) -> Iterator[Diagnostic]:
     """A premise or conclusion that has no text anywhere and whose title is a typo away from
     a statement with a text is most often that statement misspelt: as written it is another
     claim (a premise worth 0.5, or a conclusion that bears on nothing)."""
     from argmap.build import TitleIndex
 
-    textless = [(title, written) for title, statement in model.statements.items()
-                if title not in model.arguments and not _has_text(statement)
-                and (written := [m for m in statement.members if m.argument and m.title_span])]
+    textless = [(title, written) for title in survey.argued
+                if title not in model.arguments and title not in survey.texted
+                and (written := [m for m in model.statements[title].members if m.argument and m.title_span])]
     if not textless:  # the common case: no index of titles to build
         return
-    texted = {f"[{title}]": title for title, statement in model.statements.items() if _has_text(statement)}
+    texted = {f"[{title}]": title for title in survey.texted}
     index = TitleIndex(texted)
     for title, written in textless:
         close = index.closest(title)
@@ -326,6 +352,7 @@ def _argument_credences(model: ArgumentMap) -> Iterator[Diagnostic]:
 
 
 _MENTIONS = {RangeType.STATEMENT_MENTION: "statement", RangeType.ARGUMENT_MENTION: "argument"}
+_LINK = RangeType.LINK  # looked up once: a member of an enumeration is slow to look up
 
 
 def bracketed(kind: str, title: str) -> str:

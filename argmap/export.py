@@ -58,6 +58,9 @@ def _inference(inference: Inference, argument: str, index: int) -> dict:
     return _position(out, inference.span)
 
 
+_TOP_LEVEL = Role.TOP_LEVEL  # looked up once: a member of an enumeration is slow to look up
+
+
 def _member(member: StatementOccurrence, index: int | None = None) -> dict:
     """A statement's occurrence (``index``: its place in a premise-conclusion structure, for
     its inference). Its fields are read from its ``__dict__``, as in :func:`_range`."""
@@ -70,7 +73,7 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
         out["text"] = text
     if fields["is_reference"]:
         out["isReference"] = True
-    if role is Role.TOP_LEVEL:
+    if role is _TOP_LEVEL:
         out["isTopLevel"] = True
     if (argument := fields["argument"]) is not None:
         out["argumentTitle"] = argument
@@ -90,33 +93,39 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
 
 
 def _description(member: ArgumentDescription) -> dict:
-    out: dict[str, Any] = {"type": "statement", "title": member.title, "role": "argument-description"}
-    if member.text is not None:
-        out["text"] = member.text
-    if member.is_reference:
+    fields = member.__dict__  # read once, as in _member
+    out: dict[str, Any] = {"type": "statement", "title": fields["title"], "role": "argument-description"}
+    if (text := fields["text"]) is not None:
+        out["text"] = text
+    if fields["is_reference"]:
         out["isReference"] = True
-    if member.tags:
-        out["tags"] = member.tags
-    if member.data:
-        out["data"] = member.data
-    if member.ranges:
-        out["ranges"] = [_range(r) for r in member.ranges]
-    if member.section is not None:
-        out["section"] = member.section
-    return _position(out, member.span)
+    if tags := fields["tags"]:
+        out["tags"] = tags
+    if data := fields["data"]:
+        out["data"] = data
+    if ranges := fields["ranges"]:
+        out["ranges"] = [_range(r) for r in ranges]
+    if (section := fields["section"]) is not None:
+        out["section"] = section
+    return _position(out, fields["span"])
 
 
-def _argument(argument: Argument, relations: list[dict]) -> dict:
-    out: dict[str, Any] = {"type": "argument", "title": argument.title, "relations": relations,
-                           "members": [_description(m) for m in argument.members],
-                           "pcs": [_member(m, i) for i, m in enumerate(argument.pcs)]}
-    if argument.tags:
-        out["tags"] = argument.tags
-    if argument.data:
-        out["data"] = argument.data
-    if argument.section is not None:
-        out["section"] = argument.section
-    return _position(out, argument.span)
+def _argument(argument: Argument, relations: list[dict], made: dict[int, dict]) -> dict:
+    """An argument; each of its premise-conclusion structure's occurrences is kept in ``made``
+    (by ``id``) for :func:`_statement`, which writes it again."""
+    fields = argument.__dict__  # read once, as in _member
+    pcs = [_member(m, i) for i, m in enumerate(fields["pcs"])]
+    for member, out in zip(fields["pcs"], pcs):
+        made[id(member)] = out
+    out: dict[str, Any] = {"type": "argument", "title": fields["title"], "relations": relations,
+                           "members": [_description(m) for m in fields["members"]], "pcs": pcs}
+    if tags := fields["tags"]:
+        out["tags"] = tags
+    if data := fields["data"]:
+        out["data"] = data
+    if (section := fields["section"]) is not None:
+        out["section"] = section
+    return _position(out, fields["span"])
 
 
 def _document(model: ArgumentMap) -> Iterator[tuple[str, type, Iterable]]:
@@ -126,27 +135,40 @@ def _document(model: ArgumentMap) -> Iterator[tuple[str, type, Iterable]]:
     for relation, out in zip(model.relations, relations):
         for kind, title in ((relation.source_kind, relation.source), (relation.target_kind, relation.target)):
             embedded.setdefault(("argument" if kind == "inference" else kind, title), []).append(out)
-    yield "arguments", dict, ((title, _argument(a, embedded.get(("argument", title), [])))
+    made: dict[int, dict] = {}  # the occurrences the arguments wrote, for the statements
+    yield "arguments", dict, ((title, _argument(a, embedded.get(("argument", title), []), made))
                               for title, a in model.arguments.items())
-    yield "statements", dict, ((title, _statement(s, embedded.get(("statement", title), [])))
+    yield "statements", dict, ((title, _statement(s, embedded.get(("statement", title), []), made))
                                for title, s in model.statements.items())
     yield "relations", list, relations
     yield "sections", list, _sections(model)
     yield "tags", dict, ((tag, {"tag": tag, "occurrenceIndex": i}) for i, tag in enumerate(model.tags))
 
 
-def _statement(statement: Statement, relations: list[dict]) -> dict:
-    out: dict[str, Any] = {"type": "equivalence-class", "title": statement.title, "relations": relations,
-                           "members": [_member(m) for m in statement.members]}
-    if statement.tags:
-        out["tags"] = statement.tags
-    if statement.data:
-        out["data"] = statement.data
-    if statement.is_used_as_top_level:
+def _statement(statement: Statement, relations: list[dict], made: dict[int, dict]) -> dict:
+    """A statement; an occurrence an argument wrote already (in ``made``) is taken from
+    there, without its inference."""
+    fields = statement.__dict__  # read once, as in _member
+    out: dict[str, Any] = {"type": "equivalence-class", "title": fields["title"], "relations": relations,
+                           "members": [_again(made.pop(id(m), None)) or _member(m) for m in fields["members"]]}
+    if tags := fields["tags"]:
+        out["tags"] = tags
+    if data := fields["data"]:
+        out["data"] = data
+    if fields["is_used_as_top_level"]:
         out["isUsedAsTopLevelStatement"] = True
-    if statement.section is not None:
-        out["section"] = statement.section
+    if (section := fields["section"]) is not None:
+        out["section"] = section
     return out
+
+
+def _again(written: dict | None) -> dict | None:
+    """An occurrence as a statement's member, from what its argument wrote (None: nothing)."""
+    if written is None or "inference" not in written:
+        return written
+    written = dict(written)
+    del written["inference"]
+    return written
 
 
 def _sections(model: ArgumentMap) -> list[dict]:

@@ -30,7 +30,10 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from enum import Enum
+from functools import cached_property
+from itertools import chain
 from types import ModuleType
 from typing import Any, Iterator, NamedTuple
 
@@ -186,8 +189,9 @@ def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
     and where it is."""
     for title, statement in model.statements.items():
         for member in statement.members:
-            if member.data:
-                yield f"[{title}]", member.data, member.data_span or member.span
+            fields = member.__dict__  # read once: a model's attribute is slow to read, and a map has many
+            if fields["data"]:
+                yield f"[{title}]", fields["data"], fields["data_span"] or fields["span"]
     for title, argument in model.arguments.items():
         for description in argument.members:
             if description.data:
@@ -200,9 +204,9 @@ def data_blocks(model: ArgumentMap) -> Iterator[tuple[str, dict, Span | None]]:
 
 def stages(argument: Argument) -> list[Stage]:
     """The inferential steps of an argument's premise-conclusion structure, in order."""
-    result, premises = [], []
+    result, premises, premise = [], [], Role.PREMISE  # looked up once: a member of an enumeration is slow to look up
     for index, member in enumerate(argument.pcs):
-        if member.role is Role.PREMISE:
+        if member.role is premise:
             premises.append(member)
             continue
         result.append(Stage(index, premises, member))
@@ -249,14 +253,17 @@ class Network:
     def __init__(self, model: ArgumentMap) -> None:
         self.model = model
         self.nodes: dict[Node, _Node] = {}
-        self.inputs: dict[InputKey, Input] = {}
+        self.numbers: dict[InputKey, float] = {}  # each number the author stated (see :attr:`inputs`)
+        self._stated: dict[InputKey, tuple[str, Span | None]] = {}  # how each is shown, and where it is
         self.diagnostics: list[Diagnostic] = []
         self.edges: dict[tuple[Node, Node, str], list[tuple]] = {}  # (source, target, "+"/"-") -> graph edges
         self.written: dict[tuple[Node, Node], Relation] = {}  # (source, target) -> the first relation saying it
         self._stages: dict[str, list[Stage]] = {}  # each argument's, made once for building and the warnings
         for title, statement in model.statements.items():
-            self._stated_credence(self._add(("statement", title), f"[{title}]", number(statement.data, "prior")),
-                                  statement)
+            data = statement.data  # most state no prior, many no credence: looked for before a number is read
+            node = self._add(("statement", title), f"[{title}]", number(data, "prior") if "prior" in data else None)
+            if "credence" in data:
+                self._stated_credence(node, statement)
         for title, argument in model.arguments.items():
             self._argument(title, argument)
         for relation in model.relations:
@@ -264,23 +271,17 @@ class Network:
         self.successors: dict[Node, dict[Node, None]] = {key: {} for key in self.nodes}  # what each node feeds
         successors = self.successors
         for key, node in self.nodes.items():
-            for sources in (node.premises or (), node.concluded_by, node.supports, node.attacks):
-                for source in sources:
-                    successors[source][key] = None
+            for source in chain(node.premises or (), node.concluded_by, node.supports, node.attacks):
+                successors[source][key] = None
+        order = dependency_order(successors)
         position = None  # of each node, made for the first cycle
-        self.components: list[tuple[list[Node], bool]] = []  # in dependency order
-        self.component_of: dict[Node, int] = {}
-        for place, members in enumerate(dependency_order(successors)):
-            if len(members) > 1:
+        for members in order:
+            if len(members) > 1:  # a cycle: its members in the order of the nodes
                 position = position or {key: i for i, key in enumerate(self.nodes)}
                 members.sort(key=position.__getitem__)
-                for key in members:
-                    self.component_of[key] = place
-                self.components.append((members, True))
-            else:
-                self.component_of[members[0]] = place
-                self.components.append((members, members[0] in successors[members[0]]))
-        self.numbers = {key: item.value for key, item in self.inputs.items()}
+        self.components: list[tuple[list[Node], bool]] = [  # in dependency order, each with whether it is a cycle
+            (members, len(members) > 1 or members[0] in successors[members[0]]) for members in order]
+        self.component_of: dict[Node, int] = {key: place for place, members in enumerate(order) for key in members}
         self.theses = self._theses()
         self._invalid_numbers()
         self._missing_numbers()
@@ -307,16 +308,30 @@ class Network:
     def _input(self, kind: str, node: _Node, value: float | None, span, label: str | None = None) -> None:
         if value is None:
             return
-        line, column = (span.line, span.column) if span else (1, 1)
-        self.inputs[(kind, node.key)] = constructed(Input, dict(kind=kind, node=node.key, label=label or node.label,
-                                                              value=value, line=line, column=column))
+        self.numbers[(kind, node.key)] = value
+        self._stated[(kind, node.key)] = (label or node.label, span)
+
+    @cached_property
+    def inputs(self) -> dict[InputKey, Input]:
+        """Each number the author stated, with where it is: made when first asked, as the
+        checks need only :attr:`numbers`, and a large map has tens of thousands."""
+        inputs = {}
+        for (kind, node), (label, span) in self._stated.items():
+            line, column = (span.line, span.column) if span else (1, 1)
+            inputs[(kind, node)] = constructed(Input, {"kind": kind, "node": node, "label": label,
+                                                       "value": self.numbers[(kind, node)], "line": line,
+                                                       "column": column})
+        return inputs
 
     def _stated_credence(self, node: _Node, entity) -> None:
         """The credence a statement (or an argument without premises) states, where it was last written."""
         stated = number(entity.data, "credence")
         if stated is not None:
-            holder = next((m for m in reversed(entity.members) if "credence" in m.data), None)
-            self._input("credence", node, stated, holder.data_span if holder else None)
+            for holder in reversed(entity.members):
+                if "credence" in holder.data:
+                    self._input("credence", node, stated, holder.data_span)
+                    return
+            self._input("credence", node, stated, None)
 
     def _argument(self, title: str, argument: Argument) -> None:
         if not argument.pcs:
@@ -337,9 +352,11 @@ class Network:
     def _relation(self, relation) -> None:
         source: Node = (relation.source_kind, relation.source)
         target_kind = "argument" if relation.target_kind == "inference" else relation.target_kind
-        missing = [f"{'[' if kind == 'statement' else '<'}{title}{']' if kind == 'statement' else '>'}"
-                   for kind, title in (source, (target_kind, relation.target)) if (kind, title) not in self.nodes]
-        if missing:  # explodeArguments renames the arguments it splits, not the relations to them
+        nodes = self.nodes
+        if source not in nodes or (target_kind, relation.target) not in nodes:
+            # explodeArguments renames the arguments it splits, not the relations to them
+            missing = [f"{'[' if kind == 'statement' else '<'}{title}{']' if kind == 'statement' else '>'}"
+                       for kind, title in (source, (target_kind, relation.target)) if (kind, title) not in nodes]
             span = relation.spans[0]
             self.diagnostics.append(Diagnostic(
                 severity=Severity.WARNING, code="dangling-relation", line=span.line, column=span.column,
@@ -395,17 +412,18 @@ class Network:
 
     def _missing_numbers(self) -> None:
         """A warning for each number the computation needs and the author left out."""
-        if not self.inputs:
+        if not self.numbers:
             if self.model.statements and all(node.prior == UNKNOWN for node in self.nodes.values()):
                 self.diagnostics.append(Diagnostic(
                     severity=Severity.INFO, code="no-numbers", line=1, column=1,
                     message="the map states no {credence} and no {inference}: every claim starts at 0.5"))
             return
-        warned, statements, inputs = set(), self.model.statements, self.inputs
+        warned, statements, numbers = set(), self.model.statements, self.numbers
+        premise_role, main_role = Role.PREMISE, Role.MAIN_CONCLUSION  # looked up once: slow to look up
         for title, steps in self._stages.items():
             for stage in steps:
                 for premise in stage.premises:
-                    if premise.role is not Role.PREMISE or premise.title in warned \
+                    if premise.role is not premise_role or premise.title in warned \
                             or "credence" in statements[premise.title].data:  # stated, or an error already
                         continue
                     if self._unfounded(self.nodes[("statement", premise.title)]):
@@ -415,14 +433,14 @@ class Network:
                                    f"[{premise.title}] is a premise of <{title}>, but no {{credence}} for it is "
                                    f"stated anywhere and nothing bears on it; argmap assumes "
                                    + (f"its {{prior: {fmt(prior)}}}" if prior is not None else "0.5"))
-                main = stage.conclusion.role is Role.MAIN_CONCLUSION
-                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in inputs:
+                main = stage.conclusion.role is main_role
+                if ("inference", ("argument", title) if main else ("step", title, stage.index)) not in numbers:
                     self._warn(stage.conclusion, "missing-inference", title,
                                f"[{stage.conclusion.title}], the conclusion of <{title}>, has no {{inference}}; "
                                "argmap assumes 0.5")
 
     def _unfounded(self, node: _Node) -> bool:
-        return (("credence", node.key) not in self.inputs and not node.concluded_by
+        return (("credence", node.key) not in self.numbers and not node.concluded_by
                 and not node.supports and not node.attacks)
 
     def _warn(self, occurrence: StatementOccurrence, code: str, subject: str, message: str) -> None:
@@ -460,12 +478,14 @@ class Network:
                 if inference is not None and "inference" in inference.data and number(inference.data, "inference") \
                         is None:
                     return None
-        if any((key in self.inputs) != (value is not None) for key, value in found):
+        if any((key in self.numbers) != (value is not None) for key, value in found):
             return None
         changed = set()
         for key, value in found:
             if value is not None and self.numbers[key] != value:
-                self.inputs[key].value = self.numbers[key] = value
+                self.numbers[key] = value
+                if "inputs" in self.__dict__:  # made already: kept current
+                    self.inputs[key].value = value
                 changed.add(key[1])
         return changed
 
@@ -488,9 +508,9 @@ class Network:
         title = name[1:-1] if bracket in ("[]", "<>") else name
         if title in self.model.statements and (bracket != "<>" or title not in self.model.arguments):
             node = self.nodes[("statement", title)]
-            if ("credence", node.key) in self.inputs:
+            if ("credence", node.key) in self.numbers:
                 return [("credence", node.key)]
-            stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.inputs]
+            stated = [("inference", step) for step in node.concluded_by if ("inference", step) in self.numbers]
             if stated or bracket == "[]" or title not in self.model.arguments:
                 return stated or [("credence", node.key)]
         if title in self.model.arguments:  # `[A]` too, when A is only an argument
@@ -654,21 +674,20 @@ def _in_generations(successors: dict) -> list:
     order, then those fed only by the ones before, in the order the last of their feeders was
     placed; a node's edge to itself aside. A node on a cycle, or fed from one, is left out."""
     waiting = dict.fromkeys(successors, 0)  # how many nodes feeding it are not yet placed
+    waiting.update(Counter(chain.from_iterable(successors.values())))
     for node, ahead in successors.items():
-        for child in ahead:
-            if child != node:
-                waiting[child] += 1
+        if node in ahead:
+            waiting[node] -= 1
     generation = [node for node, count in waiting.items() if not count]
     order = []
     while generation:
         order += generation
         following = []
         for node in generation:
-            for child in successors[node]:
-                if child != node:
-                    waiting[child] -= 1
-                    if not waiting[child]:
-                        following.append(child)
+            for child in successors[node]:  # a node's edge to itself takes it below 0, which places nothing
+                waiting[child] -= 1
+                if not waiting[child]:
+                    following.append(child)
         generation = following
     return order
 
@@ -710,8 +729,8 @@ def credence(model: ArgumentMap, semantics: str = DEFAULT,
     ValueError for an unknown semantics, title or a number outside [0, 1]. ``network`` is the
     model's :class:`Network` where the caller has made it already (it is not changed). With
     ``records=False`` a gradual semantics gives only the theses and the warnings (how the
-    cycles settle), not the record of every node, which costs most of the run: what a
-    command that only prints a map's warnings needs.
+    cycles settle), computing only the cycles and what they are computed from, without the
+    record of every node: what a command that only prints a map's warnings needs.
     """
     module = get(semantics)
     network = network if network is not None else Network(model)
@@ -724,7 +743,8 @@ def _result(network: Network, name: str, module: ModuleType, changes: dict[Input
         return module.evaluate(network, changes)
     if records:
         return _Run(network, name, module, changes).result()
-    evaluation = network.evaluate(module, {**network.numbers, **changes}, unique=True)
+    cyclic = [key for members, is_cycle in network.components if is_cycle for key in members]
+    evaluation = network.evaluate(module, {**network.numbers, **changes}, only=network.upstream(*cyclic), unique=True)
     return CredenceResult.model_construct(
         semantics=name, theses=network.theses, statements={}, arguments={}, contributions=[],
         diagnostics=network.diagnostics + _settling(network, evaluation), iterations=evaluation.iterations,

@@ -330,6 +330,22 @@ def test_argdown_json_numbers_and_text_are_written_as_the_standard_library_write
     assert '"text":"a \udcff"' in exported
 
 
+@pytest.mark.parametrize("text", [
+    "# Heading {x: 0.00001}\n\n[A]: a\n",  # a section's data
+    "<A>: an argument {x: 1.0e+20}\n",  # an argument's
+    "<A>\n\n(1) [P]: p\n-- rule {x: 0.00001} --\n(2) [C]: c\n",  # an inference's
+    "[A]: a\n\n[A]: again {x: [1, {y: 1.0e+20}]}\n",  # deep in one occurrence's
+    "[A]: 3e5 and 0.0000 and 1e+20 in the text only {x: 0.5}\n",
+])
+def test_argdown_json_numbers_anywhere_in_the_data_come_out_as_the_standard_library_writes_them(text):
+    """A number that orjson writes otherwise is found in any kind of data block (and text
+    that only looks like one changes nothing)."""
+    from argmap.export import to_argdown_json
+
+    model = argmap.loads(text)
+    assert json.dumps(to_argdown_json(model), ensure_ascii=False, separators=(",", ":")) + "\n" == dumps(model)
+
+
 def test_argdown_json_written_in_batches_is_the_standard_librarys_json_of_the_document():
     """Entries are written a few dozen at a time; a batch with one entry that orjson would write
     differently is written by the standard library. Either way the text is the standard

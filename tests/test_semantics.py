@@ -554,3 +554,21 @@ def test_the_package_exports_credence_lazily():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     # the credences and the checks every command runs need no networkx (only the graph view does)
     assert out.stdout.split() == ["0.7212", "3", "False"], out.stderr
+
+
+def test_the_networks_input_records_hold_a_restated_value_whether_made_before_or_after():
+    """A network makes its records of the stated numbers when first asked; a number restated
+    in place reaches them either way, with the label and place they had."""
+    records = {}
+    for made_first in (True, False):
+        model = argmap.loads("[B]: b\n  + [A]: a {credence: 0.3}\n")
+        network = Network(model)
+        if made_first:
+            network.inputs
+        for data in (model.statements["A"].data, model.statements["A"].members[0].data):
+            data["credence"] = 0.7
+        assert network.restate({"A"}, set()) == {("statement", "A")}
+        record = network.inputs[("credence", ("statement", "A"))]
+        records[made_first] = (record.value, record.label, record.line, record.column)
+        assert network.numbers[("credence", ("statement", "A"))] == 0.7
+    assert records[True] == records[False] == (0.7, "[A]", 2, 12)  # the `{` of line 2
