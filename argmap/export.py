@@ -79,6 +79,14 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
         out["argumentTitle"] = argument
     if (inference := fields["inference"]) is not None and index is not None:
         out["inference"] = _inference(inference, argument or "", index)
+    _annotations(out, fields)
+    if (span := fields["span"]) is not None:
+        out["startLine"], out["startColumn"], out["endLine"], out["endColumn"], _, _ = span
+    return out
+
+
+def _annotations(out: dict[str, Any], fields: dict[str, Any]) -> None:
+    """An occurrence's or an argument description's tags, data, ranges and section, those it has."""
     if tags := fields["tags"]:
         out["tags"] = tags
     if data := fields["data"]:
@@ -87,9 +95,6 @@ def _member(member: StatementOccurrence, index: int | None = None) -> dict:
         out["ranges"] = [_range(r) for r in ranges]
     if (section := fields["section"]) is not None:
         out["section"] = section
-    if (span := fields["span"]) is not None:
-        out["startLine"], out["startColumn"], out["endLine"], out["endColumn"], _, _ = span
-    return out
 
 
 def _description(member: ArgumentDescription) -> dict:
@@ -99,14 +104,7 @@ def _description(member: ArgumentDescription) -> dict:
         out["text"] = text
     if fields["is_reference"]:
         out["isReference"] = True
-    if tags := fields["tags"]:
-        out["tags"] = tags
-    if data := fields["data"]:
-        out["data"] = data
-    if ranges := fields["ranges"]:
-        out["ranges"] = [_range(r) for r in ranges]
-    if (section := fields["section"]) is not None:
-        out["section"] = section
+    _annotations(out, fields)
     return _position(out, fields["span"])
 
 
