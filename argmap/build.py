@@ -27,6 +27,7 @@ from argmap.model import (Argument, ArgumentDescription, ArgumentMap, Diagnostic
                           StatementOccurrence, constructed, constructor)
 from argmap.parse import (ArgumentNode, Emphasis, HeadingNode, InferenceNode, Lexeme, ListNode,
                           PcsMemberNode, PcsNode, RelationNode, StatementNode, SyntaxTree)
+from argmap.semantics import DEFAULT, NAMES
 
 __all__ = ["build"]
 
@@ -399,15 +400,27 @@ def _run(steps: _Steps) -> Any:
 # The data keys argmap reads: vargdown's numbers and reason, and the reference's own.
 DATA_KEYS = ("reason", "credence", "inference", "prior", "isCanonical", "isInGroup", "isGroup", "uses", "from")
 _KNOWN_KEYS = frozenset(DATA_KEYS)
+# The front matter's settings argmap reads, at its top level and under `model:`; any other key
+# is the author's own (a title, an author), unless it is a slip for one of these.
+FRONT_MATTER_KEYS = ("semantics", "thesis", "model", "group")
+MODEL_KEYS = ("mode", "removeTagsFromText", "shortcodes", "transformArgumentRelations", "explodeArguments")
+MODES = ("loose", "strict")  # the reference's; loose where none is given
 
 
-def _meant_key(key: str) -> str | None:
-    """The key in DATA_KEYS that ``key`` is a slip for: the same but for case, or (for keys of
-    five letters or more) one typo away, two for keys of seven or more; else None."""
+def _setting_value(front_matter: str, key: str, value: Any) -> int | None:
+    """Where the value of ``key:`` is written in the front matter's text (None: not found)."""
+    written = re.escape(str(value))
+    found = re.search(rf"(?<![\w\"']){re.escape(key)}[\"']?\s*:\s*([\"']?){written}\1", front_matter)
+    return found.start(1) + len(found.group(1)) if found else None
+
+
+def _meant_key(key: str, known_keys: tuple[str, ...] = DATA_KEYS) -> str | None:
+    """The key in ``known_keys`` that ``key`` is a slip for: the same but for case, or (for keys
+    of five letters or more) one typo away, two for keys of seven or more; else None."""
     from rapidfuzz.distance import OSA
 
     folded = key.casefold()
-    for known in DATA_KEYS:
+    for known in known_keys:
         allowed = 0 if len(known) < 5 else 1 if len(known) < 7 else 2
         if OSA.distance(folded, known.casefold(), score_cutoff=allowed) <= allowed:
             return known
@@ -586,20 +599,52 @@ class _Walk:
             fixes=(Fix("Close the data block with }", end, end, "}"),)))
         return True
 
-    def misspelt_keys(self, token: Lexeme, data: dict) -> None:
-        """A key one slip away from a key argmap reads (`credance`), named with that key."""
+    def misspelt_keys(self, token: Lexeme, data: dict, known_keys: tuple[str, ...] = DATA_KEYS) -> None:
+        """A key one slip away from a key argmap reads (`credance`), named with that key: in a
+        data block, or in the front matter (``known_keys``: its settings)."""
+        in_data = known_keys is DATA_KEYS
         for key in data:
-            meant = _meant_key(key) if isinstance(key, str) and key not in DATA_KEYS else None
+            meant = _meant_key(key, known_keys) if isinstance(key, str) and key not in known_keys else None
             if meant is None or meant in data:
                 continue
             found = re.search(rf"(?<![\w\"'])([\"']?){re.escape(key)}\1\s*:", token.value)
-            start = token.start_pos + (found.start() + len(found.group(1)) if found else 0)
-            line, column = token.position_of(start)
-            self.diagnostics.append(Diagnostic(
-                severity=Severity.WARNING, code="data-key", line=line, column=column,
-                span=Span(line, column, line, column + len(key) - 1, start, start + len(key)) if found else None,
-                message=f"{{{key}}} is not a key argmap reads: did you mean {{{meant}}}? As written, it is ignored",
-                fixes=(Fix(f"Rename to {meant}", start, start + len(key), meant),) if found else ()))
+            written, setting = (f"{{{key}}}", f"{{{meant}}}") if in_data else (f"`{key}:`", f"`{meant}:`")
+            self._slip(token, found.start() + len(found.group(1)) if found else None, key,
+                       "data-key" if in_data else "front-matter-key",
+                       f"{written} is not a {'key' if in_data else 'setting'} argmap reads: did you mean "
+                       f"{setting}? As written, it is ignored", f"Rename to {meant}", meant)
+
+    def front_matter_slips(self, token: Lexeme) -> None:
+        """Settings that are slips for those argmap reads (`semantcs:`, a `mode:` that is
+        neither loose nor strict): as written they are ignored, and the numbers change."""
+        self.misspelt_keys(token, self.front_matter, FRONT_MATTER_KEYS)
+        self.misspelt_keys(token, self.settings, MODEL_KEYS)
+        mode, semantics = self.settings.get("mode"), self.front_matter.get("semantics")
+        if mode is not None and mode not in MODES:
+            meant = _meant_key(str(mode), MODES)
+            self._slip(token, _setting_value(token.value, "mode", mode), str(mode), "front-matter-mode",
+                       f"`mode: {mode}` is neither loose nor strict"
+                       + (f": did you mean `mode: {meant}`?" if meant else ";") + " argmap reads the map as loose",
+                       f"Replace with {meant or 'loose'}", meant or "loose")
+        if semantics is not None and semantics not in NAMES:
+            meant = _meant_key(str(semantics), NAMES)
+            self._slip(token, _setting_value(token.value, "semantics", semantics), str(semantics),
+                       "front-matter-semantics", f"the front matter names an unknown semantics {semantics!r}; "
+                       f"choose one of {', '.join(NAMES)}" + (f" (did you mean {meant}?)" if meant else ""),
+                       f"Replace with {meant or DEFAULT}", meant or DEFAULT)
+
+    def _slip(self, token: Lexeme, offset: int | None, written: str, code: str, message: str, fix: str,
+              meant: str) -> None:
+        """A warning at what is ``written`` ``offset`` characters into a data block or the front
+        matter, with the fix that writes what was ``meant`` instead; at the token, without a
+        fix, where it was not found in the text."""
+        start = token.start_pos + (offset or 0)
+        line, column = token.position_of(start)
+        self.diagnostics.append(Diagnostic(
+            severity=Severity.WARNING, code=code, line=line, column=column, message=message,
+            span=Span(line, column, line, column + len(written) - 1, start, start + len(written))
+            if offset is not None else None,
+            fixes=(Fix(fix, start, start + len(written), meant),) if offset is not None else ()))
 
     def run_together(self, token: Lexeme, data: dict) -> None:
         """Two slips YAML reads without complaint: a decimal comma (`credence: 0,6` is
@@ -680,6 +725,7 @@ class _Walk:
             self.settings = model if isinstance(model, dict) else {}
             self.shortcodes = _shortcodes(self.settings)
             self.keep_tags = not self.settings.get("removeTagsFromText")
+            self.front_matter_slips(token)
 
     def heading(self, node: HeadingNode) -> None:
         text = self.new_text()

@@ -181,8 +181,12 @@ def _load_weighed(path: Path, semantics: Optional[str], more: tuple = ()):
     model = _load(path, *more)
     chosen = chosen_for(model.front_matter, semantics)
     if chosen not in NAMES:
-        where = "" if semantics else f"{path}: the front matter names an "
-        typer.echo(f"{where}unknown semantics {chosen!r}; choose one of {', '.join(NAMES)}", err=True)
+        said = None if semantics else next((d for d in model.diagnostics if d.code == "front-matter-semantics"), None)
+        if said is not None:  # the front matter's, which the build reports where it is written
+            typer.echo(f"{path}:{said.line}:{said.column}: {said.message}", err=True)
+        else:
+            where = "" if semantics else f"{path}: the front matter names an "
+            typer.echo(f"{where}unknown semantics {chosen!r}; choose one of {', '.join(NAMES)}", err=True)
         raise typer.Exit(2)
     return model, chosen
 

@@ -100,6 +100,48 @@ def test_a_misspelt_data_key_is_named_with_the_key_meant():
         "reason": "r", "inference": 0.8, "priority": 2, "mykey": 3}
 
 
+# --- front matter --------------------------------------------------------------------------------
+
+FRONT = ("===\ntitle: Sleep\nsemantcs: vargdown\nmodel:\n    mode: strikt\n    removeTagsFromTxt: true\n"
+         "thesis: Rested\n===\n\n[Rested]: r\n  + [Debt]: d {reason: \"r\", credence: 0.7}\n")
+
+
+def test_a_misspelt_front_matter_setting_is_named_with_the_one_meant():
+    """`semantcs:` would leave the map to df-quad without a word: the numbers change."""
+    found = diagnostics(FRONT, "front-matter-key")
+    assert [(d.line, d.column, d.severity.value) for d in found] == [(3, 1, "warning"), (6, 5, "warning")]
+    assert found[0].message == ("`semantcs:` is not a setting argmap reads: did you mean `semantics:`? "
+                                "As written, it is ignored")
+    assert "did you mean `removeTagsFromText:`?" in found[1].message
+    assert fixed(FRONT, found[0]).splitlines()[2] == "semantics: vargdown"
+    # a key of the author's own is not a slip: only the model's misspelt setting is left
+    assert [d.line for d in diagnostics(FRONT.replace("semantcs", "author"), "front-matter-key")] == [6]
+
+
+def test_a_mode_that_is_neither_loose_nor_strict_is_named():
+    [found] = diagnostics(FRONT, "front-matter-mode")
+    assert (found.line, found.column) == (5, 11)
+    assert found.message == "`mode: strikt` is neither loose nor strict: did you mean `mode: strict`? argmap reads the map as loose"
+    assert fixed(FRONT, found).splitlines()[4] == "    mode: strict"
+    assert not diagnostics(FRONT.replace("strikt", "strict"), "front-matter-mode")
+
+
+def test_an_unknown_semantics_in_the_front_matter_is_reported_where_it_is_written(tmp_path):
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    text = FRONT.replace("semantcs: vargdown", "semantics: vargdwn")
+    [found] = diagnostics(text, "front-matter-semantics")
+    assert (found.line, found.column) == (3, 12)
+    assert "unknown semantics 'vargdwn'; choose one of df-quad, quadratic-energy, vargdown (did you mean vargdown?)" \
+        in found.message
+    assert fixed(text, found).splitlines()[2] == "semantics: vargdown"
+    (tmp_path / "m.argdown").write_text(text)
+    result = CliRunner().invoke(app, ["credence", str(tmp_path / "m.argdown")])
+    assert result.exit_code == 2 and result.stderr.startswith(f"{tmp_path / 'm.argdown'}:3:12: the front matter names")
+
+
 # --- claims that bear on themselves --------------------------------------------------------------
 
 LOOPS = """[C]: c
